@@ -1,0 +1,5 @@
+import sys
+
+from djstarter.cli import main
+
+sys.exit(main())

@@ -1,0 +1,149 @@
+"""Render a project: the only module that imports copier.
+
+Rendering happens in a temporary folder; the finished project (with its ``.env`` and first git
+commit) is moved into place only when everything succeeded, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import string
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from djstarter import __version__, templates
+from djstarter.errors import GenerationError, UsageError
+
+_SECRET_CHARS = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+
+
+def check_destination(dest: Path, *, overwrite: bool = False) -> None:
+    """Refuse a destination that is a file, a non-empty folder (unless ``overwrite``) or unwritable."""
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"The destination {dest} exists and is not a folder; choose another path.")
+    if dest.is_dir() and any(dest.iterdir()) and not overwrite:
+        raise UsageError(
+            f"The destination {dest} already exists and is not empty; djstarter never overwrites it. "
+            "Choose another path, empty the folder, or pass --overwrite to write into it anyway."
+        )
+    parent = dest if dest.is_dir() else _nearest_existing(dest.parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"Cannot write to {parent}: permission denied. Choose a folder you can write to.")
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def new_secret_key() -> str:
+    """A 50-character random key, like ``django.core.management.utils.get_random_secret_key``."""
+    return "".join(secrets.choice(_SECRET_CHARS) for _ in range(50))
+
+
+def write_dotenv(project: Path) -> None:
+    """Create the local ``.env`` from ``.env.example`` with a fresh ``SECRET_KEY`` (git-ignored)."""
+    example = project / ".env.example"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    key = new_secret_key()
+    out = [f"SECRET_KEY={key}" if line.startswith("SECRET_KEY=") else line for line in lines]
+    (project / ".env").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _git(project: Path, *args: str, env: Mapping[str, str] | None = None) -> None:
+    try:
+        subprocess.run(
+            ["git", *args], cwd=project, check=True, capture_output=True, text=True, env=env
+        )
+    except FileNotFoundError as exc:
+        raise GenerationError("git is not installed; install git or pass --no-git.") from exc
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or exc.stdout or "").strip()
+        raise GenerationError(f"'git {' '.join(args)}' failed: {detail}") from exc
+
+
+def git_init(project: Path, answers: Mapping[str, Any]) -> None:
+    """Make the project a git repository with one initial commit (``copier update`` needs it)."""
+    env = dict(os.environ)
+    # Commit as the configured git user; fall back to the project's author when none is set.
+    env.setdefault("GIT_AUTHOR_NAME", str(answers["author_name"]))
+    env.setdefault("GIT_AUTHOR_EMAIL", str(answers["author_email"]))
+    env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
+    env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
+    _git(project, "init", "--quiet", "--initial-branch=main")
+    _git(project, "add", "--all")
+    _git(
+        project,
+        "-c", "commit.gpgsign=false",
+        "commit", "--quiet", "--no-verify",
+        "-m", f"Initial commit from djstarter {__version__}",
+        env=env,
+    )  # fmt: skip
+
+
+def render(answers: Mapping[str, Any], project: Path, template: Path) -> None:
+    """Run Copier non-interactively with complete, validated answers."""
+    import copier
+    from copier.errors import CopierError
+
+    try:
+        copier.run_copy(
+            str(template),
+            project,
+            data=dict(answers),
+            defaults=True,
+            overwrite=True,
+            quiet=True,
+            unsafe=False,
+            skip_tasks=True,
+        )
+    except CopierError as exc:
+        raise GenerationError(f"Rendering the template failed: {exc}") from exc
+
+
+def generate(
+    answers: Mapping[str, Any],
+    dest: Path,
+    *,
+    git: bool = True,
+    overwrite: bool = False,
+    template: Path | None = None,
+) -> Path:
+    """Render ``answers`` into ``dest``; on any failure nothing is left behind."""
+    dest = dest.expanduser().absolute()
+    check_destination(dest, overwrite=overwrite)
+    with tempfile.TemporaryDirectory(prefix="djstarter-") as work_dir:
+        work = Path(work_dir)
+        if template is None:
+            template = templates.compose(work / "template", kinds=[str(answers["project_kind"])])
+        project = work / "project"
+        render(answers, project, template)
+        write_dotenv(project)
+        if git and not (overwrite and _inside_git_repo(dest)):
+            git_init(project, answers)
+        _move_into_place(project, dest)
+    return dest
+
+
+def _inside_git_repo(path: Path) -> bool:
+    return path.is_dir() and any((p / ".git").exists() for p in (path, *path.parents))
+
+
+def _move_into_place(project: Path, dest: Path) -> None:
+    if dest.is_dir() and any(dest.iterdir()):  # --overwrite: merge into the existing folder
+        shutil.copytree(project, dest, dirs_exist_ok=True, symlinks=True)
+        return
+    if dest.is_dir():
+        dest.rmdir()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.move(str(project), str(dest))
+    except OSError as exc:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise GenerationError(f"Could not move the generated project into {dest}: {exc}") from exc
