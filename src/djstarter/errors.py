@@ -36,3 +36,10 @@ class AnswersError(UsageError):
 
 class GenerationError(DjstarterError):
     """Rendering or post-generation work failed; nothing was left behind."""
+
+
+class Cancelled(DjstarterError):
+    """The user declined the summary: nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled: nothing was written.")

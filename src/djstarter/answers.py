@@ -1,0 +1,245 @@
+"""The questions (read from the one ``copier.yml``), answers files, and validation.
+
+Validation reports every problem at once, each naming the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import keyword
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from djstarter import templates
+from djstarter.errors import AnswersError, UsageError
+
+#: All five kinds of the roadmap, in the order of growing complexity.
+ALL_KINDS = ("blog", "todo_api", "ecommerce", "social", "saas")
+#: Stack options asked as one checkbox (``ci`` is a choice; its checkbox entry means "not none").
+STACK_OPTIONS = ("use_drf", "use_celery", "use_allauth", "use_docker")
+#: Names a project package must not take: they would shadow the project's own packages or tools.
+RESERVED_SLUGS = frozenset(
+    {"config", "manage", "test", "tests", "site", "static", "media", "templates", "django", "users", "core"}
+)
+NAME_MAX = 80
+SLUG_MAX = 40
+TEXT_MAX = 200
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str
+    help: str
+    default: Any
+    choices: tuple[tuple[str, str], ...] = field(default=())  # (label, value)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(value for _label, value in self.choices)
+
+    def label(self, value: str) -> str:
+        return next((label for label, v in self.choices if v == value), value)
+
+
+@cache
+def questions() -> dict[str, Question]:
+    """The questions of ``copier.yml``, in order (settings keys starting with ``_`` skipped)."""
+    import yaml
+
+    raw = yaml.safe_load((templates.source_dir() / "copier.yml").read_text(encoding="utf-8"))
+    result: dict[str, Question] = {}
+    for key, spec in raw.items():
+        if key.startswith("_"):
+            continue
+        choices = tuple((str(label), str(value)) for label, value in (spec.get("choices") or {}).items())
+        result[key] = Question(key, spec.get("type", "str"), spec.get("help", key), spec.get("default"), choices)
+    return result
+
+
+def slugify(name: str) -> str:
+    """The default slug for a project name, as ``copier.yml``'s default computes it."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower())
+    slug = re.sub(r"^[_0-9]+|_+$", "", slug)
+    return slug[:SLUG_MAX].rstrip("_") or "mysite"
+
+
+def defaults(known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Default answers; derived ones (slug, ``use_drf`` for todo_api) follow ``known`` answers."""
+    known = dict(known or {})
+    result: dict[str, Any] = {}
+    for key, question in questions().items():
+        default = question.default
+        if isinstance(default, str) and "{{" in default:
+            default = None  # computed below
+        result[key] = default
+    result["project_slug"] = slugify(str(known.get("project_name", result["project_name"])))
+    result["use_drf"] = known.get("project_kind", result["project_kind"]) == "todo_api"
+    return result
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot be a project package name, or None when it can."""
+    if not slug:
+        return "project_slug: must not be empty."
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
+        return (
+            f"project_slug: {slug!r} is not a lowercase Python identifier "
+            "(letters a-z, digits and underscores, starting with a letter)."
+        )
+    if len(slug) > SLUG_MAX:
+        return f"project_slug: {slug!r} is longer than {SLUG_MAX} characters."
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        return f"project_slug: {slug!r} is a Python keyword; choose another name."
+    if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names or _importable(slug):
+        return (
+            f"project_slug: {slug!r} would shadow an existing module or package "
+            "(the standard library, an installed package, or the project's own config/users/core); "
+            f"choose another name, e.g. {slug + '_site'!r}."
+        )
+    return None
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def from_text(raw: Mapping[str, str]) -> dict[str, Any]:
+    """Turn command-line text into typed answers where the question is boolean (``yes`` -> True)."""
+    qs = questions()
+    result: dict[str, Any] = dict(raw)
+    for key, value in raw.items():
+        if key in qs and qs[key].type == "bool" and value.strip().lower() in _TRUE | _FALSE:
+            result[key] = value.strip().lower() in _TRUE
+    return result
+
+
+def _coerce(question: Question, value: Any) -> tuple[Any, str | None]:
+    key = question.key
+    if question.type == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return value, f"{key}: expected true or false, got {value!r}."
+    if not isinstance(value, str):
+        return value, f"{key}: expected text, got {type(value).__name__} {value!r}."
+    return value, None
+
+
+def validate(raw: Mapping[str, Any], *, fill_defaults: bool = True) -> dict[str, Any]:
+    """Check answers; return them complete with defaults, or raise AnswersError listing every problem."""
+    qs = questions()
+    problems: list[str] = []
+    answers: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in qs:
+            hint = difflib.get_close_matches(key, list(qs), n=1)
+            suggestion = f" Did you mean {hint[0]!r}?" if hint else ""
+            problems.append(f"{key}: unknown question.{suggestion} Known: {', '.join(qs)}.")
+            continue
+        coerced, problem = _coerce(qs[key], value)
+        if problem:
+            problems.append(problem)
+        else:
+            answers[key] = coerced
+    complete = {**defaults(answers), **answers} if fill_defaults else dict(answers)
+    problems += _value_problems(complete, given=set(answers))
+    if problems:
+        raise AnswersError(problems)
+    return complete
+
+
+def _value_problems(answers: Mapping[str, Any], given: set[str]) -> list[str]:
+    qs = questions()
+    problems: list[str] = []
+    for key in ("project_name", "description", "author_name", "author_email"):
+        if key not in answers or not isinstance(answers[key], str):
+            continue
+        value = answers[key]
+        limit = NAME_MAX if key == "project_name" else TEXT_MAX
+        if key in {"project_name", "author_name", "author_email"} and not value.strip():
+            problems.append(f"{key}: must not be empty.")
+        elif len(value) > limit:
+            problems.append(f"{key}: at most {limit} characters (got {len(value)}).")
+        elif any(ch in value for ch in "\r\n\t\x00") or not value.isprintable():
+            problems.append(f"{key}: must be a single line of printable text.")
+    email = answers.get("author_email")
+    if isinstance(email, str) and email.strip() and not _EMAIL.match(email):
+        problems.append(f"author_email: {email!r} is not an email address such as you@example.com.")
+    slug = answers.get("project_slug")
+    if isinstance(slug, str) and (problem := slug_problem(slug)):
+        problems.append(problem)
+    for key, question in qs.items():
+        value = answers.get(key)
+        if question.choices and isinstance(value, str) and value not in question.values:
+            if key == "project_kind" and value in ALL_KINDS:
+                problems.append(
+                    f"project_kind: {value!r} is not available in this version of djstarter yet; "
+                    f"available: {', '.join(question.values)}."
+                )
+            else:
+                problems.append(f"{key}: {value!r} is not one of {', '.join(question.values)}.")
+    if answers.get("project_kind") == "todo_api" and "use_drf" in given and answers.get("use_drf") is False:
+        problems.append("use_drf: the todo_api kind always includes Django REST framework; leave it out.")
+    return problems
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Read a YAML answers file (the ``.copier-answers.yml`` format); Copier's ``_`` keys are skipped."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"The answers file {path} does not exist.") from None
+    except IsADirectoryError:
+        raise UsageError(f"The answers file {path} is a folder, not a YAML file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read the answers file {path}: {exc}.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UsageError(f"The answers file {path} is not valid YAML{where}: {problem}.") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"The answers file {path} must be a YAML mapping of question: answer "
+            f"(e.g. 'project_kind: blog'), not a {type(data).__name__}."
+        )
+    problems = [f"{key!r}: question names are text." for key in data if not isinstance(key, str)]
+    if problems:
+        raise AnswersError(problems, source=f"answers file {path}")
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def parse_data(items: list[str]) -> dict[str, str]:
+    """``--data KEY=VALUE`` items to a mapping (values stay text until validated)."""
+    result: dict[str, str] = {}
+    problems = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"--data {item!r}: expected KEY=VALUE, e.g. --data project_kind=blog.")
+            continue
+        result[key.strip()] = value
+    if problems:
+        raise AnswersError(problems, source="--data")
+    return result

@@ -1,0 +1,117 @@
+"""The command line: parses arguments, calls the library, maps errors to exit codes.
+
+Heavy modules (copier, questionary) are imported only by the commands that need them, so
+``djstarter --help`` and ``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from djstarter import __version__
+from djstarter.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, DjstarterError
+
+DESCRIPTION = (
+    "Generate a real, tested, updatable Django project for one of the Django roadmap's project ideas: "
+    "blog/portfolio, to-do REST API, e-commerce store, social network, multi-tenant SaaS."
+)
+NEW_EPILOG = """\
+examples:
+  djstarter new                                   ask every question
+  djstarter new --answers answers.yml mysite      answers from a YAML file (.copier-answers.yml format)
+  djstarter new --defaults --data project_name="My Blog" --data use_drf=true
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"djstarter: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="djstarter", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"djstarter {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    new = commands.add_parser(
+        "new",
+        help="generate a new Django project",
+        description="Generate a new Django project (asks questions unless answers are given).",
+        epilog=NEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("dest", nargs="?", type=Path, help="destination folder (default: ./<project_slug>)")
+    new.add_argument(
+        "--answers",
+        "--data-file",
+        dest="answers_file",
+        type=Path,
+        metavar="FILE",
+        help="YAML file of answers (same keys as .copier-answers.yml); nothing is asked",
+    )
+    new.add_argument(
+        "--data",
+        "-d",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one answer (repeatable); wins over --answers",
+    )
+    new.add_argument("--defaults", action="store_true", help="use defaults for every answer not given")
+    new.add_argument("--no-git", action="store_true", help="do not create a git repository and first commit")
+    new.add_argument(
+        "--overwrite", action="store_true", help="write into DEST even if it is not empty (never the default)"
+    )
+    new.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    commands.add_parser("list", help="list project kinds and stack options", description="List kinds and options.")
+    return parser
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from djstarter.commands import new
+
+    return new.run(
+        dest=args.dest,
+        answers_file=args.answers_file,
+        data=args.data,
+        defaults=args.defaults,
+        git=not args.no_git,
+        overwrite=args.overwrite,
+        quiet=args.quiet,
+    )
+
+
+def _cmd_list(_args: argparse.Namespace) -> int:
+    from djstarter.commands import listing
+
+    print(listing.render())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        handler = {"new": _cmd_new, "list": _cmd_list}[args.command]
+        return handler(args)
+    except DjstarterError as exc:
+        sys.stderr.write(f"djstarter: {exc.message}\n")
+        return exc.exit_code
+    except (KeyboardInterrupt, EOFError) as exc:
+        if isinstance(exc, EOFError):
+            sys.stderr.write("\ndjstarter: input ended before all answers were given; nothing was written. "
+                             "Use --answers FILE, --data KEY=VALUE or --defaults to answer without prompts.\n")
+            return EXIT_USAGE
+        sys.stderr.write("\ndjstarter: interrupted; nothing was written.\n")
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:  # argparse --help/--version/errors
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_USAGE

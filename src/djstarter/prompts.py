@@ -1,0 +1,132 @@
+"""Every interactive question, asked with questionary.
+
+``unsafe_ask`` lets Ctrl-C raise KeyboardInterrupt (plain ``ask`` would return None) and EOF raise
+EOFError; the CLI turns both into their exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from djstarter import answers as answers_mod
+from djstarter.errors import Cancelled, UsageError
+
+STACK_LABELS = {
+    "use_drf": "Django REST framework — a real API with OpenAPI docs",
+    "use_celery": "Celery — background tasks with a Redis broker",
+    "use_allauth": "django-allauth — signup, email verification, password reset",
+    "use_docker": "Docker — multi-stage Dockerfile and compose.yaml",
+    "ci": "CI — GitHub Actions or GitLab CI, with dependency updates",
+}
+
+
+def require_tty() -> None:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "Some answers are missing and standard input is not a terminal, so djstarter cannot ask. "
+            "Give them with --answers FILE (a YAML file like .copier-answers.yml), --data KEY=VALUE, "
+            "or accept the defaults for the rest with --defaults."
+        )
+
+
+def _validator(check: Callable[[str], str | None]) -> Callable[[str], bool | str]:
+    def validate(text: str) -> bool | str:
+        problem = check(text)
+        return True if problem is None else problem
+
+    return validate
+
+
+def _single_problem(key: str) -> Callable[[str], str | None]:
+    def check(text: str) -> str | None:
+        try:
+            answers_mod.validate({key: text}, fill_defaults=False)
+        except answers_mod.AnswersError as exc:
+            return exc.problems[0]
+        return None
+
+    return check
+
+
+def ask(known: Mapping[str, Any]) -> dict[str, Any]:
+    """Ask for every answer not in ``known``; returns the complete answers, confirmed by the user."""
+    import questionary
+
+    require_tty()
+    qs = answers_mod.questions()
+    result = dict(known)
+
+    def text(key: str, default: str) -> None:
+        if key not in result:
+            result[key] = questionary.text(
+                qs[key].help + ":", default=default, validate=_validator(_single_problem(key))
+            ).unsafe_ask()
+
+    defaults = answers_mod.defaults()
+    text("project_name", defaults["project_name"])
+    text("project_slug", answers_mod.slugify(result["project_name"]))
+    text("description", defaults["description"])
+    text("author_name", defaults["author_name"])
+    text("author_email", defaults["author_email"])
+    if "project_kind" not in result:
+        kind = qs["project_kind"]
+        result["project_kind"] = questionary.select(
+            kind.help,
+            choices=[questionary.Choice(title=label, value=value) for label, value in kind.choices],
+            default=kind.default,
+        ).unsafe_ask()
+    stack_keys = [key for key in (*answers_mod.STACK_OPTIONS, "ci") if key not in result]
+    if result["project_kind"] == "todo_api":
+        result["use_drf"] = True
+        stack_keys = [key for key in stack_keys if key != "use_drf"]
+    if stack_keys:
+        chosen = questionary.checkbox(
+            "Stack options (space to toggle, enter to confirm):",
+            choices=[
+                questionary.Choice(title=STACK_LABELS[key], value=key, checked=key == "ci")
+                for key in stack_keys
+            ],
+        ).unsafe_ask()
+        for key in stack_keys:
+            if key != "ci":
+                result[key] = key in chosen
+        if "ci" in stack_keys and "ci" not in chosen:
+            result["ci"] = "none"
+    if "ci" not in result:
+        ci = qs["ci"]
+        result["ci"] = questionary.select(
+            "Which CI service?",
+            choices=[questionary.Choice(title=label, value=value) for label, value in ci.choices if value != "none"],
+            default="github",
+        ).unsafe_ask()
+    if "database" not in result:
+        db = qs["database"]
+        result["database"] = questionary.select(
+            db.help,
+            choices=[questionary.Choice(title=label, value=value) for label, value in db.choices],
+            default=db.default,
+        ).unsafe_ask()
+    complete = answers_mod.validate(result)
+    print(summary(complete))
+    if not questionary.confirm("Generate this project?", default=True).unsafe_ask():
+        raise Cancelled
+    return complete
+
+
+def summary(answers: Mapping[str, Any]) -> str:
+    qs = answers_mod.questions()
+    options = [key.removeprefix("use_") for key in answers_mod.STACK_OPTIONS if answers.get(key)]
+    if answers.get("ci") != "none":
+        options.append(f"ci ({answers['ci']})")
+    rows = [
+        ("Project", f"{answers['project_name']} ({answers['project_slug']})"),
+        ("Description", answers["description"]),
+        ("Author", f"{answers['author_name']} <{answers['author_email']}>"),
+        ("Kind", qs["project_kind"].label(answers["project_kind"])),
+        ("Options", ", ".join(options) or "none"),
+        ("Database", qs["database"].label(answers["database"])),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label.ljust(width)}  {value}" for label, value in rows)
