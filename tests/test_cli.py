@@ -1,0 +1,250 @@
+"""The command line, run in-process: every flag and every error path."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from djstarter import __version__, generate, prompts
+from djstarter.cli import main
+from djstarter.errors import EXIT_INTERRUPTED, EXIT_USAGE, GenerationError
+
+from .helpers import write
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"djstarter {__version__}"
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "new" in out and "list" in out
+
+
+def test_new_help_mentions_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in ("--answers", "--data-file", "--data", "--defaults", "--no-git", "--overwrite"):
+        assert flag in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == EXIT_USAGE
+    assert "usage: djstarter" in capsys.readouterr().out
+
+
+def test_unknown_flag_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--frobnicate"]) == EXIT_USAGE
+    assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "blog" in out and "use_celery" in out and "postgresql" in out
+
+
+def test_new_with_defaults_renders_commits_and_prints_next_steps(
+    cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", "--defaults", "--data", "project_name=My Blog"]) == 0
+    project = cwd / "my_blog"
+    assert (project / "manage.py").is_file()
+    assert (project / "my_blog" / "blog").is_dir()
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["project_slug"] == "my_blog" and recorded["project_kind"] == "blog"
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True)
+    assert len(log.stdout.splitlines()) == 1 and "Initial commit from djstarter" in log.stdout
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True)
+    assert status.stdout == ""  # .env is written but git-ignored
+    assert (project / ".env").is_file()
+    out = capsys.readouterr().out
+    assert "Next steps:" in out and "cd my_blog" in out and "python manage.py runserver" in out
+
+
+def test_answers_file_and_data_merge_command_line_wins(cwd: Path, answers: dict[str, Any]) -> None:
+    answers_file = write(cwd / "answers.yml", yaml.safe_dump({**answers, "use_drf": True}))
+    code = main(["new", "--answers", str(answers_file), "--data", "use_drf=false", "--no-git", "out"])
+    assert code == 0
+    recorded = yaml.safe_load((cwd / "out" / ".copier-answers.yml").read_text())
+    assert recorded["use_drf"] is False
+    assert not (cwd / "out" / ".git").exists()
+
+
+def test_data_file_alias_and_generated_answers_file_feeds_back(cwd: Path) -> None:
+    assert main(["new", "--defaults", "--no-git", "--quiet", "first"]) == 0
+    first_answers = cwd / "first" / ".copier-answers.yml"
+    assert main(["new", "--data-file", str(first_answers), "--no-git", "--quiet", "second"]) == 0
+    assert yaml.safe_load((cwd / "second" / ".copier-answers.yml").read_text()) | {"_src_path": None} == (
+        yaml.safe_load(first_answers.read_text()) | {"_src_path": None}
+    )
+
+
+def test_non_tty_without_answers_is_a_clear_error(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--answers" in err and "--data" in err and "--defaults" in err
+    assert "Traceback" not in err
+    assert list(cwd.iterdir()) == []
+
+
+def test_invalid_answers_file_reports_all_problems_and_writes_nothing(
+    cwd: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(cwd / "bad.yml", "projct_kind: blog\nuse_drf: maybe\nci: jenkins\nproject_slug: os\n")
+    assert main(["new", "--answers", str(bad)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "4 problems" in err
+    for fragment in ("projct_kind", "use_drf", "ci: 'jenkins'", "project_slug: 'os'"):
+        assert fragment in err
+    assert sorted(p.name for p in cwd.iterdir()) == ["bad.yml"]
+
+
+def test_bad_data_is_reported_before_any_prompt(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--data", "use_celery=perhaps"]) == EXIT_USAGE
+    assert "use_celery: expected true or false" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("existing", ["file", "non-empty folder"])
+def test_existing_destination_is_refused(
+    cwd: Path, existing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = cwd / "taken"
+    if existing == "file":
+        target.write_text("keep me")
+    else:
+        write(target / "keep.txt", "keep me")
+    assert main(["new", "--defaults", str(target)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "taken" in err and "Traceback" not in err
+    if existing == "file":
+        assert target.read_text() == "keep me"
+    else:
+        assert [p.name for p in target.iterdir()] == ["keep.txt"]
+
+
+def test_empty_existing_destination_is_used(cwd: Path) -> None:
+    (cwd / "empty").mkdir()
+    assert main(["new", "--defaults", "--no-git", "--quiet", "empty"]) == 0
+    assert (cwd / "empty" / "manage.py").is_file()
+
+
+def test_overwrite_writes_into_a_non_empty_folder_and_keeps_other_files(cwd: Path) -> None:
+    write(cwd / "site" / "notes.txt", "mine")
+    assert main(["new", "--defaults", "--overwrite", "--quiet", "site"]) == 0
+    assert (cwd / "site" / "notes.txt").read_text() == "mine"
+    assert (cwd / "site" / "manage.py").is_file()
+
+
+def test_unwritable_parent_is_refused(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = cwd / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if (locked / "probe").parent.stat().st_mode and _can_write(locked):
+            pytest.skip("running as a user who can write anywhere")
+        assert main(["new", "--defaults", str(locked / "site")]) == EXIT_USAGE
+        assert "permission denied" in capsys.readouterr().err
+    finally:
+        locked.chmod(0o700)
+
+
+def _can_write(folder: Path) -> bool:
+    try:
+        (folder / ".probe").write_text("")
+    except PermissionError:
+        return False
+    (folder / ".probe").unlink()
+    return True
+
+
+def test_failure_during_rendering_leaves_nothing(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_render(*_args: object, **_kwargs: object) -> None:
+        raise GenerationError("Rendering the template failed: boom")
+
+    monkeypatch.setattr(generate, "render", broken_render)
+    assert main(["new", "--defaults", "site"]) == 1
+    assert "boom" in capsys.readouterr().err
+    assert list(cwd.iterdir()) == []
+
+
+def test_failure_during_git_init_leaves_nothing(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_git(*_args: object, **_kwargs: object) -> None:
+        raise GenerationError("'git commit' failed: no space left")
+
+    monkeypatch.setattr(generate, "git_init", broken_git)
+    assert main(["new", "--defaults", "site"]) == 1
+    assert "no space left" in capsys.readouterr().err
+    assert list(cwd.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("exception", "code", "message"),
+    [
+        (KeyboardInterrupt, EXIT_INTERRUPTED, "interrupted; nothing was written"),
+        (EOFError, EXIT_USAGE, "input ended before all answers were given"),
+    ],
+)
+def test_interrupts_at_a_prompt(
+    cwd: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    exception: type[BaseException],
+    code: int,
+    message: str,
+) -> None:
+    def interrupted(_known: object) -> dict[str, Any]:
+        raise exception
+
+    monkeypatch.setattr(prompts, "ask", interrupted)
+    assert main(["new"]) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert list(cwd.iterdir()) == []
+
+
+def test_interrupt_during_rendering_leaves_nothing(cwd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generate, "render", interrupted)
+    assert main(["new", "--defaults", "site"]) == EXIT_INTERRUPTED
+    assert list(cwd.iterdir()) == []
+
+
+def test_prompts_receive_given_answers_and_only_ask_the_rest(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, Any]
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_ask(known: dict[str, Any]) -> dict[str, Any]:
+        seen.update(known)
+        return {**answers, **known}
+
+    monkeypatch.setattr(prompts, "ask", fake_ask)
+    assert main(["new", "--data", "use_drf=on", "--no-git", "--quiet", "site"]) == 0
+    assert seen == {"use_drf": True}
+    assert yaml.safe_load((cwd / "site" / ".copier-answers.yml").read_text())["use_drf"] is True
+
+
+def test_python_dash_m_entry_point(cwd: Path) -> None:
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "djstarter", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("djstarter ")

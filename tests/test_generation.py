@@ -1,0 +1,89 @@
+"""Render every kind with the answer sets of COMBINATIONS and hold each project to the quality gates:
+no template leftovers, its own test suite passes, `check --deploy` with production settings,
+migrations in sync, ruff clean."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from djstarter.templates import implemented_kinds
+
+from .generated import COMBINATIONS, manage, production_env, project_env, render, run, template_markers
+
+CASES = [(kind, combination) for kind in implemented_kinds() for combination in COMBINATIONS]
+IDS = [f"{kind}-{combination}" for kind, combination in CASES]
+
+
+@pytest.fixture(scope="session")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    return {}
+
+
+@pytest.fixture(params=CASES, ids=IDS)
+def project(request: pytest.FixtureRequest, projects: dict[tuple[str, str], Path],
+            tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
+    """One rendered project per (kind, combination), shared by the tests of a worker."""
+    key = request.param
+    if key not in projects:
+        projects[key] = render(*key, tmp_path_factory.mktemp("-".join(key)) / "project")
+    return projects[key]
+
+
+def test_no_template_markers_left(project: Path) -> None:
+    assert template_markers(project) == []
+
+
+def test_python_toml_and_yaml_files_parse(project: Path) -> None:
+    for path in project.rglob("*.py"):
+        ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    for path in [*project.rglob("*.yml"), *project.rglob("*.yaml")]:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_fresh_secret_key_in_gitignored_env(project: Path) -> None:
+    env_text = (project / ".env").read_text()
+    key = re.search(r"^SECRET_KEY=(.+)$", env_text, re.MULTILINE)
+    assert key and len(key.group(1)) >= 50
+    assert key.group(1) not in (project / ".env.example").read_text()
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.slow
+def test_generated_suite_passes(project: Path) -> None:
+    output = run(
+        project,
+        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        env=project_env(DATABASE_URL="sqlite:///:memory:"),
+    )  # fmt: skip
+    assert re.search(r"\d+ passed", output), output[-2000:]
+    assert "TOTAL" in output  # coverage is reported
+
+
+@pytest.mark.slow
+def test_check_deploy_with_production_settings(project: Path) -> None:
+    output = manage(project, "check", "--deploy", "--fail-level", "WARNING", env=production_env(project))
+    assert "no issues" in output
+
+
+@pytest.mark.slow
+def test_migrations_are_committed_and_in_sync(project: Path) -> None:
+    env = project_env(DJANGO_SETTINGS_MODULE="config.settings.test")
+    manage(project, "makemigrations", "--check", "--dry-run", env=env)
+    manage(project, "migrate", "--noinput", env=project_env(
+        DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=f"sqlite:///{project / 'm.sqlite3'}"
+    ))  # fmt: skip
+
+
+@pytest.mark.slow
+def test_ruff_clean(project: Path) -> None:
+    ruff = str(Path(sys.executable).parent / "ruff")
+    run(project, ruff, "check", "--no-cache", ".")
+    run(project, ruff, "format", "--check", "--no-cache", ".")
