@@ -50,6 +50,17 @@ def _single_problem(key: str) -> Callable[[str], str | None]:
     return check
 
 
+def _git_config(key: str) -> str:
+    """The user's git identity makes a better default author than a placeholder."""
+    import subprocess
+
+    try:
+        result = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip()
+
+
 def ask(known: Mapping[str, Any]) -> dict[str, Any]:
     """Ask for every answer not in ``known``; returns the complete answers, confirmed by the user."""
     import questionary
@@ -65,11 +76,11 @@ def ask(known: Mapping[str, Any]) -> dict[str, Any]:
             ).unsafe_ask()
 
     defaults = answers_mod.defaults()
-    text("project_name", defaults["project_name"])
+    text("project_name", "")
     text("project_slug", answers_mod.slugify(result["project_name"]))
     text("description", defaults["description"])
-    text("author_name", defaults["author_name"])
-    text("author_email", defaults["author_email"])
+    text("author_name", _git_config("user.name") or defaults["author_name"])
+    text("author_email", _git_config("user.email") or defaults["author_email"])
     if "project_kind" not in result:
         kind = qs["project_kind"]
         result["project_kind"] = questionary.select(
