@@ -8,6 +8,7 @@ import pytest
 
 from .helpers import BASE_ANSWERS
 
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """HOME, XDG folders and git identity point into a temporary folder: tests never touch the real ones."""

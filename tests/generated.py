@@ -32,10 +32,10 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
     "postgresql": {"database": "postgresql"},
     "all-on-postgresql": {**OPTIONS_ON, "ci": "gitlab", "database": "postgresql"},
     "tricky-text": {
-        "project_name": "L'Été \"Café\" & {{ name }} {% block %} \\o/",
+        "project_name": 'L\'Été "Café" & {{ name }} {% block %} \\o/',
         "project_slug": "ete_cafe",
         "description": "Quotes ' \" , ampersands &, braces {{ x }}, tags {% if %} and accents: àéîõü — ok",
-        "author_name": "Zoë O'Brien-\"Ñandú\" {{ a }}",
+        "author_name": 'Zoë O\'Brien-"Ñandú" {{ a }}',
         "use_drf": True,
         "use_allauth": True,
     },

@@ -21,7 +21,6 @@ BASE_ANSWERS: dict[str, Any] = {
 }
 
 
-
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -19,7 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -53,11 +64,10 @@ def test_renders_from_the_installed_wheel(wheel: Path, tmp_path: Path, kind: str
         "from djstarter.cli import main; sys.exit(main(sys.argv[2:]))"
     )
     project = tmp_path / "project"
+    args = ["new", "--defaults", "--quiet", "--data", f"project_kind={kind}", str(project)]
     result = subprocess.run(
-        [sys.executable, "-c", code, str(target), "new", "--defaults", "--quiet", "--data", f"project_kind={kind}",
-         str(project)],
-        capture_output=True, text=True, cwd=tmp_path,
-    )  # fmt: skip
+        [sys.executable, "-c", code, str(target), *args], capture_output=True, text=True, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert (project / "manage.py").is_file()
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["project_kind"] == kind

@@ -62,7 +62,9 @@ def questions() -> dict[str, Question]:
         if key.startswith("_"):
             continue
         choices = tuple((str(label), str(value)) for label, value in (spec.get("choices") or {}).items())
-        result[key] = Question(key, spec.get("type", "str"), spec.get("help", key), spec.get("default"), choices)
+        result[key] = Question(
+            key, spec.get("type", "str"), spec.get("help", key), spec.get("default"), choices
+        )
     return result
 
 

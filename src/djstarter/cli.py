@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
-    commands.add_parser("list", help="list project kinds and stack options", description="List kinds and options.")
+    commands.add_parser(
+        "list", help="list project kinds and stack options", description="List kinds and options."
+    )
     return parser
 
 
@@ -108,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except (KeyboardInterrupt, EOFError) as exc:
         if isinstance(exc, EOFError):
-            sys.stderr.write("\ndjstarter: input ended before all answers were given; nothing was written. "
-                             "Use --answers FILE, --data KEY=VALUE or --defaults to answer without prompts.\n")
+            sys.stderr.write(
+                "\ndjstarter: input ended before all answers were given; nothing was written. "
+                "Use --answers FILE, --data KEY=VALUE or --defaults to answer without prompts.\n"
+            )
             return EXIT_USAGE
         sys.stderr.write("\ndjstarter: interrupted; nothing was written.\n")
         return EXIT_INTERRUPTED

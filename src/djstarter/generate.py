@@ -58,9 +58,7 @@ def write_dotenv(project: Path) -> None:
 
 def _git(project: Path, *args: str, env: Mapping[str, str] | None = None) -> None:
     try:
-        subprocess.run(
-            ["git", *args], cwd=project, check=True, capture_output=True, text=True, env=env
-        )
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, text=True, env=env)
     except FileNotFoundError as exc:
         raise GenerationError("git is not installed; install git or pass --no-git.") from exc
     except subprocess.CalledProcessError as exc:

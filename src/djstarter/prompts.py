@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from djstarter import answers as answers_mod
-from djstarter.errors import Cancelled, UsageError
+from djstarter.errors import AnswersError, Cancelled, UsageError
 
 STACK_LABELS = {
     "use_drf": "Django REST framework — a real API with OpenAPI docs",
@@ -43,7 +43,7 @@ def _single_problem(key: str) -> Callable[[str], str | None]:
     def check(text: str) -> str | None:
         try:
             answers_mod.validate({key: text}, fill_defaults=False)
-        except answers_mod.AnswersError as exc:
+        except AnswersError as exc:
             return exc.problems[0]
         return None
 
@@ -109,7 +109,9 @@ def ask(known: Mapping[str, Any]) -> dict[str, Any]:
         ci = qs["ci"]
         result["ci"] = questionary.select(
             "Which CI service?",
-            choices=[questionary.Choice(title=label, value=value) for label, value in ci.choices if value != "none"],
+            choices=[
+                questionary.Choice(title=label, value=value) for label, value in ci.choices if value != "none"
+            ],
             default="github",
         ).unsafe_ask()
     if "database" not in result:

@@ -55,7 +55,8 @@ def next_steps(project: Path, answers: dict[str, Any], *, git: bool) -> str:
         shown = project
     activate = r".venv\Scripts\activate" if sys.platform == "win32" else ". .venv/bin/activate"
     lines = [
-        f"Created {answers['project_name']} in {shown}" + (" (git repository, first commit made)." if git else "."),
+        f"Created {answers['project_name']} in {shown}"
+        + (" (git repository, first commit made)." if git else "."),
         "",
         "Next steps:",
         f"  cd {shown}",
