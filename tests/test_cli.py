@@ -248,3 +248,17 @@ def test_python_dash_m_entry_point(cwd: Path) -> None:
 
     result = subprocess.run([sys.executable, "-m", "djstarter", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("djstarter ")
+
+
+def test_first_commit_falls_back_to_the_project_author_without_git_identity(cwd: Path) -> None:
+    (Path.home() / ".gitconfig").unlink()
+    assert main(["new", "--defaults", "--quiet", "--data", "author_name=Grace Hopper",
+                 "--data", "author_email=grace@example.com", "site"]) == 0  # fmt: skip
+    author = subprocess.run(
+        ["git", "log", "-1", "--format=%an <%ae>"],
+        cwd=cwd / "site",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert author.stdout.strip() == "Grace Hopper <grace@example.com>"

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from djstarter import __version__, templates
+from djstarter import __version__, store
 from djstarter.errors import GenerationError, UsageError
 
 _SECRET_CHARS = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
@@ -85,15 +85,16 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     )  # fmt: skip
 
 
-def render(answers: Mapping[str, Any], project: Path, template: Path) -> None:
+def render(answers: Mapping[str, Any], project: Path, template: str, ref: str | None = None) -> None:
     """Run Copier non-interactively with complete, validated answers."""
     import copier
     from copier.errors import CopierError
 
     try:
         copier.run_copy(
-            str(template),
+            template,
             project,
+            vcs_ref=ref,
             data=dict(answers),
             defaults=True,
             overwrite=True,
@@ -111,17 +112,15 @@ def generate(
     *,
     git: bool = True,
     overwrite: bool = False,
-    template: Path | None = None,
+    release: store.Release | None = None,
 ) -> Path:
-    """Render ``answers`` into ``dest``; on any failure nothing is left behind."""
+    """Render ``answers`` into ``dest`` from the template store; on any failure nothing is left behind."""
     dest = dest.expanduser().absolute()
     check_destination(dest, overwrite=overwrite)
+    release = release or store.ensure()
     with tempfile.TemporaryDirectory(prefix="djstarter-") as work_dir:
-        work = Path(work_dir)
-        if template is None:
-            template = templates.compose(work / "template", kinds=[str(answers["project_kind"])])
-        project = work / "project"
-        render(answers, project, template)
+        project = Path(work_dir) / "project"
+        render(answers, project, release.src_path, release.tag)
         write_dotenv(project)
         if git and not (overwrite and _inside_git_repo(dest)):
             git_init(project, answers)

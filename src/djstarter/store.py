@@ -1,0 +1,127 @@
+"""The template store: a git repository of djstarter's composed templates, one tag per version.
+
+Copier can update a project only from a git-tracked template that still holds the commit the project
+was made from. A wheel's package data is a plain folder, so djstarter keeps a repository in the user
+data folder (``DJSTARTER_STORE`` overrides it): each djstarter version that runs adds a commit tagged
+``v<version>``; templates that changed without a version bump (an editable install) get
+``v<version>+dev.<n>`` instead of silently reusing the old tag. Projects record the store as their
+``_src_path`` (``~/``-relative when under home), so plain ``copier update`` works offline later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from djstarter import __version__, templates
+from djstarter.errors import DjstarterError
+
+STORE_ENV = "DJSTARTER_STORE"
+_IDENTITY = [
+    "-c",
+    "user.name=djstarter",
+    "-c",
+    "user.email=djstarter@localhost",
+    "-c",
+    "commit.gpgsign=false",
+]
+
+
+@dataclass(frozen=True)
+class Release:
+    path: Path  # the store repository
+    tag: str  # the tag holding this djstarter's templates
+
+    @property
+    def src_path(self) -> str:
+        """The path projects record: ``~/…`` when the store is under the home folder."""
+        home = Path.home()
+        try:
+            return "~/" + self.path.relative_to(home).as_posix()
+        except ValueError:
+            return str(self.path)
+
+
+def store_dir() -> Path:
+    configured = os.environ.get(STORE_ENV)
+    if configured:
+        return Path(configured).expanduser().absolute()
+    import platformdirs
+
+    return platformdirs.user_data_path("djstarter") / "template-store"
+
+
+def fingerprint(tree: Path) -> str:
+    """A hash of every file's path and bytes (what a tag's templates are)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts):
+        digest.update(path.relative_to(tree).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", *_IDENTITY, *args], cwd=repo, capture_output=True, text=True, check=True
+        )
+    except FileNotFoundError as exc:
+        raise DjstarterError("git is not installed; djstarter needs it for its template store.") from exc
+    except subprocess.CalledProcessError as exc:
+        raise DjstarterError(
+            f"The template store {repo} is damaged ('git {' '.join(args)}' failed: {exc.stderr.strip()}). "
+            f"Delete it (it is rebuilt on the next run) or set {STORE_ENV} to another folder."
+        ) from exc
+    return result.stdout
+
+
+def tags(repo: Path) -> dict[str, str]:
+    """Tag name -> templates fingerprint (kept as the annotated tag's message)."""
+    if not (repo / ".git").is_dir():
+        return {}
+    out = _git(repo, "for-each-ref", "refs/tags", "--format=%(refname:short) %(contents:subject)")
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
+
+def ensure(src: Path | None = None, version: str = __version__) -> Release:
+    """Make sure the store holds this djstarter's templates; return the tag to render from."""
+    repo = store_dir()
+    with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+        composed = templates.compose(Path(tmp) / "template", src)
+        current = fingerprint(composed)
+        known = tags(repo)
+        base = f"v{version}"
+        ours = [tag for tag in known if tag == base or tag.startswith(f"{base}+dev.")]
+        for tag in ours:
+            if known[tag] == current:
+                return Release(repo, tag)
+        tag = base if base not in known else f"{base}+dev.{len(ours)}"
+        _add_release(repo, composed, tag, current)
+    return Release(repo, tag)
+
+
+def _add_release(repo: Path, composed: Path, tag: str, digest: str) -> None:
+    try:
+        repo.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DjstarterError(
+            f"Cannot create the template store {repo}: {exc.strerror}. Set {STORE_ENV} to a writable folder."
+        ) from exc
+    if not (repo / ".git").is_dir():
+        _git(repo, "init", "--quiet", "--initial-branch=main")
+    for entry in repo.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    shutil.copytree(composed, repo, dirs_exist_ok=True)
+    _git(repo, "add", "--all")
+    _git(repo, "commit", "--quiet", "--allow-empty", "-m", f"djstarter templates {tag}")
+    _git(repo, "tag", "--annotate", tag, "-m", digest)

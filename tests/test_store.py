@@ -1,0 +1,115 @@
+"""The template store and the update path it enables: plain `copier update`, offline."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from djstarter import store, templates
+from djstarter.generate import generate
+
+COPIER = str(Path(sys.executable).parent / "copier")
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A private copy of the templates that a test may change."""
+    return Path(shutil.copytree(templates.source_dir(), tmp_path / "templates"))
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True).stdout
+
+
+def test_store_lives_under_the_user_data_folder_and_is_recorded_home_relative() -> None:
+    release = store.ensure()
+    assert release.tag == "v0.1.0" or release.tag.startswith("v0.1.0")
+    assert release.path.is_relative_to(Path.home())
+    assert release.src_path.startswith("~/")
+
+
+def test_store_location_can_be_configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(store.STORE_ENV, str(tmp_path / "elsewhere"))
+    release = store.ensure()
+    assert release.path == tmp_path / "elsewhere"
+    assert (release.path / "copier.yml").is_file()
+
+
+def test_same_templates_reuse_the_tag(source: Path) -> None:
+    first = store.ensure(source, version="1.0.0")
+    second = store.ensure(source, version="1.0.0")
+    assert first == second and first.tag == "v1.0.0"
+    assert git(first.path, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_changed_templates_without_a_version_bump_get_a_new_tag(source: Path) -> None:
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0"
+    readme = source / "_base" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nChanged.\n")
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0+dev.1"
+    readme.write_text(readme.read_text() + "\nChanged again.\n")
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0+dev.2"
+    assert store.ensure(source, version="1.1.0").tag == "v1.1.0"
+    assert set(store.tags(store.store_dir())) == {"v1.0.0", "v1.0.0+dev.1", "v1.0.0+dev.2", "v1.1.0"}
+
+
+def _generate(tmp_path: Path, answers: dict[str, Any], release: store.Release) -> Path:
+    return generate(answers, tmp_path / "project", release=release)
+
+
+def test_project_records_the_store_and_a_noop_update_leaves_it_clean(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    release = store.ensure()
+    project = _generate(tmp_path, answers, release)
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["_src_path"] == release.src_path and recorded["_commit"] == release.tag
+    subprocess.run([COPIER, "update", "--defaults"], cwd=project, check=True, capture_output=True)
+    assert git(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.slow
+def test_update_brings_template_changes_and_keeps_user_edits(
+    tmp_path: Path, answers: dict[str, Any], source: Path
+) -> None:
+    project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
+    # The user edits a generated file and commits.
+    views = project / "demo_blog" / "users" / "models.py"
+    views.write_text(views.read_text() + "\n\n# my own note\n")
+    git(project, "commit", "-qam", "My edit")
+    # A newer djstarter changes a template file.
+    local = source / "_base" / "config" / "settings" / "local.py"
+    local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
+    new = store.ensure(source, version="1.1.0")
+    result = subprocess.run([COPIER, "update", "--defaults"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()
+    assert "# my own note" in views.read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == new.tag
+
+
+@pytest.mark.slow
+def test_conflicting_edit_keeps_both_sides_inline(
+    tmp_path: Path, answers: dict[str, Any], source: Path
+) -> None:
+    project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
+    target = project / "config" / "settings" / "local.py"
+    target.write_text(
+        target.read_text().replace("default=True)\nif not SECRET_KEY", "default=False)\nif not SECRET_KEY")
+    )
+    git(project, "commit", "-qam", "Debug off by default")
+    template = source / "_base" / "config" / "settings" / "local.py"
+    template.write_text(
+        template.read_text().replace("default=True)\nif not SECRET_KEY", "default=1)\nif not SECRET_KEY")
+    )
+    store.ensure(source, version="1.1.0")
+    subprocess.run([COPIER, "update", "--defaults"], cwd=project, check=True, capture_output=True)
+    text = target.read_text()
+    assert "<<<<<<<" in text and ">>>>>>>" in text
+    assert "default=False)" in text and "default=1)" in text
