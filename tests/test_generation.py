@@ -5,6 +5,7 @@ migrations in sync, ruff clean."""
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 import tomllib
@@ -87,3 +88,28 @@ def test_ruff_clean(project: Path) -> None:
     ruff = str(Path(sys.executable).parent / "ruff")
     run(project, ruff, "check", "--no-cache", ".")
     run(project, ruff, "format", "--check", "--no-cache", ".")
+
+
+POSTGRES_URL = os.environ.get("DJSTARTER_TEST_POSTGRES_URL", "")
+PG_CASES = [case for case in CASES if COMBINATIONS[case[1]].get("database") == "postgresql"]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason="set DJSTARTER_TEST_POSTGRES_URL (.ci/run starts PostgreSQL)")
+@pytest.mark.parametrize("case", PG_CASES, ids=[f"{kind}-{combination}" for kind, combination in PG_CASES])
+def test_postgresql_projects_migrate_and_pass_on_a_real_server(case: tuple[str, str], tmp_path: Path) -> None:
+    project = render(*case, tmp_path / "project")
+    database = f"{POSTGRES_URL.rsplit('/', 1)[0]}/djs_{'_'.join(case).replace('-', '_')}"
+    env = project_env(DATABASE_URL=database)
+    output = run(
+        project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--create-db", env=env
+    )
+    assert re.search(r"\d+ passed", output)
+    assert "postgresql" in manage(
+        project,
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
+        env=project_env(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=database),
+    )

@@ -69,6 +69,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
+    update = commands.add_parser(
+        "update",
+        help="bring a generated project up to the installed templates (wraps copier update)",
+        description=(
+            "Refresh djstarter's template store, check the project, then run 'copier update', keeping "
+            "your edits (conflicts are marked inline). Plain 'copier update' inside the project works too."
+        ),
+    )
+    update.add_argument(
+        "project", nargs="?", type=Path, default=Path("."), help="project folder (default: .)"
+    )
+    update.add_argument(
+        "--data",
+        "-d",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change an answer, e.g. use_celery=true",
+    )
+    update.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
     commands.add_parser(
         "list", help="list project kinds and stack options", description="List kinds and options."
     )
@@ -89,6 +110,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_update(args: argparse.Namespace) -> int:
+    from djstarter.commands import update
+
+    return update.run(project=args.project, data=args.data, quiet=args.quiet)
+
+
 def _cmd_list(_args: argparse.Namespace) -> int:
     from djstarter.commands import listing
 
@@ -103,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        handler = {"new": _cmd_new, "list": _cmd_list}[args.command]
+        handler = {"new": _cmd_new, "update": _cmd_update, "list": _cmd_list}[args.command]
         return handler(args)
     except DjstarterError as exc:
         sys.stderr.write(f"djstarter: {exc.message}\n")

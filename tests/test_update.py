@@ -1,0 +1,125 @@
+"""`djstarter update` and changing answers on update: clear errors, options added and removed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from djstarter.cli import main
+from djstarter.errors import EXIT_USAGE
+from djstarter.generate import generate
+
+from .generated import project_env, run
+
+COPIER = str(Path(sys.executable).parent / "copier")
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path, answers: dict[str, Any]) -> Path:
+    return generate(answers, tmp_path / "project")
+
+
+def test_noop_update_leaves_the_tree_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["update", str(project)]) == 0
+    assert git(project, "status", "--porcelain") == ""
+    assert "Updated project" in capsys.readouterr().out
+
+
+def test_not_a_git_repository(
+    tmp_path: Path, answers: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = generate(answers, tmp_path / "nogit", git=False)
+    assert main(["update", str(project)]) == EXIT_USAGE
+    assert "is not a git repository" in capsys.readouterr().err
+
+
+def test_dirty_work_tree(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "notes.txt").write_text("untracked")
+    assert main(["update", str(project)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "uncommitted changes (notes.txt)" in err and "git stash" in err
+
+
+def test_missing_answers_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(project, "rm", "-q", ".copier-answers.yml")
+    git(project, "commit", "-qm", "oops")
+    assert main(["update", str(project)]) == EXIT_USAGE
+    assert "has no .copier-answers.yml" in capsys.readouterr().err
+
+
+def test_answers_file_edited_into_an_invalid_state(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / ".copier-answers.yml"
+    path.write_text(
+        path.read_text().replace("database: sqlite", "database: oracle").replace("ci: github", "ci: 3")
+    )
+    git(project, "commit", "-qam", "edit answers")
+    assert main(["update", str(project)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "database: 'oracle' is not one of sqlite, postgresql" in err
+    assert "ci: expected text" in err and "git checkout -- .copier-answers.yml" in err
+
+
+def test_version_missing_from_the_store(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / ".copier-answers.yml"
+    text = path.read_text()
+    recorded = yaml.safe_load(text)["_commit"]
+    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v9.9.9"))
+    git(project, "commit", "-qam", "from another machine")
+    assert main(["update", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "v9.9.9" in err and "pip install 'djstarter==9.9.9'" in err
+
+
+def test_bad_data_on_update(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["update", str(project), "--data", "use_celery=sometimes"]) == EXIT_USAGE
+    assert "use_celery: expected true or false" in capsys.readouterr().err
+
+
+OPTION_FILES = {
+    "use_drf": "demo_blog/blog/api/views.py",
+    "use_celery": "config/celery.py",
+    "use_allauth": "demo_blog/templates/allauth/layouts/base.html",
+    "use_docker": "Dockerfile",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("option", list(OPTION_FILES))
+def test_plain_copier_update_adds_then_removes_an_option(
+    tmp_path: Path, answers: dict[str, Any], option: str
+) -> None:
+    project = generate({**answers, "ci": "none"}, tmp_path / "project")
+    marker = project / OPTION_FILES[option]
+    assert not marker.exists()
+
+    subprocess.run([COPIER, "update", "--defaults", "--data", f"{option}=true"], cwd=project, check=True,
+                   capture_output=True)  # fmt: skip
+    assert marker.is_file()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())[option] is True
+    run(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-cov",
+        env=project_env(DATABASE_URL="sqlite:///:memory:"))  # fmt: skip
+    git(project, "add", "--all")
+    git(project, "commit", "-qm", f"Add {option}")
+
+    subprocess.run([COPIER, "update", "--defaults", "--data", f"{option}=false"], cwd=project, check=True,
+                   capture_output=True)  # fmt: skip
+    assert not marker.exists()
+    run(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-cov",
+        env=project_env(DATABASE_URL="sqlite:///:memory:"))  # fmt: skip
+
+
+@pytest.mark.slow
+def test_adding_ci_on_update(tmp_path: Path, answers: dict[str, Any]) -> None:
+    project = generate({**answers, "ci": "none"}, tmp_path / "project")
+    assert main(["update", str(project), "--quiet", "--data", "ci=gitlab"]) == 0
+    assert (project / ".gitlab-ci.yml").is_file()
+    assert not (project / ".github").exists()
