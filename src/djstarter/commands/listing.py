@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from djstarter import answers as answers_mod
+from djstarter import store
 from djstarter.prompts import STACK_LABELS
 
 
@@ -22,4 +23,7 @@ def render() -> str:
     for key in ("ci", "database"):
         values = ", ".join(f"{value} ({label})" for label, value in qs[key].choices)
         lines.append(f"  {key:<12} {values} — default {qs[key].default}")
+    release = store.ensure()  # running djstarter adds its templates to the store (for copier update)
+    versions = ", ".join(sorted(store.tags(release.path)))
+    lines += ["", f"Template store: {release.path} (this djstarter: {release.tag}; held: {versions})"]
     return "\n".join(lines)
