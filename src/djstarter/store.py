@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,19 @@ def tags(repo: Path) -> dict[str, str]:
         return {}
     out = _git(repo, "for-each-ref", "refs/tags", "--format=%(refname:short) %(contents:subject)")
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
+
+def sorted_tags(names: Iterable[str]) -> list[str]:
+    """Tags in version order (as Copier picks the newest), unparsable ones last."""
+    from packaging.version import InvalidVersion, Version
+
+    def key(name: str) -> tuple[int, Version | str]:
+        try:
+            return (0, Version(name))
+        except InvalidVersion:
+            return (1, name)
+
+    return sorted(names, key=key)
 
 
 def ensure(src: Path | None = None, version: str = __version__) -> Release:

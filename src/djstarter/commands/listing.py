@@ -24,6 +24,6 @@ def render() -> str:
         values = ", ".join(f"{value} ({label})" for label, value in qs[key].choices)
         lines.append(f"  {key:<12} {values} — default {qs[key].default}")
     release = store.ensure()  # running djstarter adds its templates to the store (for copier update)
-    versions = ", ".join(sorted(store.tags(release.path)))
+    versions = ", ".join(store.sorted_tags(store.tags(release.path)))
     lines += ["", f"Template store: {release.path} (this djstarter: {release.tag}; held: {versions})"]
     return "\n".join(lines)
