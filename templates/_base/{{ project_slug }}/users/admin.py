@@ -22,6 +22,6 @@ class UserAdmin(BaseUserAdmin):
     actions = ("deactivate",)
 
     @admin.action(description="Deactivate the selected users")
-    def deactivate(self, request, queryset):  # noqa: ANN001, ANN201
+    def deactivate(self, request, queryset):
         updated = queryset.exclude(pk=request.user.pk).update(is_active=False)
         self.message_user(request, f"{updated} user(s) deactivated.")

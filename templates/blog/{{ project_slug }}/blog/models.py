@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from ..core.validators import IMAGE_VALIDATORS
+from .managers import CommentQuerySet, PostQuerySet, PublishedManager
+
+
+def unique_slug(instance: models.Model, value: str, *, field: str = "slug") -> str:
+    """A slug for ``value`` that no other row of ``instance``'s model uses: ``title``, ``title-2``…"""
+    max_length = instance._meta.get_field(field).max_length
+    base = slugify(value)[: max_length - 4].strip("-") or instance._meta.model_name
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    slug, number = base, 2
+    while others.filter(**{field: slug}).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=220,
+        unique=True,
+        blank=True,
+        help_text="Part of the address; made from the title if empty.",
+    )
+    excerpt = models.TextField(
+        max_length=300, blank=True, help_text="A short summary for lists and feeds (300 characters at most)."
+    )
+    body = models.TextField()
+    cover = models.ImageField(
+        "cover image", upload_to="covers/%Y/%m/", blank=True, validators=IMAGE_VALIDATORS
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="Set when the post is published; a date in the future schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+
+    # The first manager is the default one (admin, related lookups): it sees every post.
+    objects = PostQuerySet.as_manager()
+    published = PublishedManager()
+
+    class Meta:
+        ordering = [models.F("published_at").desc(nulls_last=True), "-created_at"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="blog_post_status_pub_idx"),
+            models.Index(fields=["author", "status"], name="blog_post_author_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def summary(self) -> str:
+        """The excerpt, or the start of the body when there is none."""
+        return self.excerpt or Truncator(self.body).words(40)
+
+
+class Comment(models.Model):
+    """A reader's comment; only signed-in users comment and comments wait for approval."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blog_comments"
+    )
+    body = models.TextField(max_length=3000)
+    is_approved = models.BooleanField("approved", default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["post", "is_approved", "created_at"], name="blog_comment_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.post}: {Truncator(self.body).chars(40)}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"

@@ -1,0 +1,32 @@
+"""Signal receivers, connected in ``BlogConfig.ready()``.
+
+https://docs.djangoproject.com/en/5.2/topics/signals/
+"""
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Category, Post, Tag
+from .sidebar import invalidate_sidebar
+
+
+@receiver(pre_save, sender=Post)
+def set_publication_date(sender: type[Post], instance: Post, **kwargs: Any) -> None:
+    """A post published without a date is published now."""
+    if instance.status == Post.Status.PUBLISHED and instance.published_at is None:
+        instance.published_at = timezone.now()
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(m2m_changed, sender=Post.tags.through)
+def clear_sidebar_cache(sender: type, **kwargs: Any) -> None:
+    """Categories and tag counts changed: the cached sidebar is stale."""
+    invalidate_sidebar()

@@ -1,0 +1,23 @@
+"""Template tags of the blog; templates use them after ``load blog_tags``."""
+
+from typing import Any
+
+from django import template
+from django.db.models import QuerySet
+
+from ..models import Post
+from ..sidebar import get_sidebar
+
+register = template.Library()
+
+
+@register.inclusion_tag("blog/_sidebar.html", takes_context=True)
+def blog_sidebar(context: template.Context) -> dict[str, Any]:
+    """The sidebar: search, categories and tags (cached, see sidebar.py)."""
+    return {**get_sidebar(), "request": context.get("request")}
+
+
+@register.simple_tag
+def published_posts_by(user: Any, limit: int = 10) -> QuerySet[Post]:
+    """A user's latest published posts; in a template: ``published_posts_by profile as posts``."""
+    return Post.published.filter(author=user).select_related("category")[:limit]

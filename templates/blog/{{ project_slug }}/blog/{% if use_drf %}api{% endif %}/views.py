@@ -1,0 +1,68 @@
+"""The blog's REST API: https://www.django-rest-framework.org/api-guide/viewsets/"""
+
+from typing import Any
+
+from rest_framework import mixins, permissions, viewsets
+
+from ..models import Category, Comment, Post, Tag
+from ..services import comment_posted
+from .filters import CommentFilter, PostFilter
+from .permissions import IsAuthorOrReadOnly
+from .serializers import CategorySerializer, CommentSerializer, PostSerializer, TagSerializer
+
+
+class PostViewSet(viewsets.ModelViewSet):
+    """Published posts for everyone, plus the signed-in user's own drafts; authors change only their own."""
+
+    serializer_class = PostSerializer
+    permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly)
+    lookup_field = "slug"
+    filterset_class = PostFilter
+    search_fields = ("title", "excerpt", "body")
+    ordering_fields = ("published_at", "created_at", "title")
+    ordering = ("-published_at", "-created_at")
+
+    def get_queryset(self) -> Any:
+        return Post.objects.visible_to(self.request.user).with_related().with_comment_count()
+
+    def perform_create(self, serializer: PostSerializer) -> None:
+        serializer.save(author=self.request.user)
+
+
+class CommentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Approved comments on published posts (filter with ``?post=<slug>``); signed-in users add comments,
+    which wait for the post author's approval."""
+
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+    ordering_fields = ("created_at",)
+    ordering = ("created_at",)
+    search_fields = ("body",)
+
+    def get_queryset(self) -> Any:
+        return (
+            Comment.objects.approved().filter(post__in=Post.published.all()).select_related("author", "post")
+        )
+
+    def perform_create(self, serializer: CommentSerializer) -> None:
+        post = serializer.validated_data["post"]
+        is_own = post.author_id == self.request.user.pk
+        comment = serializer.save(author=self.request.user, is_approved=is_own)
+        if not is_own:
+            comment_posted(comment)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+    search_fields = ("name",)
+
+
+class TagViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Tag.objects.all()
+    serializer_class = TagSerializer
+    lookup_field = "slug"
+    search_fields = ("name",)
