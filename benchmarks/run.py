@@ -1,0 +1,246 @@
+"""djstarter's benchmarks: one command, one table of medians (after a warm-up run).
+
+    python benchmarks/run.py            # everything (a few minutes)
+    python benchmarks/run.py --quick    # fewer repetitions
+
+Measured side by side in the same run, offline: generation (djstarter vs `django-admin startproject`
+vs a bare `copier copy` of the same template), CLI start-up, generated suites, updates, and how each
+kind's main list page and API list scale with 10, 100 and 1,000 rows (queries must stay constant).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from djstarter import store  # noqa: E402
+from djstarter.templates import implemented_kinds  # noqa: E402
+
+ALL_ON = {"use_drf": True, "use_celery": True, "use_allauth": True, "use_docker": True, "ci": "github"}
+
+#: Per kind: the main list page, the main API list, and code (run in the project) that creates N rows.
+SCALING: dict[str, dict[str, str]] = {
+    "blog": {
+        "page": "/",
+        "api": "/api/v1/posts/",
+        "seed": (
+            "from {slug}.blog.tests.factories import CommentFactory, PostFactory, TagFactory, UserFactory\n"
+            "authors = [UserFactory() for _ in range(5)]\n"
+            "tags = [TagFactory() for _ in range(3)]\n"
+            "for i in range(N):\n"
+            "    post = PostFactory(author=authors[i % 5], tags=tags[: i % 4])\n"
+            "    CommentFactory(post=post)\n"
+        ),
+    },
+}
+
+PROBE = """
+import json, time
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+{seed}
+client = Client()
+out = {{}}
+for name, url in (("page", {page!r}), ("api", {api!r})):
+    if not url:
+        continue
+    client.get(url)  # warm caches and templates
+    timings = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    timings.sort()
+    out[name] = {{"queries": len(queries), "ms": timings[2] * 1000}}
+print("BENCH" + json.dumps(out))
+"""
+
+
+def timed(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def sh(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout + result.stderr
+
+
+def answers_file(tmp: Path, kind: str, extra: dict[str, Any]) -> Path:
+    import yaml
+
+    path = tmp / f"{kind}-{len(extra)}.yml"
+    path.write_text(yaml.safe_dump({"project_kind": kind, "project_slug": "bench_site", **extra}))
+    return path
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
+    return {**env, **extra}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="3 repetitions instead of 7")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 7
+    rows: list[tuple[str, str, str]] = []
+    tmp = Path(tempfile.mkdtemp(prefix="djstarter-bench-"))
+    os.environ.setdefault(store.STORE_ENV, str(tmp / "store"))
+    djstarter = str(BIN / "djstarter")
+    try:
+        # 2. Start-up.
+        for flag in ("--help", "--version"):
+            seconds = timed(lambda flag=flag: sh(djstarter, flag), runs)
+            rows.append((f"djstarter {flag}", f"{seconds:.3f} s", "target ≤ 0.3 s"))
+
+        # 1. Generation.
+        counter = iter(range(10_000))
+        startproject = timed(
+            lambda: sh(str(BIN / "django-admin"), "startproject", f"sp{next(counter)}", cwd=tmp), runs
+        )
+        rows.append(("django-admin startproject", f"{startproject:.3f} s", "reference"))
+        release = store.ensure()
+        for kind in implemented_kinds():
+            for label, extra in (("defaults", {}), ("all options", ALL_ON)):
+                answers = answers_file(tmp, kind, extra)
+                seconds = timed(
+                    lambda answers=answers: sh(
+                        djstarter, "new", "-q", "--answers", str(answers), str(tmp / f"gen{next(counter)}")
+                    ),
+                    runs,
+                )
+                ratio = seconds / startproject
+                rows.append((f"djstarter new {kind} ({label}, with git init)", f"{seconds:.3f} s",
+                             f"{ratio:.1f}x startproject (target ≤ 3x)"))  # fmt: skip
+                given = {"project_kind": kind, "project_slug": "bench_site", **extra}
+                data = [f"--data={key}={value}" for key, value in given.items()]
+                copier = [str(BIN / "copier"), "copy", "--quiet", "--defaults", "--vcs-ref", release.tag]
+                bare = timed(
+                    lambda data=data, copier=copier: sh(
+                        *copier, *data, str(release.path), str(tmp / f"cp{next(counter)}")
+                    ),
+                    runs,
+                )
+                rows.append((f"  bare copier copy {kind} ({label})", f"{bare:.3f} s",
+                             f"djstarter overhead {seconds - bare:+.3f} s"))  # fmt: skip
+
+        # 3. Generated suites, 4. updates, 5. scaling.
+        for kind in implemented_kinds():
+            for label, extra in (("defaults", {}), ("all options", ALL_ON)):
+                project = tmp / f"suite-{kind}-{len(extra)}"
+                sh(djstarter, "new", "-q", "--answers", str(answers_file(tmp, kind, extra)), str(project))
+                env = project_env(DATABASE_URL="sqlite:///:memory:")
+                output = ""
+
+                def suite(project: Path = project, env: dict[str, str] = env) -> None:
+                    nonlocal output
+                    output = sh(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-cov",
+                                cwd=project, env=env)  # fmt: skip
+
+                seconds = timed(suite, max(1, runs // 2))
+                count = next((line for line in output.splitlines() if " passed" in line), "?")
+                rows.append((f"generated suite {kind} ({label})", f"{seconds:.2f} s",
+                             f"{count.strip()} (target ≤ 5 s)"))  # fmt: skip
+
+            project = tmp / f"suite-{kind}-0"
+            noop = timed(
+                lambda project=project: sh(str(BIN / "copier"), "update", "--defaults", cwd=project), runs
+            )
+            rows.append((f"no-op copier update ({kind})", f"{noop:.2f} s", "target ≤ 2 s"))
+            rows.append(one_version_update(tmp, kind, runs))
+            rows.extend(scaling(tmp, kind))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'median':>10}  note")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>10}  {note}")
+
+
+def one_version_update(tmp: Path, kind: str, runs: int) -> tuple[str, str, str]:
+    """Generate from one store version, then update to the next (a real template change)."""
+    source = Path(shutil.copytree(ROOT / "templates", tmp / f"templates-{kind}"))
+    old = store.ensure(source, version="0.0.1")
+    settings = source / "_base" / "config" / "settings" / "local.py"
+    settings.write_text(settings.read_text() + '\nBENCHMARK_CHANGE = "new"\n')
+    new = store.ensure(source, version="0.0.2")
+    from djstarter.generate import generate
+
+    samples = []
+    for index in range(runs + 1):
+        project = generate({**defaults(kind)}, tmp / f"upd-{kind}-{index}", release=old)
+        started = time.perf_counter()
+        sh(str(BIN / "copier"), "update", "--defaults", "--vcs-ref", new.tag, cwd=project)
+        samples.append(time.perf_counter() - started)
+    return (f"one-version copier update ({kind})", f"{statistics.median(samples[1:]):.2f} s", "target ≤ 2 s")
+
+
+def defaults(kind: str) -> dict[str, Any]:
+    from djstarter.answers import validate
+
+    return validate({"project_kind": kind, "project_slug": "bench_site"})
+
+
+def scaling(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
+    config = SCALING.get(kind)
+    if not config:
+        return [(f"scaling ({kind})", "n/a", "no scaling probe defined for this kind")]
+    project = tmp / f"suite-{kind}-{len(ALL_ON)}"
+    rows = []
+    results = {}
+    for n in (10, 100, 1000):
+        database = tmp / f"scale-{kind}-{n}.sqlite3"
+        env = project_env(
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            DATABASE_URL=f"sqlite:///{database}",
+            ALLOWED_HOSTS="testserver",
+        )
+        sh(sys.executable, "manage.py", "migrate", "-v0", cwd=project, env=env)
+        seed = config["seed"].format(slug="bench_site").replace("range(N)", f"range({n})")
+        code = PROBE.format(seed=seed, page=config["page"], api=config.get("api", ""))
+        output = sh(sys.executable, "manage.py", "shell", "-c", code, cwd=project, env=env)
+        results[n] = json.loads(output.split("BENCH", 1)[1].splitlines()[0])
+    for name in ("page", "api"):
+        if name not in results[10]:
+            continue
+        queries = [results[n][name]["queries"] for n in (10, 100, 1000)]
+        ms = [results[n][name]["ms"] for n in (10, 100, 1000)]
+        constant = "constant" if len(set(queries)) == 1 else "GROWS"
+        rows.append((
+            f"{kind} {config[name]} at 10/100/1000 rows",
+            "/".join(f"{m:.0f}" for m in ms) + " ms",
+            f"queries {'/'.join(map(str, queries))} ({constant}); latency x{ms[2] / ms[0]:.1f}",
+        ))  # fmt: skip
+    return rows
+
+
+if __name__ == "__main__":
+    main()
