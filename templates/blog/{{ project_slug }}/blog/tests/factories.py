@@ -5,18 +5,10 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from ...users.tests.factories import UserFactory
 from ..models import Category, Comment, Post, Tag
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "users.User"
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"writer{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    name = factory.Faker("name")
-    password = factory.django.Password("correct horse battery staple")
+__all__ = ["CategoryFactory", "CommentFactory", "PostFactory", "TagFactory", "UserFactory"]
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
