@@ -2,7 +2,7 @@
 
     python scripts/render.py /tmp/out project_kind=blog use_drf=true use_celery=false
 
-Unspecified answers take their defaults. The destination is replaced if it exists.
+Unspecified answers take their defaults (slug: demo_site). The destination is replaced if it exists.
 """
 
 from __future__ import annotations
@@ -13,30 +13,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from djstarter.generate import generate  # noqa: E402
-
-DEFAULTS = {
-    "project_name": "Demo Site",
-    "project_slug": "demo_site",
-    "description": "A demo project.",
-    "author_name": "Ada Lovelace",
-    "author_email": "ada@example.com",
-    "project_kind": "blog",
-    "use_drf": False,
-    "use_celery": False,
-    "use_allauth": False,
-    "use_docker": False,
-    "ci": "github",
-    "database": "sqlite",
-}
+from djstarter.answers import from_text, parse_data, validate
+from djstarter.generate import generate
 
 
 def main(argv: list[str]) -> None:
     dest = Path(argv[0])
-    answers = dict(DEFAULTS)
-    for item in argv[1:]:
-        key, _, value = item.partition("=")
-        answers[key] = {"true": True, "false": False}.get(value.lower(), value)
+    given = {"project_slug": "demo_site", **from_text(parse_data(argv[1:]))}
+    answers = validate(given)
     shutil.rmtree(dest, ignore_errors=True)
     generate(answers, dest, git=False)
     print(dest)
