@@ -1,0 +1,90 @@
+"""Security settings: production refuses insecure configuration, headers and hashing are right."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from config.settings import base
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_READ_DOT_ENV_FILE": "false",
+    "SECRET_KEY": "a-production-like-secret-key-for-this-test-only-0123456789-abcdefgh",
+    "ALLOWED_HOSTS": "example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def run_with_production_settings(code: str, **overrides: str | None) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with production settings and only the given environment."""
+    env = {"PATH": os.environ.get("PATH", ""), **PRODUCTION_ENV, **overrides}
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_settings_refuse_to_load_without_a_required_variable(name):
+    result = run_with_production_settings("print('loaded')", **{name: None})
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert "loaded" not in result.stdout
+
+
+def test_production_settings_load_with_every_required_variable():
+    result = run_with_production_settings(
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_with_production_settings(
+        "from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_argon2_is_the_first_password_hasher():
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.django_db
+def test_pages_send_a_content_security_policy(client, django_user_model):
+    user = django_user_model.objects.create_user("csp", "csp@example.com", "pw-not-used-here")
+    response = client.get(reverse("users:detail", kwargs={"username": user.username}))
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_posts_without_a_csrf_token_are_refused():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("users:profile"), {"name": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_unknown_pages_use_the_404_template(client):
+    response = client.get("/this-page-does-not-exist/")
+    assert response.status_code == 404
+    assert "404.html" in [template.name for template in response.templates]
+    assert "Page not found" in response.content.decode()
