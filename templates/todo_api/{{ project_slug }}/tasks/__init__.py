@@ -1,0 +1,1 @@
+"""Per-user tasks, task lists and labels, and their REST API."""

@@ -1,0 +1,1 @@
+"""Tests of the tasks app and its API."""

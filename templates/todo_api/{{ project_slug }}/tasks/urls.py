@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("token/", views.rotate_token, name="rotate_token"),
+]
