@@ -15,7 +15,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def sorted_tags(names: Iterable[str]) -> list[str]:
 def ensure(src: Path | None = None, version: str = __version__) -> Release:
     """Make sure the store holds this djstarter's templates; return the tag to render from."""
     repo = store_dir()
-    with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+    with _locked(repo), tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
         composed = templates.compose(Path(tmp) / "template", src)
         current = fingerprint(composed)
         known = tags(repo)
@@ -119,13 +120,32 @@ def ensure(src: Path | None = None, version: str = __version__) -> Release:
     return Release(repo, tag)
 
 
-def _add_release(repo: Path, composed: Path, tag: str, digest: str) -> None:
+@contextmanager
+def _locked(repo: Path) -> Iterator[None]:
+    """One djstarter at a time reads or writes the store (parallel runs would race on its work tree)."""
+    from filelock import FileLock, Timeout
+
     try:
-        repo.mkdir(parents=True, exist_ok=True)
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(repo.parent / f".{repo.name}.lock"), timeout=120)
+        lock.acquire()
     except OSError as exc:
         raise DjstarterError(
             f"Cannot create the template store {repo}: {exc.strerror}. Set {STORE_ENV} to a writable folder."
         ) from exc
+    except Timeout as exc:
+        raise DjstarterError(
+            f"The template store {repo} is locked by another djstarter for over two minutes; "
+            "wait for it to finish, or delete the lock file if no djstarter is running."
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _add_release(repo: Path, composed: Path, tag: str, digest: str) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
     if not (repo / ".git").is_dir():
         _git(repo, "init", "--quiet", "--initial-branch=main")
     for entry in repo.iterdir():
