@@ -113,3 +113,14 @@ def test_conflicting_edit_keeps_both_sides_inline(
     text = target.read_text()
     assert "<<<<<<<" in text and ">>>>>>>" in text
     assert "default=False)" in text and "default=1)" in text
+
+
+def test_parallel_runs_share_the_store_safely(source: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    readme = source / "_base" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nParallel.\n")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        releases = list(pool.map(lambda _: store.ensure(source, version="3.0.0"), range(4)))
+    assert {release.tag for release in releases} == {"v3.0.0"}
+    assert git(releases[0].path, "rev-list", "--count", "HEAD").strip() == "1"
