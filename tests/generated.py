@@ -50,6 +50,8 @@ _MARKERS = re.compile(
 
 def render(kind: str, combination: str, dest: Path) -> Path:
     answers = {**BASE_ANSWERS, "project_kind": kind, **COMBINATIONS[combination]}
+    if kind == "todo_api":
+        answers["use_drf"] = True  # the to-do API always has DRF
     return generate(answers, dest, git=False)
 
 
