@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services the heavier test tiers use, on 127.0.0.1 only.
-# Source it: it exports DJSTARTER_TEST_POSTGRES_URL and registers a stop on exit.
+# Source it: it exports DJSTARTER_TEST_POSTGRES_URL, DJSTARTER_TEST_REDIS_URL and DJSTARTER_TEST_CHROMIUM,
+# and registers a stop on exit.
 set -euo pipefail
 
 apt_install() {
@@ -13,15 +14,47 @@ start_postgres() {
   local version
   version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
   pg_lsclusters -h | grep -q "^$version main" || pg_createcluster "$version" main >/dev/null
-  pg_ctlcluster "$version" main status >/dev/null 2>&1 || pg_ctlcluster "$version" main start
+  # Stop it at the end only if this script started it (a developer's running cluster is left alone).
+  if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
+    pg_ctlcluster "$version" main start
+    _pg_version=$version
+  fi
   su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
   export DJSTARTER_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
-  _pg_version=$version
+}
+
+# Redis for the Celery tests: our own throwaway server (no persistence) on a port of its own.
+_redis_port=6390
+start_redis() {
+  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  _redis_dir=$(mktemp -d)
+  redis-server --bind 127.0.0.1 --port "$_redis_port" --save "" --appendonly no --daemonize yes \
+    --dir "$_redis_dir" --pidfile "$_redis_dir/redis.pid" --logfile "$_redis_dir/redis.log"
+  local _
+  for _ in $(seq 50); do
+    redis-cli -h 127.0.0.1 -p "$_redis_port" ping 2>/dev/null | grep -q PONG && break
+    sleep 0.1
+  done
+  redis-cli -h 127.0.0.1 -p "$_redis_port" ping | grep -q PONG
+  export DJSTARTER_TEST_REDIS_URL="redis://127.0.0.1:$_redis_port/0"
+}
+
+# Chromium for the browser tests (driven by Playwright through executable_path; no browser download).
+install_chromium() {
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
+  export DJSTARTER_TEST_CHROMIUM
+  DJSTARTER_TEST_CHROMIUM=$(command -v chromium)
 }
 
 stop_services() {
+  if [ -n "${_redis_dir:-}" ]; then
+    redis-cli -h 127.0.0.1 -p "$_redis_port" shutdown nosave >/dev/null 2>&1 || true
+    rm -rf "$_redis_dir"
+  fi
   if [ -n "${_pg_version:-}" ]; then pg_ctlcluster "$_pg_version" main stop || true; fi
 }
 
-start_postgres
 trap stop_services EXIT
+start_postgres
+start_redis
+install_chromium

@@ -1,0 +1,402 @@
+"""Generated projects against the real services their users run: Redis with the project's own Celery
+worker, and the site served the production way (Gunicorn, production settings, collectstatic, WhiteNoise)
+driven by a headless Chromium.
+
+The services come from `.ci/services.sh` (which `.ci/run` sources): Redis at DJSTARTER_TEST_REDIS_URL and
+Chromium at DJSTARTER_TEST_CHROMIUM. Without them these tests skip, saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from djstarter.templates import implemented_kinds
+
+from .generated import BIN, manage, project_env, render, run
+from .helpers import BASE_ANSWERS
+
+pytestmark = [pytest.mark.slow, pytest.mark.services]
+
+REDIS_URL = os.environ.get("DJSTARTER_TEST_REDIS_URL", "")
+CHROMIUM = os.environ.get("DJSTARTER_TEST_CHROMIUM", "")
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+SLUG = BASE_ANSWERS["project_slug"]
+#: The flags Chromium needs on this kind of machine (Playwright adds --headless and a fresh profile).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+PASSWORD = "correct-Horse-battery-7"
+
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="DJSTARTER_TEST_REDIS_URL is not set (.ci/services.sh)"
+)
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM or not Path(CHROMIUM).exists(), reason="DJSTARTER_TEST_CHROMIUM is not set (.ci/services.sh)"
+)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Helpers: free ports, background servers that are always stopped, bounded waits.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, log: Path | None = None) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
+    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}.\n{tail}")
+
+
+@contextmanager
+def background(
+    project: Path, args: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server in its own process group; stop the whole group (TERM, then KILL) however the test ends."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            args, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield process
+        finally:
+            for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+                if process.poll() is not None:
+                    break
+                try:
+                    os.killpg(process.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    process.wait(timeout=grace)
+                except subprocess.TimeoutExpired:
+                    continue
+
+
+def served_env(project: Path, **extra: str) -> dict[str, str]:
+    """Production settings, as a deployment sets them, served over plain HTTP on this machine."""
+    return project_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_READ_DOT_ENV_FILE="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=f"sqlite:///{project / 'served.sqlite3'}",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+
+
+def shell(project: Path, code: str, env: dict[str, str]) -> str:
+    return run(
+        project, str(BIN / "python"), "manage.py", "shell", "-c", textwrap.dedent(code), env=env, timeout=120
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Redis + the project's real Celery worker.
+
+#: The file email backend, writing where EMAIL_FILE_PATH (environment) says. The generated settings do
+#: not read EMAIL_FILE_PATH from the environment, so this shim (on PYTHONPATH) passes it in.
+MAIL_SHIM = """
+import os
+
+from django.core.mail.backends.filebased import EmailBackend as FileBasedBackend
+
+
+class EmailBackend(FileBasedBackend):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("file_path", os.environ["EMAIL_FILE_PATH"])
+        super().__init__(*args, **kwargs)
+"""
+
+
+@dataclass(frozen=True)
+class CeleryScenario:
+    """How to make a kind's app enqueue its domain task, and how to recognise the email it sends."""
+
+    combination: str  # of COMBINATIONS, with use_celery on
+    trigger: str  # `manage.py shell -c` code; runs in the web process, so on_commit enqueues for real
+    expected: tuple[str, ...]  # strings the email the worker sends must contain
+
+
+CELERY_SCENARIOS: dict[str, CeleryScenario] = {
+    "blog": CeleryScenario(
+        combination="celery",
+        trigger=f"""
+            from django.contrib.auth import get_user_model
+            from django.test import Client
+            from django.urls import reverse
+            from {SLUG}.blog.models import Post
+
+            User = get_user_model()
+            author = User.objects.create_user("author", "author@example.com", "{PASSWORD}")
+            reader = User.objects.create_user("reader", "reader@example.com", "{PASSWORD}")
+            post = Post.objects.create(
+                author=author, title="Served by Celery", body="Body.", status="published"
+            )
+            client = Client()
+            client.force_login(reader)
+            url = reverse("blog:comment_create", args=[post.slug])
+            response = client.post(url, {{"body": "A comment for the worker"}}, secure=True)
+            assert response.status_code == 302, (response.status_code, response.content[:2000])
+            print("TRIGGERED")
+        """,
+        expected=("author@example.com", "Served by Celery"),
+    ),
+    "todo_api": CeleryScenario(
+        combination="all-on",  # the API kind needs DRF
+        trigger=f"""
+            from datetime import timedelta
+
+            from django.contrib.auth import get_user_model
+            from django.utils import timezone
+            from {SLUG}.tasks.models import Task
+            from {SLUG}.tasks.tasks import send_due_tomorrow_digests
+
+            owner = get_user_model().objects.create_user("owner", "owner@example.com", "{PASSWORD}")
+            Task.objects.create(owner=owner, title="Due tomorrow via Celery",
+                                due_date=timezone.localdate() + timedelta(days=1))
+            send_due_tomorrow_digests.delay()
+            print("TRIGGERED")
+        """,
+        expected=("owner@example.com", "Due tomorrow via Celery"),
+    ),
+}
+
+
+def redis_db_url(index: int) -> str:
+    """One Redis database per kind, so parallel workers never take each other's tasks."""
+    base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL
+    return f"{base}/{index}"
+
+
+@needs_redis
+@pytest.mark.parametrize("kind", implemented_kinds())
+def test_celery_worker_runs_the_domain_task(kind: str, tmp_path: Path) -> None:
+    if kind not in CELERY_SCENARIOS:
+        pytest.skip(f"no Celery scenario written for {kind}")
+    scenario = CELERY_SCENARIOS[kind]
+    project = render(kind, scenario.combination, tmp_path / "project")
+    broker = redis_db_url(1 + implemented_kinds().index(kind) % 15)
+    import redis  # the generated group's dependency: installed in the tool's venv
+
+    redis.Redis.from_url(broker).flushdb()
+    (tmp_path / "shim").mkdir()
+    (tmp_path / "shim" / "djstarter_test_mail.py").write_text(MAIL_SHIM)
+    mail_dir = tmp_path / "mail"
+    env = served_env(
+        project,
+        REDIS_URL=broker,
+        CELERY_BROKER_URL=broker,
+        CELERY_RESULT_BACKEND=broker,
+        EMAIL_BACKEND="djstarter_test_mail.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+        PYTHONPATH=str(tmp_path / "shim"),
+    )
+    manage(project, "migrate", "--noinput", env=env)
+
+    # The beat schedule loads, and names only tasks the worker registers.
+    check = run(project, str(BIN / "python"), "-c", textwrap.dedent("""
+        import json
+        import django
+        django.setup()
+        from config.celery import app
+        app.loader.import_default_modules()
+        schedule = app.conf.beat_schedule
+        registered = sorted(name for name in app.tasks if not name.startswith("celery."))
+        tasks = sorted(entry["task"] for entry in schedule.values())
+        print("LOADED=" + json.dumps({"schedule": tasks, "registered": registered}))
+    """), env=env)  # fmt: skip
+    loaded = json.loads(next(line for line in check.splitlines() if line.startswith("LOADED="))[7:])
+    assert loaded["schedule"], f"{kind}: CELERY_BEAT_SCHEDULE is empty"
+    assert set(loaded["schedule"]) <= set(loaded["registered"]), loaded
+
+    log = tmp_path / "worker.log"
+    # The README's worker command; one process is enough for a test.
+    command = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=info", "--pool=solo",
+               "--without-gossip", "--without-mingle"]  # fmt: skip
+    with background(project, command, env, log) as worker:
+        wait_for(lambda: worker.poll() is not None or " ready." in log.read_text(errors="replace"), 60,
+                 "the Celery worker to be ready", log)  # fmt: skip
+        assert worker.poll() is None, log.read_text(errors="replace")[-6000:]
+        assert "TRIGGERED" in shell(project, scenario.trigger, env)
+
+        def delivered() -> str:
+            for path in mail_dir.glob("*.log") if mail_dir.exists() else []:
+                text = path.read_text(errors="replace")
+                if all(part in text for part in scenario.expected):
+                    return text
+            return ""
+
+        email = wait_for(delivered, 60, f"the worker's email containing {scenario.expected}", log)
+        worker_log = log.read_text(errors="replace")
+    assert "succeeded" in worker_log, worker_log[-6000:]
+    assert "Subject:" in email
+
+
+# --------------------------------------------------------------------------------------------------------
+# The site served like production, in a real browser.
+
+
+def _sign_up_and_log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.com")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=Log out").count() >= 1, page.content()[:3000]
+    _log_out(page)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=Log out").count() >= 1, page.content()[:3000]
+
+
+def _log_out(page: Any) -> None:
+    page.click("text=Log out")
+    page.wait_for_load_state()
+    assert page.locator("text=Log in").count() >= 1, page.content()[:3000]
+
+
+def blog_scenario(page: Any, base: str) -> None:
+    _sign_up_and_log_in(page, base, "ada")
+    page.goto(f"{base}/write/")
+    page.fill("#id_title", "Hello from Chromium")
+    page.fill("#id_excerpt", "Written through the form by a headless browser.")
+    page.fill("#id_body", "This post was created by the services test tier.")
+    page.select_option("#id_status", "published")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{base}/")
+    assert page.locator("text=Hello from Chromium").count() >= 1, page.content()[:3000]
+
+
+def todo_api_scenario(page: Any, base: str) -> None:
+    _sign_up_and_log_in(page, base, "grace")
+    page.goto(f"{base}/")
+    page.click("text=Create my token")
+    page.wait_for_load_state()
+    token = page.locator("#api-token").inner_text().strip()
+    assert len(token) == 40, token
+    page.goto(f"{base}/")
+
+
+#: What a user does on the site of each kind (ending logged in), and the answers rendered: no allauth,
+#: whose mandatory email verification a browser cannot follow here.
+BROWSER_SCENARIOS: dict[str, tuple[str, Callable[[Any, str], None]]] = {
+    "blog": ("all-off", blog_scenario),
+    "todo_api": ("drf", todo_api_scenario),
+}
+#: Pages checked after the home page screenshot (e.g. the API docs, which load their own JS and CSS).
+EXTRA_PAGES: dict[str, tuple[str, str]] = {"todo_api": ("/api/docs/", ".swagger-ui .info")}
+
+
+@needs_chromium
+@pytest.mark.parametrize("kind", implemented_kinds())
+def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
+    if kind not in BROWSER_SCENARIOS:
+        pytest.skip(f"no browser scenario written for {kind}")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    combination, scenario = BROWSER_SCENARIOS[kind]
+    project = render(kind, combination, tmp_path / "project")
+    env = served_env(project)
+    manage(project, "migrate", "--noinput", env=env)
+    manage(project, "collectstatic", "--noinput", env=env)
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+               "--access-logfile", "-"]  # fmt: skip
+    base = f"http://localhost:{port}"  # localhost: Chromium keeps Secure cookies there over plain HTTP
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2) as response:
+                return response.status == 200 and json.loads(response.read()).get("status") == "ok"
+        except (OSError, urllib.error.URLError, ValueError):
+            return False
+
+    with background(project, command, env, log) as server:
+        wait_for(lambda: server.poll() is not None or healthy(), 60, "Gunicorn to answer /healthz/", log)
+        assert server.poll() is None, log.read_text(errors="replace")[-6000:]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+            )
+            try:
+                page = browser.new_page()
+                page.set_default_timeout(20_000)
+                page.set_default_navigation_timeout(30_000)
+                errors: list[str] = []
+                bad_responses: list[str] = []
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+                page.on("response", lambda r: r.status >= 400 and bad_responses.append(f"{r.status} {r.url}"))
+
+                scenario(page, base)
+                page.goto(f"{base}/")
+                stylesheets = page.evaluate(
+                    """() => [...document.styleSheets]
+                        .filter(sheet => sheet.href && sheet.href.includes('/static/'))
+                        .map(sheet => ({href: sheet.href, rules: sheet.cssRules.length}))"""
+                )
+                assert stylesheets and all(sheet["rules"] > 0 for sheet in stylesheets), stylesheets
+                css = page.request.get(stylesheets[0]["href"])
+                assert css.status == 200 and "text/css" in css.headers["content-type"], css.status
+                # WhiteNoise serves the hashed name with a far-future cache header.
+                assert "max-age" in css.headers.get("cache-control", ""), css.headers
+                page.screenshot(path=str(SCREENSHOTS / f"{kind}-home.png"), full_page=True)
+
+                if kind in EXTRA_PAGES:
+                    path, selector = EXTRA_PAGES[kind]
+                    page.goto(f"{base}{path}")
+                    page.wait_for_selector(selector)
+                    page.goto(f"{base}/")
+                _log_out(page)
+                assert not bad_responses, bad_responses
+                assert not errors, errors
+            finally:
+                browser.close()
+        server_log = log.read_text(errors="replace")
+    assert "Traceback" not in server_log, server_log[-6000:]
+    assert (SCREENSHOTS / f"{kind}-home.png").stat().st_size > 1000
