@@ -163,3 +163,73 @@ def test_missing_answers_file(tmp_path: Path) -> None:
 def test_answers_file_that_is_a_folder(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
         answers.load_file(tmp_path)
+
+
+def test_unreadable_answers_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path / "a.yml", "project_name: x\n")
+    real_read_text = Path.read_text
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        if self == path:  # we run as root in CI, so the permission problem is simulated
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    with pytest.raises(UsageError, match=r"Cannot read the answers file .*a\.yml: Permission denied\."):
+        answers.load_file(path)
+
+
+def test_answers_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "a.yml"
+    path.write_bytes(b"project_name: Caf\xe9\n")
+    with pytest.raises(UsageError, match=r"is not UTF-8 text \(byte 0xe9 at position 17\)"):
+        answers.load_file(path)
+
+
+def test_a_question_answered_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.yml", "project_name: A\nuse_drf: true\nproject_name: B\n")
+    with pytest.raises(UsageError, match=r"line 3, column 1: the question 'project_name' is answered twice"):
+        answers.load_file(path)
+
+
+def test_deeply_nested_yaml_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.yml", "project_name: " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(UsageError, match="nested too deeply"):
+        answers.load_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("project_name: a\n---\nproject_name: b\n", "not valid YAML at line 2"),
+        ("a:\n\t- b\n", "not valid YAML at line 2"),
+        ("project_name: !!python/object:os.system x\n", "could not determine a constructor"),
+    ],
+)
+def test_more_bad_answers_files(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment):
+        answers.load_file(write(tmp_path / "a.yml", text))
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"project_name": "   "}, "project_name: must not be empty."),
+        ({"author_name": ""}, "author_name: must not be empty."),
+        ({"author_email": ""}, "author_email: must not be empty."),
+        ({"description": "d" * 201}, "description: at most 200 characters (got 201)."),
+        ({"author_name": "a" * 201}, "author_name: at most 200 characters (got 201)."),
+        ({"project_name": None}, "project_name: expected text, got NoneType None."),
+        ({"project_name": ["a"]}, "project_name: expected text, got list ['a']."),
+        ({"use_docker": 1}, "use_docker: expected true or false, got 1."),
+        ({"project_slug": "___"}, "not a lowercase Python identifier"),
+        ({"project_slug": "café"}, "not a lowercase Python identifier"),
+        ({"project_name": "\ud800"}, "project_name: must be a single line of printable text."),
+        ({"project_name": "a\x00b"}, "project_name: must be a single line of printable text."),
+    ],
+)
+def test_empty_long_and_mistyped_text(raw: dict[str, object], problem: str) -> None:
+    with pytest.raises(AnswersError) as info:
+        answers.validate(raw)
+    assert len(info.value.problems) == 1
+    assert problem in info.value.problems[0]

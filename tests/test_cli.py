@@ -256,3 +256,98 @@ def test_first_commit_falls_back_to_the_project_author_without_git_identity(cwd:
         check=True,
     )
     assert author.stdout.strip() == "Grace Hopper <grace@example.com>"
+
+
+def _only(cwd: Path, *names: str) -> None:
+    assert sorted(p.name for p in cwd.iterdir()) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("project_name: [unclosed\n", ["not valid YAML at line 2"]),
+        ("- blog\n", ["must be a YAML mapping", "not a list"]),
+        ("projetc_slug: x\n", ["projetc_slug: unknown question", "Did you mean 'project_slug'?"]),
+        ("use_drf: 3\n", ["use_drf: expected true or false, got 3"]),
+        ("database: mysql\n", ["database: 'mysql' is not one of sqlite, postgresql"]),
+        ("project_name: ''\n", ["project_name: must not be empty"]),
+        (f"project_name: {'n' * 81}\n", ["project_name: at most 80 characters (got 81)"]),
+        ("project_slug: class\n", ["project_slug: 'class' is a Python keyword"]),
+        ("project_slug: my-site\n", ["project_slug: 'my-site' is not a lowercase Python identifier"]),
+        ("project_slug: django\n", ["project_slug: 'django' would shadow"]),
+        ("project_name: A\nproject_name: B\n", ["line 2", "'project_name' is answered twice"]),
+    ],
+    ids=[
+        "malformed", "not-a-mapping", "unknown-key", "wrong-type", "bad-choice", "empty-name",
+        "long-name", "keyword-slug", "not-identifier", "shadowing-slug", "duplicate-key",
+    ],
+)  # fmt: skip
+def test_every_bad_answers_file_exits_2_with_one_clear_message_and_writes_nothing(
+    cwd: Path, capsys: pytest.CaptureFixture[str], text: str, fragments: list[str]
+) -> None:
+    write(cwd / "a.yml", text)
+    assert main(["new", "--answers", "a.yml", "out"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("djstarter: ") and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+    _only(cwd, "a.yml")
+
+
+def test_unreadable_answers_file_exits_2(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(cwd / "secret.yml", "project_name: x\n")
+    real_read_text = Path.read_text
+
+    def denied(self: Path, *args: Any, **kwargs: Any) -> str:
+        if self.name == path.name:  # root reads any file, so the permission problem is simulated
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    assert main(["new", "--answers", "secret.yml", "out"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "Cannot read the answers file secret.yml: Permission denied." in err
+    _only(cwd, "secret.yml")
+
+
+def test_missing_answers_file_exits_2(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--answers", "nope.yml", "out"]) == EXIT_USAGE
+    assert "The answers file nope.yml does not exist." in capsys.readouterr().err
+    _only(cwd)
+
+
+@pytest.mark.parametrize(
+    ("item", "fragment"),
+    [
+        ("project_slug=", "project_slug: must not be empty"),
+        ("project_name=" + "n" * 81, "project_name: at most 80 characters"),
+        ("projekt_kind=blog", "Did you mean 'project_kind'?"),
+        ("=blog", "expected KEY=VALUE"),
+        ("project_kind", "expected KEY=VALUE"),
+        ("project_name=a\x00b", "single line of printable text"),
+    ],
+)
+def test_bad_data_items_exit_2(
+    cwd: Path, capsys: pytest.CaptureFixture[str], item: str, fragment: str
+) -> None:
+    assert main(["new", "--defaults", "--data", item, "out"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+    _only(cwd)
+
+
+def test_destination_inside_a_file_is_refused(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(cwd / "afile", "keep me")
+    assert main(["new", "--defaults", "afile/site"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "which is a file, not a folder" in err and "Traceback" not in err
+    assert (cwd / "afile").read_text() == "keep me"
+
+
+def test_destination_name_too_long_is_refused(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--defaults", "x" * 300]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "cannot be used" in err and "Traceback" not in err
+    _only(cwd)

@@ -200,6 +200,33 @@ def _value_problems(answers: Mapping[str, Any], given: set[str]) -> list[str]:
     return problems
 
 
+def _unique_key_loader() -> type:
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        """A safe loader that refuses a key given twice (YAML would silently keep the last one)."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    duplicate = key in seen
+                except TypeError:  # an unhashable key; SafeLoader reports it below
+                    break
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"the question {key!r} is answered twice (keep one)",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
+
+
 def load_file(path: Path) -> dict[str, Any]:
     """Read a YAML answers file (the ``.copier-answers.yml`` format); Copier's ``_`` keys are skipped."""
     import yaml
@@ -210,15 +237,26 @@ def load_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"The answers file {path} does not exist.") from None
     except IsADirectoryError:
         raise UsageError(f"The answers file {path} is a folder, not a YAML file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read the answers file {path}: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"The answers file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position "
+            f"{exc.start}); save it as UTF-8 YAML."
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"Cannot read the answers file {path}: {reason}.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_unique_key_loader())  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise UsageError(f"The answers file {path} is not valid YAML{where}: {problem}.") from None
+    except RecursionError:
+        raise UsageError(
+            f"The answers file {path} is nested too deeply to be an answers file; "
+            "answers are plain text and true/false values."
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -24,6 +24,14 @@ _SECRET_CHARS = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
 
 def check_destination(dest: Path, *, overwrite: bool = False) -> None:
     """Refuse a destination that is a file, a non-empty folder (unless ``overwrite``) or unwritable."""
+    try:
+        _check_destination(dest, overwrite=overwrite)
+    except OSError as exc:  # e.g. a name too long for the file system, a broken mount
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"The destination {dest} cannot be used: {reason}. Choose another path.") from None
+
+
+def _check_destination(dest: Path, *, overwrite: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise UsageError(f"The destination {dest} exists and is not a folder; choose another path.")
     if dest.is_dir() and any(dest.iterdir()) and not overwrite:
@@ -32,6 +40,10 @@ def check_destination(dest: Path, *, overwrite: bool = False) -> None:
             "Choose another path, empty the folder, or pass --overwrite to write into it anyway."
         )
     parent = dest if dest.is_dir() else _nearest_existing(dest.parent)
+    if not parent.is_dir():
+        raise UsageError(
+            f"The destination {dest} is inside {parent}, which is a file, not a folder; choose another path."
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"Cannot write to {parent}: permission denied. Choose a folder you can write to.")
 

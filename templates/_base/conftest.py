@@ -1,9 +1,18 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (cached pages, login rate-limit counters)."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,5 +1,6 @@
 """Security settings: production refuses insecure configuration, headers and hashing are right."""
 
+import json
 import os
 import subprocess
 import sys
@@ -57,6 +58,93 @@ def test_production_settings_pass_the_deployment_checklist():
         "call_command('check', deploy=True, fail_level='WARNING')"
     )
     assert result.returncode == 0, result.stderr
+
+
+#: Runs in a fresh interpreter with production settings: migrates an in-memory database, then drives the
+#: login page with Django's test client over HTTP and HTTPS and prints what the responses carried.
+PRODUCTION_REQUESTS = """
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+
+call_command("migrate", verbosity=0)
+password = "a-long-unusual-passphrase-42"
+user = get_user_model().objects.create_user("prod", "prod@example.com", password)
+if "allauth" in settings.INSTALLED_APPS:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    fields = {"login": "prod", "password": password}
+else:
+    fields = {"username": "prod", "password": password}
+
+
+def cookie(response, name):
+    morsel = response.cookies.get(name)
+    if morsel is None:
+        return None
+    return {
+        "secure": bool(morsel["secure"]),
+        "httponly": bool(morsel["httponly"]),
+        "samesite": morsel["samesite"],
+    }
+
+
+# Static files are not collected here; their storage is not what this test is about.
+static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
+    client = Client(HTTP_HOST="example.com")
+    url = reverse(settings.LOGIN_URL)
+    plain = client.get(url)
+    page = client.get(url, secure=True)
+    login = client.post(url, fields, secure=True)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "page": page.status_code,
+    "headers": {name: page.get(name, "") for name in (
+        "Strict-Transport-Security", "Content-Security-Policy", "X-Content-Type-Options",
+        "Referrer-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy",
+    )},
+    "csrf_cookie": cookie(page, settings.CSRF_COOKIE_NAME),
+    "login": login.status_code,
+    "session_cookie": cookie(login, settings.SESSION_COOKIE_NAME),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_responses():
+    result = run_with_production_settings(PRODUCTION_REQUESTS)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_redirects_plain_http_to_https(production_responses):
+    status, location = production_responses["plain"]
+    assert status == 301
+    assert location.startswith("https://example.com/")
+
+
+def test_production_responses_carry_the_security_headers(production_responses):
+    assert production_responses["page"] == 200
+    headers = production_responses["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_production_cookies_are_secure(production_responses):
+    assert production_responses["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
+    assert production_responses["login"] == 302  # signed in
+    assert production_responses["session_cookie"] == {"secure": True, "httponly": True, "samesite": "Lax"}
 
 
 def test_argon2_is_the_first_password_hasher():

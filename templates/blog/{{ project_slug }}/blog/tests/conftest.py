@@ -1,19 +1,10 @@
 from io import BytesIO
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from .factories import PostFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The sidebar is cached: every test starts (and ends) with an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,16 +1,7 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ...users.tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Throttle counters live in the cache: every test starts (and ends) with an empty one."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
