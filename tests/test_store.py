@@ -124,3 +124,17 @@ def test_parallel_runs_share_the_store_safely(source: Path) -> None:
         releases = list(pool.map(lambda _: store.ensure(source, version="3.0.0"), range(4)))
     assert {release.tag for release in releases} == {"v3.0.0"}
     assert git(releases[0].path, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+def test_rendering_from_a_plain_copy_records_what_copier_would(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    """djstarter renders from a plain folder (faster) and then records the store release; the answers file
+    must be byte-identical to the one Copier writes when it renders from the git tag itself."""
+    import copier
+
+    release = store.ensure()
+    fast = _generate(tmp_path, answers, release)
+    slow = tmp_path / "from-git"
+    copier.run_copy(release.src_path, slow, data=answers, vcs_ref=release.tag, defaults=True, quiet=True)
+    assert (fast / ".copier-answers.yml").read_text() == (slow / ".copier-answers.yml").read_text()

@@ -97,7 +97,7 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     )  # fmt: skip
 
 
-def render(answers: Mapping[str, Any], project: Path, template: str, ref: str | None = None) -> None:
+def render(answers: Mapping[str, Any], project: Path, template: str) -> None:
     """Run Copier non-interactively with complete, validated answers."""
     import copier
     from copier.errors import CopierError
@@ -106,7 +106,6 @@ def render(answers: Mapping[str, Any], project: Path, template: str, ref: str | 
         copier.run_copy(
             template,
             project,
-            vcs_ref=ref,
             data=dict(answers),
             defaults=True,
             overwrite=True,
@@ -129,10 +128,15 @@ def generate(
     """Render ``answers`` into ``dest`` from the template store; on any failure nothing is left behind."""
     dest = dest.expanduser().absolute()
     check_destination(dest, overwrite=overwrite)
-    release = release or store.ensure()
     with tempfile.TemporaryDirectory(prefix="djstarter-") as work_dir:
+        template = Path(work_dir) / "template"
+        if release is None:
+            release = store.ensure(into=template)
+        else:
+            store.export(release, template)
         project = Path(work_dir) / "project"
-        render(answers, project, release.src_path, release.tag)
+        render(answers, project, str(template))
+        store.record(project, release)
         write_dotenv(project)
         if git and not (overwrite and _inside_git_repo(dest)):
             git_init(project, answers)

@@ -103,11 +103,15 @@ def sorted_tags(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
-def ensure(src: Path | None = None, version: str = __version__) -> Release:
-    """Make sure the store holds this djstarter's templates; return the tag to render from."""
+def ensure(src: Path | None = None, version: str = __version__, into: Path | None = None) -> Release:
+    """Make sure the store holds this djstarter's templates; return the release to render from.
+
+    With ``into``, the composed templates are left there: a plain folder whose content is exactly the
+    release's, which renders faster than the git tag (Copier runs git once per file for a git source).
+    """
     repo = store_dir()
     with _locked(repo), tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
-        composed = templates.compose(Path(tmp) / "template", src)
+        composed = templates.compose(into or Path(tmp) / "template", src)
         current = fingerprint(composed)
         known = tags(repo)
         base = f"v{version}"
@@ -118,6 +122,35 @@ def ensure(src: Path | None = None, version: str = __version__) -> Release:
         tag = base if base not in known else f"{base}+dev.{len(ours)}"
         _add_release(repo, composed, tag, current)
     return Release(repo, tag)
+
+
+def export(release: Release, dest: Path) -> Path:
+    """Write a plain copy of a release's templates (its tagged tree) into ``dest``."""
+    import io
+    import tarfile
+
+    try:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", release.tag], cwd=release.path, capture_output=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise DjstarterError(f"The template store {release.path} has no release {release.tag}.") from exc
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def record(project: Path, release: Release, answers_file: str = ".copier-answers.yml") -> None:
+    """Point a project rendered from a plain folder at its store release, exactly as Copier would have
+    recorded it had it rendered from the git tag (same keys, same YAML style), so `copier update` works."""
+    import yaml
+    from jinja2_ansible_filters.core_filters import to_nice_yaml  # type: ignore[import-untyped]
+
+    path = project / answers_file
+    header, _, body = path.read_text(encoding="utf-8").partition("\n")
+    recorded = yaml.safe_load(body) or {}
+    recorded.update(_commit=release.tag, _src_path=release.src_path)
+    path.write_text(f"{header}\n{to_nice_yaml(recorded)}", encoding="utf-8")
 
 
 @contextmanager
