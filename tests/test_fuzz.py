@@ -176,6 +176,7 @@ def test_any_accepted_text_renders_a_sound_project(raw: dict[str, Any]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.full
 @settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=render_sets.filter(lambda raw: validated(raw) is not None))
 def test_sampled_projects_pass_their_own_suite(raw: dict[str, Any]) -> None:

@@ -20,6 +20,12 @@ from .generated import COMBINATIONS, manage, production_env, project_env, render
 
 CASES = [(kind, combination) for kind in implemented_kinds() for combination in COMBINATIONS]
 IDS = [f"{kind}-{combination}" for kind, combination in CASES]
+#: Answer sets every default run covers; the others (each option alone, CI, database) join in the full tier.
+CORE = {"defaults", "all-on", "all-off", "tricky-text"}
+PARAMS = [
+    pytest.param(case, id=case_id, marks=() if case[1] in CORE else pytest.mark.full)
+    for case, case_id in zip(CASES, IDS, strict=True)
+]
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +33,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
     return {}
 
 
-@pytest.fixture(params=CASES, ids=IDS)
+@pytest.fixture(params=PARAMS)
 def project(request: pytest.FixtureRequest, projects: dict[tuple[str, str], Path],
             tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
     """One rendered project per (kind, combination), shared by the tests of a worker."""

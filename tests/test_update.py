@@ -93,6 +93,7 @@ OPTION_FILES = {
 
 
 @pytest.mark.slow
+@pytest.mark.full
 @pytest.mark.parametrize("option", list(OPTION_FILES))
 def test_plain_copier_update_adds_then_removes_an_option(
     tmp_path: Path, answers: dict[str, Any], option: str
