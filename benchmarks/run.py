@@ -46,6 +46,20 @@ SCALING: dict[str, dict[str, str]] = {
             "    CommentFactory(post=post)\n"
         ),
     },
+    "todo_api": {
+        "page": "/",
+        "api": "/api/v1/tasks/",
+        "seed": (
+            "from {slug}.tasks.tests.factories import LabelFactory, TaskFactory, TaskListFactory\n"
+            "from {slug}.users.tests.factories import UserFactory\n"
+            "login_user = UserFactory()\n"
+            "lists = [TaskListFactory(owner=login_user) for _ in range(3)]\n"
+            "labels = [LabelFactory(owner=login_user) for _ in range(3)]\n"
+            "for i in range(N):\n"
+            "    task = TaskFactory(owner=login_user, task_list=lists[i % 3])\n"
+            "    task.labels.set(labels[: i % 4])\n"
+        ),
+    },
 }
 
 PROBE = """
@@ -55,6 +69,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 {seed}
 client = Client()
+if "login_user" in globals():  # pages that list the signed-in user's own data
+    client.force_login(login_user)
 out = {{}}
 for name, url in (("page", {page!r}), ("api", {api!r})):
     if not url:
