@@ -81,13 +81,19 @@ def ask(known: Mapping[str, Any]) -> dict[str, Any]:
     text("description", defaults["description"])
     text("author_name", _git_config("user.name") or defaults["author_name"])
     text("author_email", _git_config("user.email") or defaults["author_email"])
-    if "project_kind" not in result:
-        kind = qs["project_kind"]
-        result["project_kind"] = questionary.select(
-            kind.help,
-            choices=[questionary.Choice(title=label, value=value) for label, value in kind.choices],
-            default=kind.default,
-        ).unsafe_ask()
+
+    def select(key: str, title: str | None = None, default: str | None = None, skip: str = "") -> None:
+        if key not in result:
+            question = qs[key]
+            result[key] = questionary.select(
+                title or question.help,
+                choices=[
+                    questionary.Choice(title=lbl, value=val) for lbl, val in question.choices if val != skip
+                ],
+                default=default or question.default,
+            ).unsafe_ask()
+
+    select("project_kind")
     stack_keys = [key for key in (*answers_mod.STACK_OPTIONS, "ci") if key not in result]
     if result["project_kind"] == "todo_api":
         result["use_drf"] = True
@@ -105,22 +111,8 @@ def ask(known: Mapping[str, Any]) -> dict[str, Any]:
                 result[key] = key in chosen
         if "ci" in stack_keys and "ci" not in chosen:
             result["ci"] = "none"
-    if "ci" not in result:
-        ci = qs["ci"]
-        result["ci"] = questionary.select(
-            "Which CI service?",
-            choices=[
-                questionary.Choice(title=label, value=value) for label, value in ci.choices if value != "none"
-            ],
-            default="github",
-        ).unsafe_ask()
-    if "database" not in result:
-        db = qs["database"]
-        result["database"] = questionary.select(
-            db.help,
-            choices=[questionary.Choice(title=label, value=value) for label, value in db.choices],
-            default=db.default,
-        ).unsafe_ask()
+    select("ci", "Which CI service?", default="github", skip="none")
+    select("database")
     complete = answers_mod.validate(result)
     print(summary(complete))
     if not questionary.confirm("Generate this project?", default=True).unsafe_ask():

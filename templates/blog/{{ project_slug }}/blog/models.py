@@ -22,44 +22,47 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug") -> s
     return slug
 
 
-class Category(models.Model):
+class NamedArchive(models.Model):
+    """What categories and tags share: a name, a slug made from it, and an archive page."""
+
+    #: The URL name of the archive page, which takes the slug.
+    archive_url_name: str
+
+    name: models.CharField
+    slug: models.SlugField
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.archive_url_name, kwargs={"slug": self.slug})
+
+
+class Category(NamedArchive):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     description = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name"]
+    archive_url_name = "blog:category"
+
+    class Meta(NamedArchive.Meta):
         verbose_name_plural = "categories"
 
-    def __str__(self) -> str:
-        return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("blog:category", kwargs={"slug": self.slug})
-
-
-class Tag(models.Model):
+class Tag(NamedArchive):
     name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=50, unique=True, blank=True)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("blog:tag", kwargs={"slug": self.slug})
+    archive_url_name = "blog:tag"
 
 
 class Post(models.Model):
