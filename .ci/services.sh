@@ -23,10 +23,14 @@ start_postgres() {
   export DJSTARTER_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
 }
 
-# Redis for the Celery tests: our own throwaway server (no persistence) on a port of its own.
-_redis_port=6390
+# Redis for the Celery tests: our own throwaway server (no persistence) on a port no other server uses
+# (another run's Redis on the same port would be shut down by our stop_services).
 start_redis() {
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+  _redis_port=6390
+  while redis-cli -h 127.0.0.1 -p "$_redis_port" ping >/dev/null 2>&1; do
+    _redis_port=$((_redis_port + 1))
+  done
   _redis_dir=$(mktemp -d)
   redis-server --bind 127.0.0.1 --port "$_redis_port" --save "" --appendonly no --daemonize yes \
     --dir "$_redis_dir" --pidfile "$_redis_dir/redis.pid" --logfile "$_redis_dir/redis.log"

@@ -79,14 +79,17 @@ def project_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def production_env(project: Path) -> dict[str, str]:
-    return project_env(
+def production_env(project: Path, **extra: str) -> dict[str, str]:
+    """Production settings with every required variable set (``extra`` overrides or adds)."""
+    env = project_env(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_READ_DOT_ENV_FILE="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="example.com",
         DATABASE_URL=f"sqlite:///{project / 'prod.sqlite3'}",
     )
+    env.update(extra)
+    return env
 
 
 def run(project: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 600) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -28,7 +27,7 @@ import pytest
 
 from djstarter.templates import implemented_kinds
 
-from .generated import BIN, manage, project_env, render, run
+from .generated import BIN, manage, production_env, render, run
 from .helpers import BASE_ANSWERS
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
@@ -106,10 +105,8 @@ def background(
 
 def served_env(project: Path, **extra: str) -> dict[str, str]:
     """Production settings, as a deployment sets them, served over plain HTTP on this machine."""
-    return project_env(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_READ_DOT_ENV_FILE="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
+    return production_env(
+        project,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DATABASE_URL=f"sqlite:///{project / 'served.sqlite3'}",
         SECURE_SSL_REDIRECT="false",
