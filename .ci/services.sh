@@ -23,8 +23,8 @@ start_postgres() {
   export DJSTARTER_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
 }
 
-# Redis for the Celery tests: our own throwaway server (no persistence) on a port no other server uses
-# (another run's Redis on the same port would be shut down by our stop_services).
+# Redis for the Celery tests: our own throwaway server (no persistence) on a port no other server uses;
+# it is stopped through its own pid file, so another run's Redis is never touched.
 start_redis() {
   command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   _redis_port=6390
@@ -52,7 +52,7 @@ install_chromium() {
 
 stop_services() {
   if [ -n "${_redis_dir:-}" ]; then
-    redis-cli -h 127.0.0.1 -p "$_redis_port" shutdown nosave >/dev/null 2>&1 || true
+    if [ -s "$_redis_dir/redis.pid" ]; then kill "$(cat "$_redis_dir/redis.pid")" 2>/dev/null || true; fi
     rm -rf "$_redis_dir"
   fi
   if [ -n "${_pg_version:-}" ]; then pg_ctlcluster "$_pg_version" main stop || true; fi
