@@ -246,6 +246,10 @@ def test_dockerignore_keeps_secrets_and_local_state_out(projects: dict[str, Path
 # --- CI ----------------------------------------------------------------------------------------
 
 
+#: What both CI services must run: lint, format, migrations in sync, the deploy checklist, the tests.
+CI_CHECKS = ("ruff check", "ruff format --check", "makemigrations --check", "check --deploy", "pytest")
+
+
 @pytest.mark.parametrize("name", GITHUB)
 def test_github_workflow_is_valid(projects: dict[str, Path], name: str) -> None:
     workflow = projects[name] / ".github" / "workflows" / "ci.yml"
@@ -257,14 +261,7 @@ def test_github_workflow_is_valid(projects: dict[str, Path], name: str) -> None:
     assert jobs["test"]["services"]["postgres"]["image"] == "postgres:17"
     assert jobs["test"]["env"]["DATABASE_URL"].startswith("postgres://")
     commands = "\n".join(step.get("run", "") for step in jobs["lint"]["steps"] + jobs["test"]["steps"])
-    for command in (
-        "ruff check",
-        "ruff format --check",
-        "pip install -e . --group dev",
-        "makemigrations --check --dry-run",
-        "check --deploy",
-        "pytest",
-    ):
+    for command in (*CI_CHECKS, "makemigrations --check --dry-run", "pip install -e . --group dev"):
         assert command in commands, command
 
 
@@ -290,13 +287,7 @@ def test_gitlab_ci_is_valid(projects: dict[str, Path], name: str) -> None:
     assert test["services"][0]["name"] == "postgres:17"
     assert "@postgres:5432/" in test["variables"]["DATABASE_URL"]
     commands = "\n".join(pipeline["ruff"]["script"] + test["script"])
-    for command in (
-        "ruff check",
-        "ruff format --check",
-        "makemigrations --check",
-        "check --deploy",
-        "pytest",
-    ):
+    for command in CI_CHECKS:
         assert command in commands, command
 
 
