@@ -6,18 +6,24 @@ commit) is moved into place only when everything succeeded, so a failure leaves 
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import shutil
 import string
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from djstarter import __version__, store
 from djstarter.errors import GenerationError, UsageError
+
+if TYPE_CHECKING:
+    from copier._main import Worker
+    from jinja2 import Environment, Template
 
 _SECRET_CHARS = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
 
@@ -97,22 +103,136 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     )  # fmt: skip
 
 
+#: Jinja extensions whose only compile-time side effect is ``preprocess`` (which the memoized
+#: ``from_string`` replays): Jinja's own, the Ansible filters and Copier's ``{% yield %}``. A template
+#: that adds any other extension (``_jinja_extensions``) is compiled as Copier always does.
+_MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "copier"})
+
+
+@contextmanager
+def faster_copier() -> Iterator[None]:
+    """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
+
+    1. **Template compiles.** Copier compiles every part of every template path with
+       ``jinja_env.from_string``, and the ``answers_relpath`` property compiles the answers-file name
+       once per path part: about a thousand compiles of a few hundred distinct strings for one
+       project. Each worker's environment gets a ``from_string`` memoized by source: a Jinja
+       ``Template`` is immutable and renders any context, so reusing it is safe. The one
+       compile-time side effect, the extensions' ``preprocess`` (Copier's ``{% yield %}`` resets its
+       state there), is replayed on every cache hit, and environments with extensions not known to
+       be free of other compile-time side effects are left alone.
+    2. **git per file.** ``_sync_git_index_executable_bit`` runs ``git config core.fileMode`` for
+       every rendered file, and by its own contract does nothing unless that setting is ``false``.
+       It now asks git once per worker and destination, and calls Copier's method (which does the
+       work, asking again) only when the answer is ``false``.
+
+    Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
+    patches are undone on exit, also when an exception escapes.
+    """
+    from copier._main import Worker
+
+    with ExitStack() as stack:
+        jinja_env = vars(Worker).get("jinja_env")
+        if isinstance(jinja_env, functools.cached_property):
+            memoized = functools.cached_property(_memoizing_env_factory(jinja_env.func))
+            memoized.__set_name__(Worker, "jinja_env")
+            _patch(stack, Worker, "jinja_env", memoized)
+        sync = vars(Worker).get("_sync_git_index_executable_bit")
+        if callable(sync):
+            _patch(stack, Worker, "_sync_git_index_executable_bit", _lazy_git_sync(sync))
+        yield
+
+
+def _patch(stack: ExitStack, cls: type, name: str, value: object) -> None:
+    """Set a class attribute until ``stack`` closes (``unittest.mock`` costs a noticeable import)."""
+    original = vars(cls)[name]
+    setattr(cls, name, value)
+    stack.callback(setattr, cls, name, original)
+
+
+def _memoizing_env_factory(make_env: Callable[[Worker], Environment]) -> Callable[[Worker], Environment]:
+    @functools.wraps(make_env)
+    def jinja_env(worker: Worker) -> Environment:
+        env = make_env(worker)
+        packages = {type(ext).__module__.partition(".")[0] for ext in env.extensions.values()}
+        if packages <= _MEMO_SAFE_EXTENSION_PACKAGES:
+            _memoize_from_string(env)
+        return env
+
+    return jinja_env
+
+
+def _memoize_from_string(env: Environment) -> None:
+    """Give ``env`` (one instance, not the class) a ``from_string`` that compiles each source once."""
+    compile_template = env.from_string
+    cache: dict[str, Template] = {}
+
+    @functools.wraps(compile_template)
+    def from_string(source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return compile_template(source, globals, template_class)  # as Copier would, errors too
+        template = cache.get(source)
+        if template is None:
+            template = cache[source] = compile_template(source)
+        else:
+            env.preprocess(source)  # the side effects a compile has (Copier resets its yield state)
+        return template
+
+    env.from_string = from_string  # type: ignore[method-assign]
+
+
+def _lazy_git_sync(sync: Callable[..., None]) -> Callable[..., None]:
+    known: dict[tuple[int, Path], tuple[Worker, bool]] = {}  # the worker is kept so its id stays unique
+
+    @functools.wraps(sync)
+    def sync_git_index_executable_bit(worker: Worker, *args: Any, **kwargs: Any) -> None:
+        try:
+            root = worker.subproject.local_abspath
+        except Exception:  # an unexpected Copier: do what it does
+            sync(worker, *args, **kwargs)
+            return
+        key = (id(worker), root)
+        if key not in known:
+            known[key] = (worker, _core_file_mode_may_be_false(root))
+        if known[key][1]:
+            sync(worker, *args, **kwargs)
+
+    return sync_git_index_executable_bit
+
+
+def _core_file_mode_may_be_false(root: Path) -> bool:
+    """Ask git, as Copier does, whether ``core.fileMode`` is ``false`` for ``root``; True when unsure."""
+    try:
+        from copier._vcs import get_git
+        from plumbum import ProcessExecutionError
+    except ImportError:
+        return True
+    try:
+        setting = get_git(context_dir=root)("config", "--type=bool", "--get", "core.fileMode")
+    except ProcessExecutionError:  # not a repository, or unset: Copier's method would do nothing
+        return False
+    except Exception:  # anything else: let Copier's method meet it
+        return True
+    return str(setting).strip() == "false"
+
+
 def render(answers: Mapping[str, Any], project: Path, template: str) -> None:
     """Run Copier non-interactively with complete, validated answers."""
     import copier
     from copier.errors import CopierError
 
     try:
-        copier.run_copy(
-            template,
-            project,
-            data=dict(answers),
-            defaults=True,
-            overwrite=True,
-            quiet=True,
-            unsafe=False,
-            skip_tasks=True,
-        )
+        with faster_copier():
+            copier.run_copy(
+                template,
+                project,
+                data=dict(answers),
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                unsafe=False,
+                skip_tasks=True,
+            )
     except CopierError as exc:
         raise GenerationError(f"Rendering the template failed: {exc}") from exc
 

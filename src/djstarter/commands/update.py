@@ -90,17 +90,20 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
     import copier
     from copier.errors import CopierError
 
+    from djstarter.generate import faster_copier
+
     with Status(f"Updating {project.name} to djstarter templates {release.tag}", quiet=quiet):
         try:
-            copier.run_update(
-                project,
-                data=changes,
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                conflict="inline",
-                unsafe=False,
-            )
+            with faster_copier():
+                copier.run_update(
+                    project,
+                    data=changes,
+                    defaults=True,
+                    overwrite=True,
+                    quiet=True,
+                    conflict="inline",
+                    unsafe=False,
+                )
         except CopierError as exc:
             raise GenerationError(f"copier update failed: {exc}") from exc
     if not quiet:

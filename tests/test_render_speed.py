@@ -1,0 +1,293 @@
+"""``generate.faster_copier``: Copier renders faster and exactly as before.
+
+Every project djstarter can make is rendered twice from the same composed template, once by plain
+``copier.run_copy`` and once through djstarter's optimized path, and the two trees must match byte for
+byte (modes included). The remaining tests pin the edge cases: ``{% yield %}`` paths, a destination
+whose git ignores file modes, patches undone on exit, and Copier versions lacking a patched attribute.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import copier
+import jinja2
+import pytest
+from copier._main import Worker
+
+from djstarter import generate, templates
+from djstarter.commands import update
+from djstarter.generate import faster_copier
+
+from .generated import COMBINATIONS
+from .helpers import BASE_ANSWERS, write
+
+#: The answer sets compared by default; every other combination joins in the full tier.
+CORE = {"defaults", "all-on", "all-off", "tricky-text"}
+CASES = [
+    pytest.param(kind, combination, id=f"{kind}-{combination}",
+                 marks=() if combination in CORE else pytest.mark.full)
+    for kind in templates.implemented_kinds()
+    for combination in COMBINATIONS
+]  # fmt: skip
+
+Tree = dict[str, tuple[str, bytes, bool]]
+
+
+def tree(root: Path) -> Tree:
+    """Every path under ``root`` but ``.git``: its kind, bytes (or link target) and executable bit."""
+    found: Tree = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name != ".git"]
+        for name in [*dirs, *files]:
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[relative] = ("link", os.readlink(path).encode(), False)
+            elif path.is_dir():
+                found[relative] = ("dir", b"", False)
+            else:
+                executable = bool(path.stat().st_mode & stat.S_IXUSR)
+                found[relative] = ("file", path.read_bytes(), executable)
+    return found
+
+
+def plain_copy(template: Path, dest: Path, answers: dict[str, Any]) -> None:
+    """What ``generate.render`` does, without djstarter's speed-ups."""
+    copier.run_copy(str(template), dest, data=answers, defaults=True, overwrite=True, quiet=True,
+                    unsafe=False, skip_tasks=True)  # fmt: skip
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The composed template, as ``store.ensure(into=...)`` lays it out for ``djstarter new``."""
+    return templates.compose(tmp_path_factory.mktemp("composed") / "template")
+
+
+@pytest.mark.parametrize(("kind", "combination"), CASES)
+def test_optimized_render_is_byte_identical(
+    composed: Path, tmp_path: Path, kind: str, combination: str
+) -> None:
+    answers = {**BASE_ANSWERS, "project_kind": kind, **COMBINATIONS[combination]}
+    if kind == "todo_api":
+        answers["use_drf"] = True
+    plain_copy(composed, tmp_path / "plain", answers)
+    generate.render(answers, tmp_path / "fast", str(composed))
+    plain, fast = tree(tmp_path / "plain"), tree(tmp_path / "fast")
+    assert len(plain) > 50  # really a project
+    assert sorted(fast) == sorted(plain)
+    assert [path for path in plain if fast[path] != plain[path]] == []
+    assert any(executable for _, _, executable in plain.values())  # the executable bits were compared
+
+
+def test_optimizations_are_active_during_render(
+    composed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each distinct path string is compiled once, and git is asked about core.fileMode once."""
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(
+        self: jinja2.Environment, source: Any, name: Any = None, *args: Any, **kw: Any
+    ) -> Any:
+        if name is None and isinstance(source, str):  # from_string, not a template file
+            compiled.append(source)
+        return compile_(self, source, name, *args, **kw)
+
+    lookups: list[Path] = []
+    lookup = generate._core_file_mode_may_be_false
+
+    def counting_lookup(root: Path) -> bool:
+        lookups.append(root)
+        return lookup(root)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    monkeypatch.setattr(generate, "_core_file_mode_may_be_false", counting_lookup)
+    generate.render(dict(BASE_ANSWERS), tmp_path / "project", str(composed))
+    assert len(compiled) > 20
+    assert len(compiled) == len(set(compiled))
+    assert lookups == [(tmp_path / "project").absolute()]
+
+
+# A template with a {% yield %} folder holding two files: the second compile of that part is a cache
+# hit, which must still reset Copier's yield state (else: MultipleYieldTagsError).
+YIELD_TEMPLATE = {
+    "copier.yml": "items:\n  type: yaml\n  default: '[alpha, beta]'\nname:\n  type: str\n  default: demo\n",
+    "{% yield item from items %}{{ item }}{% endyield %}/first.txt.jinja": "first {{ item }}\n",
+    "{% yield item from items %}{{ item }}{% endyield %}/second.txt.jinja": "second {{ item }} {{ name }}\n",
+    "{{ name }}/{{ name }}.txt.jinja": "{{ name }}\n",
+    "{{ name }}/plain.txt": "plain\n",
+    "{% if name %}run.sh{% endif %}": "#!/bin/sh\necho run\n",
+    "{% if not name %}skipped{% endif %}/gone.txt": "never rendered\n",
+}
+
+
+def _write_template(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        write(root / relative, text)
+    (root / "{% if name %}run.sh{% endif %}").chmod(0o755)
+    return root
+
+
+def test_yield_paths_render_identically(tmp_path: Path) -> None:
+    template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
+    plain_copy(template, tmp_path / "plain", {})
+    with faster_copier():
+        plain_copy(template, tmp_path / "fast", {})
+    assert tree(tmp_path / "fast") == tree(tmp_path / "plain")
+    assert (tmp_path / "fast" / "beta" / "second.txt").read_text() == "second beta demo\n"
+
+
+def test_from_string_is_memoized_per_environment_and_still_renders_any_context(tmp_path: Path) -> None:
+    template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
+    with faster_copier():
+        first = Worker(src_path=str(template), dst_path=tmp_path / "a").jinja_env
+        second = Worker(src_path=str(template), dst_path=tmp_path / "b").jinja_env
+    source = "{{ greeting }}, {{ name | upper }}"
+    assert first.from_string(source) is first.from_string(source)
+    assert first.from_string(source) is not second.from_string(source)
+    assert first.from_string(source).render(greeting="Hi", name="ada") == "Hi, ADA"
+    assert first.from_string(source).render(greeting="Bye", name="bob") == "Bye, BOB"
+    with pytest.raises(TypeError):  # Copier relies on this for non-string values
+        first.from_string(42)
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        first.from_string("{% if %}")
+
+
+def test_only_environments_with_known_extensions_are_memoized(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An extension from another package might have compile-time side effects: no memo then."""
+    write(
+        tmp_path / "path" / "elsewhere_ext.py",
+        "import jinja2.ext\n\nclass Ext(jinja2.ext.Extension):\n    pass\n",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "path"))
+    envs = {}
+    for extension in ("jinja2.ext.do", "elsewhere_ext.Ext"):
+        template = _write_template(tmp_path / extension / "template", YIELD_TEMPLATE)
+        config = template / "copier.yml"
+        config.write_text(config.read_text() + f"_jinja_extensions:\n  - {extension}\n")
+        with faster_copier():
+            envs[extension] = Worker(src_path=str(template), dst_path=tmp_path / extension / "dest").jinja_env
+    assert envs["jinja2.ext.do"].from_string("x") is envs["jinja2.ext.do"].from_string("x")
+    assert envs["elsewhere_ext.Ext"].from_string("x") is not envs["elsewhere_ext.Ext"].from_string("x")
+
+
+PATCHED = ("jinja_env", "_sync_git_index_executable_bit")
+
+
+def _originals() -> dict[str, object]:
+    return {name: vars(Worker)[name] for name in PATCHED}
+
+
+def test_patches_are_undone_on_exit() -> None:
+    before = _originals()
+    with faster_copier():
+        assert all(vars(Worker)[name] is not before[name] for name in PATCHED)
+    assert all(vars(Worker)[name] is before[name] for name in PATCHED)
+
+
+def test_patches_are_undone_when_an_exception_escapes() -> None:
+    before = _originals()
+    with pytest.raises(RuntimeError, match="boom"), faster_copier():
+        raise RuntimeError("boom")
+    assert all(vars(Worker)[name] is before[name] for name in PATCHED)
+
+
+def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(Worker, "_sync_git_index_executable_bit")
+    monkeypatch.setattr(Worker, "jinja_env", property(vars(Worker)["jinja_env"].func))
+    before = dict(vars(Worker))
+    with faster_copier():
+        assert dict(vars(Worker)) == before
+    assert dict(vars(Worker)) == before
+
+
+@pytest.fixture
+def file_mode_false_destination(tmp_path: Path) -> Iterator[Path]:
+    """A git repository with ``core.fileMode=false`` that tracks ``run.sh`` as not executable."""
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    git(dest, "init", "-q")
+    git(dest, "config", "core.fileMode", "false")
+    write(dest / "run.sh", "#!/bin/sh\necho old\n")
+    git(dest, "add", "run.sh")
+    git(dest, "commit", "-qm", "start")
+    yield dest
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+def test_executable_bit_reaches_the_index_when_git_ignores_file_modes(
+    tmp_path: Path, file_mode_false_destination: Path, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copier writes the executable bit into the index itself when git ignores modes; so must we.
+    (The plain case shows that the expectation is Copier's own behaviour.)"""
+    dest = file_mode_false_destination
+    assert git(dest, "ls-files", "--stage", "run.sh").startswith("100644")
+    calls: list[str] = []
+    sync = vars(Worker)["_sync_git_index_executable_bit"]
+
+    def spy(worker: Worker, dst_relpath: Path, src_mode: int) -> None:
+        calls.append(str(dst_relpath))
+        sync(worker, dst_relpath, src_mode)
+
+    monkeypatch.setattr(Worker, "_sync_git_index_executable_bit", spy)
+    template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
+    if fast:
+        with faster_copier():
+            plain_copy(template, dest, {})
+    else:
+        plain_copy(template, dest, {})
+    assert git(dest, "ls-files", "--stage", "run.sh").startswith("100755")
+    rendered = [path for path, (kind, _, _) in tree(dest).items() if kind == "file"]
+    assert sorted(calls) == sorted(rendered)  # every rendered file still goes through Copier's method
+
+
+def test_destination_outside_git_skips_the_per_file_git_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    sync = vars(Worker)["_sync_git_index_executable_bit"]
+
+    def spy(worker: Worker, dst_relpath: Path, src_mode: int) -> None:
+        calls.append(str(dst_relpath))
+        sync(worker, dst_relpath, src_mode)
+
+    monkeypatch.setattr(Worker, "_sync_git_index_executable_bit", spy)
+    template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
+    with faster_copier():
+        plain_copy(template, tmp_path / "dest", {})
+    assert calls == []
+    assert (tmp_path / "dest" / "run.sh").stat().st_mode & stat.S_IXUSR
+
+
+@pytest.mark.slow
+def test_update_through_djstarter_matches_plain_copier_update(tmp_path: Path) -> None:
+    """`djstarter update` (optimized) and plain `copier update` leave the same tree and the same index."""
+    answers = {**BASE_ANSWERS, "ci": "none"}
+    first = generate.generate(answers, tmp_path / "plain" / "project")
+    second = tmp_path / "fast" / "project"
+    shutil.copytree(first, second, symlinks=True)
+    for project in (first, second):  # a user edit, to be merged
+        readme = project / "README.md"
+        readme.write_text(readme.read_text() + "\nOur own notes.\n")
+        git(project, "commit", "-qam", "notes")
+    copier.run_update(first, data={"use_drf": True, "ci": "gitlab"}, defaults=True, overwrite=True,
+                      quiet=True, conflict="inline", unsafe=False)  # fmt: skip
+    assert update.run(project=second, data=["use_drf=true", "ci=gitlab"], quiet=True) == 0
+    assert tree(second) == tree(first)
+    for args in (["status", "--porcelain"], ["diff", "--cached"], ["diff"], ["ls-files", "--stage"]):
+        assert git(second, *args) == git(first, *args)
+    assert (second / ".gitlab-ci.yml").is_file()
+    assert "Our own notes." in (second / "README.md").read_text()
