@@ -138,3 +138,21 @@ def test_rendering_from_a_plain_copy_records_what_copier_would(
     slow = tmp_path / "from-git"
     copier.run_copy(release.src_path, slow, data=answers, vcs_ref=release.tag, defaults=True, quiet=True)
     assert (fast / ".copier-answers.yml").read_text() == (slow / ".copier-answers.yml").read_text()
+
+
+def test_fingerprint_of_the_layout_equals_the_fingerprint_of_the_composed_tree(tmp_path: Path) -> None:
+    """ensure() hashes the sources without composing them; tags made either way must agree."""
+    composed = templates.compose(tmp_path / "composed")
+    assert store.fingerprint_files(templates.layout()) == store.fingerprint(composed)
+    (composed / "templates" / "blog" / "extra.txt").write_text("x")
+    assert store.fingerprint_files(templates.layout()) != store.fingerprint(composed)
+
+
+def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
+    release = store.ensure(into=tmp_path / "blog-only", kinds=["blog"])
+    assert sorted(p.name for p in (tmp_path / "blog-only" / "templates").iterdir()) == ["blog"]
+    exported = store.export(release, tmp_path / "exported")
+    for path in (tmp_path / "blog-only").rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(tmp_path / "blog-only")
+            assert (exported / relative).read_bytes() == path.read_bytes(), relative

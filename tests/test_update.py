@@ -124,3 +124,13 @@ def test_adding_ci_on_update(tmp_path: Path, answers: dict[str, Any]) -> None:
     assert main(["update", str(project), "--quiet", "--data", "ci=gitlab"]) == 0
     assert (project / ".gitlab-ci.yml").is_file()
     assert not (project / ".github").exists()
+
+
+def test_update_from_inside_the_project_where_its_package_is_importable(project: Path) -> None:
+    """`python -m djstarter update` in the project: its own package is on sys.path, which is fine."""
+    result = subprocess.run(
+        [sys.executable, "-m", "djstarter", "update", "-q"], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "shadow" not in result.stderr
+    assert git(project, "status", "--porcelain") == ""

@@ -92,8 +92,12 @@ def defaults(known: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return result
 
 
-def slug_problem(slug: str) -> str | None:
-    """Why ``slug`` cannot be a project package name, or None when it can."""
+def slug_problem(slug: str, *, existing: bool = False) -> str | None:
+    """Why ``slug`` cannot be a project package name, or None when it can.
+
+    ``existing``: the slug of a project that already exists, whose own package is importable (from its
+    folder, or installed in the venv) and so is not checked against installed packages.
+    """
     if not slug:
         return "project_slug: must not be empty."
     if not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
@@ -105,7 +109,7 @@ def slug_problem(slug: str) -> str | None:
         return f"project_slug: {slug!r} is longer than {SLUG_MAX} characters."
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug: {slug!r} is a Python keyword; choose another name."
-    if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names or _importable(slug):
+    if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names or (not existing and _importable(slug)):
         return (
             f"project_slug: {slug!r} would shadow an existing module or package "
             "(the standard library, an installed package, or the project's own config/users/core); "
@@ -142,8 +146,11 @@ def _coerce(question: Question, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def validate(raw: Mapping[str, Any], *, fill_defaults: bool = True) -> dict[str, Any]:
-    """Check answers; return them complete with defaults, or raise AnswersError listing every problem."""
+def validate(raw: Mapping[str, Any], *, fill_defaults: bool = True, existing: bool = False) -> dict[str, Any]:
+    """Check answers; return them complete with defaults, or raise AnswersError listing every problem.
+
+    ``existing``: the answers of an existing project (see ``slug_problem``).
+    """
     qs = questions()
     problems: list[str] = []
     answers: dict[str, Any] = {}
@@ -159,13 +166,13 @@ def validate(raw: Mapping[str, Any], *, fill_defaults: bool = True) -> dict[str,
         else:
             answers[key] = coerced
     complete = {**defaults(answers), **answers} if fill_defaults else dict(answers)
-    problems += _value_problems(complete, given=set(answers))
+    problems += _value_problems(complete, given=set(answers), existing=existing)
     if problems:
         raise AnswersError(problems)
     return complete
 
 
-def _value_problems(answers: Mapping[str, Any], given: set[str]) -> list[str]:
+def _value_problems(answers: Mapping[str, Any], given: set[str], existing: bool = False) -> list[str]:
     qs = questions()
     problems: list[str] = []
     for key in ("project_name", "description", "author_name", "author_email"):
@@ -183,7 +190,7 @@ def _value_problems(answers: Mapping[str, Any], given: set[str]) -> list[str]:
     if isinstance(email, str) and email.strip() and not _EMAIL.match(email):
         problems.append(f"author_email: {email!r} is not an email address such as you@example.com.")
     slug = answers.get("project_slug")
-    if isinstance(slug, str) and (problem := slug_problem(slug)):
+    if isinstance(slug, str) and (problem := slug_problem(slug, existing=existing)):
         problems.append(problem)
     for key, question in qs.items():
         value = answers.get(key)

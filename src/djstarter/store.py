@@ -60,10 +60,16 @@ def store_dir() -> Path:
 
 def fingerprint(tree: Path) -> str:
     """A hash of every file's path and bytes (what a tag's templates are)."""
+    files = (p for p in tree.rglob("*") if p.is_file() and ".git" not in p.relative_to(tree).parts)
+    return fingerprint_files({path.relative_to(tree).as_posix(): path for path in files})
+
+
+def fingerprint_files(files: dict[str, Path]) -> str:
+    """``fingerprint`` of the tree these files would make (relative POSIX path -> file), unwritten."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts):
-        digest.update(path.relative_to(tree).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for relative in sorted(files, key=lambda name: name.split("/")):  # Path order: part by part
+        digest.update(relative.encode() + b"\0")
+        digest.update(files[relative].read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -103,25 +109,33 @@ def sorted_tags(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
-def ensure(src: Path | None = None, version: str = __version__, into: Path | None = None) -> Release:
+def ensure(
+    src: Path | None = None,
+    version: str = __version__,
+    into: Path | None = None,
+    kinds: list[str] | None = None,
+) -> Release:
     """Make sure the store holds this djstarter's templates; return the release to render from.
 
-    With ``into``, the composed templates are left there: a plain folder whose content is exactly the
-    release's, which renders faster than the git tag (Copier runs git once per file for a git source).
+    With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain
+    folder whose content is the release's, which renders faster than the git tag (Copier runs git
+    once per file for a git source).
     """
     repo = store_dir()
-    with _locked(repo), tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
-        composed = templates.compose(into or Path(tmp) / "template", src)
-        current = fingerprint(composed)
+    with _locked(repo):
+        layout = templates.layout(src)
+        current = fingerprint_files(layout)
         known = tags(repo)
         base = f"v{version}"
         ours = [tag for tag in known if tag == base or tag.startswith(f"{base}+dev.")]
-        for tag in ours:
-            if known[tag] == current:
-                return Release(repo, tag)
-        tag = base if base not in known else f"{base}+dev.{len(ours)}"
-        _add_release(repo, composed, tag, current)
-    return Release(repo, tag)
+        release = next((Release(repo, tag) for tag in ours if known[tag] == current), None)
+        if release is None:
+            release = Release(repo, base if base not in known else f"{base}+dev.{len(ours)}")
+            with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+                _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
+    if into is not None:
+        templates.compose(into, src, kinds)
+    return release
 
 
 def export(release: Release, dest: Path) -> Path:

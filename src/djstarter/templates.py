@@ -9,7 +9,9 @@ Copier template: ``copier.yml`` plus ``templates/<kind>`` = base overlaid with t
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from djstarter.errors import DjstarterError
@@ -40,17 +42,41 @@ def implemented_kinds(src: Path | None = None) -> list[str]:
     )
 
 
-def _ignore(_directory: str, names: list[str]) -> list[str]:
-    return [name for name in names if name in {"__pycache__", ".DS_Store"} or name.endswith(".pyc")]
+_IGNORED = frozenset({"__pycache__", ".DS_Store"})
+
+
+def _ignored(name: str) -> bool:
+    return name in _IGNORED or name.endswith(".pyc")
+
+
+def layout(src: Path | None = None, kinds: list[str] | None = None) -> dict[str, Path]:
+    """The composed template as a map: relative path (POSIX) -> the source file that provides it.
+
+    ``copier.yml``, then for each kind ``templates/<kind>/…`` = ``_base`` overlaid with the kind's own
+    files (the kind wins where both have a path). Nothing is copied.
+    """
+    src = src or source_dir()
+    files = {"copier.yml": src / "copier.yml"}
+    for kind in kinds or implemented_kinds(src):
+        for part in (BASE, kind):
+            for path in _files(src / part):
+                files[f"templates/{kind}/{path.relative_to(src / part).as_posix()}"] = path
+    return files
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = [name for name in dirnames if not _ignored(name)]
+        for name in filenames:
+            if not _ignored(name):
+                yield Path(directory, name)
 
 
 def compose(dest: Path, src: Path | None = None, kinds: list[str] | None = None) -> Path:
     """Write the complete Copier template for ``kinds`` (default: all implemented) into ``dest``."""
-    src = src or source_dir()
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src / "copier.yml", dest / "copier.yml")
-    for kind in kinds or implemented_kinds(src):
-        target = dest / "templates" / kind
-        shutil.copytree(src / BASE, target, ignore=_ignore, dirs_exist_ok=True)
-        shutil.copytree(src / kind, target, ignore=_ignore, dirs_exist_ok=True)
+    for relative, source in layout(src, kinds).items():
+        target = dest / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
     return dest

@@ -35,6 +35,9 @@ def run(
     overwrite: bool,
     quiet: bool,
 ) -> int:
+    from djstarter.generate import preload
+
+    preload()
     answers = collect(answers_file, data, defaults)
     target = dest if dest is not None else Path.cwd() / answers["project_slug"]
 

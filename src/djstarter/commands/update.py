@@ -31,7 +31,7 @@ def recorded_answers(project: Path) -> dict[str, Any]:
     except UsageError as exc:
         raise UsageError(f"{exc.message} Restore it with 'git checkout -- {ANSWERS_FILE}'.") from None
     try:
-        answers_mod.validate(data)
+        answers_mod.validate(data, existing=True)  # its own package is importable, of course
     except AnswersError as exc:
         raise AnswersError(
             [*exc.problems, f"Fix these keys or restore the file with 'git checkout -- {ANSWERS_FILE}'."],
@@ -75,7 +75,10 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
     recorded = recorded_answers(project)
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
-    answers_mod.validate({**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes})
+    answers_mod.validate(
+        {**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes},
+        existing="project_slug" not in changes,  # a new slug is checked like a new project's
+    )
     release = store.ensure()
     known = store.tags(release.path)
     if recorded["_commit"] not in known:
