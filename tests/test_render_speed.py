@@ -227,14 +227,9 @@ def file_mode_false_destination(tmp_path: Path) -> Iterator[Path]:
     yield dest
 
 
-@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
-def test_executable_bit_reaches_the_index_when_git_ignores_file_modes(
-    tmp_path: Path, file_mode_false_destination: Path, fast: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Copier writes the executable bit into the index itself when git ignores modes; so must we.
-    (The plain case shows that the expectation is Copier's own behaviour.)"""
-    dest = file_mode_false_destination
-    assert git(dest, "ls-files", "--stage", "run.sh").startswith("100644")
+@pytest.fixture
+def sync_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files Copier's own ``_sync_git_index_executable_bit`` is called for (it still runs)."""
     calls: list[str] = []
     sync = vars(Worker)["_sync_git_index_executable_bit"]
 
@@ -243,6 +238,17 @@ def test_executable_bit_reaches_the_index_when_git_ignores_file_modes(
         sync(worker, dst_relpath, src_mode)
 
     monkeypatch.setattr(Worker, "_sync_git_index_executable_bit", spy)
+    return calls
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+def test_executable_bit_reaches_the_index_when_git_ignores_file_modes(
+    tmp_path: Path, file_mode_false_destination: Path, fast: bool, sync_calls: list[str]
+) -> None:
+    """Copier writes the executable bit into the index itself when git ignores modes; so must we.
+    (The plain case shows that the expectation is Copier's own behaviour.)"""
+    dest = file_mode_false_destination
+    assert git(dest, "ls-files", "--stage", "run.sh").startswith("100644")
     template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
     if fast:
         with faster_copier():
@@ -251,24 +257,14 @@ def test_executable_bit_reaches_the_index_when_git_ignores_file_modes(
         plain_copy(template, dest, {})
     assert git(dest, "ls-files", "--stage", "run.sh").startswith("100755")
     rendered = [path for path, (kind, _, _) in tree(dest).items() if kind == "file"]
-    assert sorted(calls) == sorted(rendered)  # every rendered file still goes through Copier's method
+    assert sorted(sync_calls) == sorted(rendered)  # every rendered file still goes through Copier's method
 
 
-def test_destination_outside_git_skips_the_per_file_git_calls(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    sync = vars(Worker)["_sync_git_index_executable_bit"]
-
-    def spy(worker: Worker, dst_relpath: Path, src_mode: int) -> None:
-        calls.append(str(dst_relpath))
-        sync(worker, dst_relpath, src_mode)
-
-    monkeypatch.setattr(Worker, "_sync_git_index_executable_bit", spy)
+def test_destination_outside_git_skips_the_per_file_git_calls(tmp_path: Path, sync_calls: list[str]) -> None:
     template = _write_template(tmp_path / "template", YIELD_TEMPLATE)
     with faster_copier():
         plain_copy(template, tmp_path / "dest", {})
-    assert calls == []
+    assert sync_calls == []
     assert (tmp_path / "dest" / "run.sh").stat().st_mode & stat.S_IXUSR
 
 
