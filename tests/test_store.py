@@ -156,3 +156,25 @@ def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
         if path.is_file():
             relative = path.relative_to(tmp_path / "blog-only")
             assert (exported / relative).read_bytes() == path.read_bytes(), relative
+
+
+def test_latest_tag_is_the_one_copier_update_picks() -> None:
+    tags = ["v1.0.0", "v1.0.0+dev.2", "v1.0.0+dev.10", "v0.9.0", "v2.0.0rc1", "not-a-version"]
+    assert store.latest_tag(tags) == "v1.0.0+dev.10"  # PEP 440 order, prereleases skipped (Copier's rule)
+    assert store.latest_tag(["v2.0.0rc1", "junk"]) is None
+
+
+@pytest.mark.slow
+def test_djstarter_update_moves_to_a_newer_release(
+    tmp_path: Path, answers: dict[str, Any], source: Path
+) -> None:
+    """Not mistaken for a no-op: the project's version is no longer the newest, so Copier runs."""
+    from djstarter.cli import main
+
+    project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
+    local = source / "_base" / "config" / "settings" / "local.py"
+    local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
+    store.ensure(source, version="1.1.0")
+    assert main(["update", "-q", str(project)]) == 0  # it also adds the installed (older) release
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
+    assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()

@@ -28,10 +28,25 @@ def project(tmp_path: Path, answers: dict[str, Any]) -> Path:
     return generate(answers, tmp_path / "project")
 
 
-def test_noop_update_leaves_the_tree_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["update", str(project)]) == 0
+def test_noop_update_says_so_without_running_copier(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("copier.run_update ran for a no-op update")
+
+    monkeypatch.setattr(copier, "run_update", fail)
+    for data in ([], ["--data", f"use_drf={str(project_answers(project)['use_drf']).lower()}"]):
+        assert main(["update", str(project), *data]) == 0
+        assert "nothing to update" in capsys.readouterr().out
     assert git(project, "status", "--porcelain") == ""
-    assert "Updated project" in capsys.readouterr().out
+
+
+def project_answers(project: Path) -> dict[str, Any]:
+    import yaml
+
+    return dict(yaml.safe_load((project / ".copier-answers.yml").read_text()))
 
 
 def test_not_a_git_repository(

@@ -109,6 +109,21 @@ def sorted_tags(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
+def latest_tag(names: Iterable[str]) -> str | None:
+    """The tag ``copier update`` moves to by default: the newest PEP 440 version, prereleases skipped."""
+    from packaging.version import InvalidVersion, Version
+
+    versions = []
+    for name in names:
+        try:
+            parsed = Version(name)
+        except InvalidVersion:
+            continue
+        if not parsed.is_prerelease:
+            versions.append((parsed, name))
+    return max(versions)[1] if versions else None
+
+
 def ensure(
     src: Path | None = None,
     version: str = __version__,

@@ -90,6 +90,12 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
             f"pip install 'djstarter=={version}' && djstarter update (a no-op update); then "
             "pip install --upgrade djstarter && djstarter update."
         )
+    unchanged = all(recorded.get(key) == value for key, value in changes.items())
+    if recorded["_commit"] == store.latest_tag(known) and unchanged:
+        # Copier would re-render the same templates with the same answers: a no-op that takes seconds.
+        if not quiet:
+            say(f"{project.name} is already on djstarter templates {recorded['_commit']}; nothing to update.")
+        return EXIT_OK
     import copier
     from copier.errors import CopierError
 
