@@ -19,6 +19,7 @@ from typing import Any
 import copier
 import jinja2
 import pytest
+from copier import _template as copier_template
 from copier._main import Worker
 
 from djstarter import generate, templates
@@ -192,17 +193,51 @@ def _originals() -> dict[str, object]:
 
 
 def test_patches_are_undone_on_exit() -> None:
-    before = _originals()
+    before, clone = _originals(), copier_template.clone
     with faster_copier():
         assert all(vars(Worker)[name] is not before[name] for name in PATCHED)
+        assert copier_template.clone is not clone
     assert all(vars(Worker)[name] is before[name] for name in PATCHED)
+    assert copier_template.clone is clone
 
 
 def test_patches_are_undone_when_an_exception_escapes() -> None:
-    before = _originals()
+    before, clone = _originals(), copier_template.clone
     with pytest.raises(RuntimeError, match="boom"), faster_copier():
         raise RuntimeError("boom")
     assert all(vars(Worker)[name] is before[name] for name in PATCHED)
+    assert copier_template.clone is clone
+
+
+def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write(repo / "copier.yml", "name: {type: str, default: x}\n")
+    git(repo.parent, "init", "-q", str(repo))
+    for tag in ("v1.0.0", "v2.0.0"):
+        write(repo / "version.txt", tag)
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", tag)
+        git(repo, "tag", tag)
+    calls: list[str] = []
+    original = copier_template.clone
+
+    def counting_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        calls.append(ref)
+        return original(url, ref, location=location)
+
+    copier_template.clone = counting_clone
+    try:
+        with faster_copier():
+            first = copier_template.clone(str(repo), "v1.0.0", location=str(tmp_path / "a"))
+            again = copier_template.clone(str(repo), "v1.0.0", location=str(tmp_path / "b"))
+            other = copier_template.clone(str(repo), "v2.0.0", location=str(tmp_path / "c"))
+            assert first == again != other
+            assert Path(first, "version.txt").read_text() == "v1.0.0"
+            assert Path(other, "version.txt").read_text() == "v2.0.0"
+        assert calls == ["v1.0.0", "v2.0.0"]
+        assert not Path(first).exists() and not Path(other).exists()
+    finally:
+        copier_template.clone = original
 
 
 def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:

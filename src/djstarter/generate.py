@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from djstarter import __version__, store
@@ -128,6 +129,10 @@ def faster_copier() -> Iterator[None]:
        every rendered file, and by its own contract does nothing unless that setting is ``false``.
        It now asks git once per worker and destination, and calls Copier's method (which does the
        work, asking again) only when the answer is ``false``.
+    3. **Template clones.** ``copier update`` clones the template repository five times (for the
+       old and the new version, and again for each worker it starts). Clones are now shared per
+       repository and version: the first is kept in a folder of this context (removed on exit) and
+       handed to every later request for the same version, so an update clones once per version.
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
@@ -143,7 +148,38 @@ def faster_copier() -> Iterator[None]:
         sync = vars(Worker).get("_sync_git_index_executable_bit")
         if callable(sync):
             _patch(stack, Worker, "_sync_git_index_executable_bit", _lazy_git_sync(sync))
+        from copier import _template
+
+        clone = vars(_template).get("clone")
+        if callable(clone):
+            shared = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="djstarter-clones-")))
+            _patch_module(stack, _template, "clone", _shared_clones(clone, shared))
         yield
+
+
+def _patch_module(stack: ExitStack, module: ModuleType, name: str, value: object) -> None:
+    original = getattr(module, name)
+    setattr(module, name, value)
+    stack.callback(setattr, module, name, original)
+
+
+def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str]:
+    """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
+
+    Copier reads a template clone and never writes to it after ``clone`` returns, so one clone can
+    serve every ``Template`` of the same version; the ``location`` Copier made stays empty and is
+    removed by Copier as usual.
+    """
+    clones: dict[tuple[str, str], str] = {}
+
+    @functools.wraps(clone)
+    def shared_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        key = (str(url), str(ref))
+        if key not in clones:
+            clones[key] = clone(url, ref, location=str(Path(tempfile.mkdtemp(dir=folder))))
+        return clones[key]
+
+    return shared_clone
 
 
 def _patch(stack: ExitStack, cls: type, name: str, value: object) -> None:
