@@ -19,8 +19,10 @@ start_postgres() {
     pg_ctlcluster "$version" main start
     _pg_version=$version
   fi
-  su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
-  export DJSTARTER_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:5432/postgres"
+  local port
+  port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')
+  su postgres -c "psql -q -p $port -c \"ALTER USER postgres PASSWORD 'postgres'\""
+  export DJSTARTER_TEST_POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:$port/postgres"
 }
 
 # Redis for the Celery tests: our own throwaway server (no persistence) on a port no other server uses;

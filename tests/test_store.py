@@ -166,7 +166,7 @@ def test_latest_tag_is_the_one_copier_update_picks() -> None:
 
 @pytest.mark.slow
 def test_djstarter_update_moves_to_a_newer_release(
-    tmp_path: Path, answers: dict[str, Any], source: Path
+    tmp_path: Path, answers: dict[str, Any], source: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not mistaken for a no-op: the project's version is no longer the newest, so Copier runs."""
     from djstarter.cli import main
@@ -175,6 +175,7 @@ def test_djstarter_update_moves_to_a_newer_release(
     local = source / "_base" / "config" / "settings" / "local.py"
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     store.ensure(source, version="1.1.0")
-    assert main(["update", "-q", str(project)]) == 0  # it also adds the installed (older) release
+    assert main(["update", str(project)]) == 0  # it also adds the installed (older) release
+    assert f"Updated {project.name} to v1.1.0." in capsys.readouterr().out  # the release Copier took
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()

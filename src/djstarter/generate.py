@@ -153,14 +153,8 @@ def faster_copier() -> Iterator[None]:
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="djstarter-clones-")))
-            _patch_module(stack, _template, "clone", _shared_clones(clone, shared))
+            _patch(stack, _template, "clone", _shared_clones(clone, shared))
         yield
-
-
-def _patch_module(stack: ExitStack, module: ModuleType, name: str, value: object) -> None:
-    original = getattr(module, name)
-    setattr(module, name, value)
-    stack.callback(setattr, module, name, original)
 
 
 def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str]:
@@ -182,11 +176,12 @@ def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str
     return shared_clone
 
 
-def _patch(stack: ExitStack, cls: type, name: str, value: object) -> None:
-    """Set a class attribute until ``stack`` closes (``unittest.mock`` costs a noticeable import)."""
-    original = vars(cls)[name]
-    setattr(cls, name, value)
-    stack.callback(setattr, cls, name, original)
+def _patch(stack: ExitStack, owner: type | ModuleType, name: str, value: object) -> None:
+    """Set a class or module attribute until ``stack`` closes (``unittest.mock`` costs a noticeable
+    import). The raw attribute is restored: for a class, the descriptor itself, not what it returns."""
+    original = vars(owner)[name]
+    setattr(owner, name, value)
+    stack.callback(setattr, owner, name, original)
 
 
 def _memoizing_env_factory(make_env: Callable[[Worker], Environment]) -> Callable[[Worker], Environment]:

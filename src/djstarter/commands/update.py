@@ -90,8 +90,9 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
             f"pip install 'djstarter=={version}' && djstarter update (a no-op update); then "
             "pip install --upgrade djstarter && djstarter update."
         )
+    newest = store.latest_tag(known) or release.tag  # where Copier takes the project
     unchanged = all(recorded.get(key) == value for key, value in changes.items())
-    if recorded["_commit"] == store.latest_tag(known) and unchanged:
+    if recorded["_commit"] == newest and unchanged:
         # Copier would re-render the same templates with the same answers: a no-op that takes seconds.
         if not quiet:
             say(f"{project.name} is already on djstarter templates {recorded['_commit']}; nothing to update.")
@@ -101,7 +102,7 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
 
     from djstarter.generate import faster_copier
 
-    with Status(f"Updating {project.name} to djstarter templates {release.tag}", quiet=quiet):
+    with Status(f"Updating {project.name} to djstarter templates {newest}", quiet=quiet):
         try:
             with faster_copier():
                 copier.run_update(
@@ -120,7 +121,7 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
             ["git", "status", "--short"], cwd=project, capture_output=True, text=True
         ).stdout
         conflicts = [line[3:] for line in status.splitlines() if _has_markers(project / line[3:])]
-        say(f"Updated {project.name} to {release.tag}. Review the changes with 'git diff', then commit.")
+        say(f"Updated {project.name} to {newest}. Review the changes with 'git diff', then commit.")
         if conflicts:
             say("Conflicts are marked inline (<<<<<<< … >>>>>>>) in: " + ", ".join(conflicts))
     return EXIT_OK
