@@ -1,6 +1,8 @@
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,3 +26,9 @@ async def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if database else "error", "database": database},
         status=200 if database else 503,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a refused form in the site's layout, saying what to do next (status 403)."""
+    # Django's reason ("CSRF cookie not set.") helps a developer; visitors do not need it.
+    return render(request, "403_csrf.html", {"reason": reason if settings.DEBUG else ""}, status=403)

@@ -12,9 +12,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("blog/_sidebar.html", takes_context=True)
-def blog_sidebar(context: template.Context) -> dict[str, Any]:
-    """The sidebar: search, categories and tags (cached, see sidebar.py)."""
-    return {**get_sidebar(), "request": context.get("request")}
+def blog_sidebar(context: template.Context, search: bool = True) -> dict[str, Any]:
+    """The sidebar: search, categories and tags (cached, see sidebar.py).
+
+    ``search=False`` leaves the search form out, on the search page that has its own.
+    """
+    return {**get_sidebar(), "request": context.get("request"), "search": search}
 
 
 @register.simple_tag

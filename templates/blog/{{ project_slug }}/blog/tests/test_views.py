@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -113,6 +114,23 @@ def test_search(client, author):
     assert list(response.context["posts"]) == [match]
     assert response.context["query_string"] == "q=PYTEST"
     assert "1 result for" in response.content.decode()
+
+
+def _search_landmarks(content: str) -> list[str]:
+    return re.findall(r"<form[^>]*\brole=\"search\"[^>]*>", content)
+
+
+def test_search_page_has_one_search_landmark_with_a_name(client, post):
+    """The sidebar's search form stays off the search page, whose own form is the one to use."""
+    landmarks = _search_landmarks(client.get(reverse("blog:search"), {"q": "pytest"}).content.decode())
+    assert len(landmarks) == 1
+    assert 'aria-label="Search posts"' in landmarks[0]
+
+
+def test_sidebar_search_has_a_name(client, post):
+    landmarks = _search_landmarks(client.get("/").content.decode())
+    assert len(landmarks) == 1
+    assert 'aria-label="Search posts"' in landmarks[0]
 
 
 def test_search_without_query_shows_the_form_only(client, post):

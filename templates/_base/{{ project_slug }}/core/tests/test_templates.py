@@ -1,0 +1,88 @@
+"""The shared templates: page titles, the form partial's names and descriptions, the CSRF refusal page."""
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.template.loader import render_to_string
+from django.test import Client
+
+
+class _References(HTMLParser):
+    """Collects the ids in a fragment and the ids that ARIA and labels point at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.references: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        for name in ("aria-describedby", "aria-labelledby"):
+            self.references += (values.get(name) or "").split()
+        if tag == "label" and values.get("for"):
+            self.references.append(values["for"])
+
+
+def _references(fragment: str) -> _References:
+    parser = _References()
+    parser.feed(fragment)
+    return parser
+
+
+class _SampleForm(forms.Form):
+    name = forms.CharField(help_text="What people call you.")
+    colour = forms.ChoiceField(
+        choices=[("red", "Red"), ("green", "Green")], widget=forms.RadioSelect, help_text="Pick one."
+    )
+    extras = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+@pytest.mark.parametrize("data", [None, {}], ids=["blank", "with-errors"])
+def test_form_partial_points_every_description_and_label_at_an_element(data):
+    fragment = render_to_string("partials/form.html", {"form": _SampleForm(data=data)})
+    parsed = _references(fragment)
+    assert "id_name_helptext" in parsed.references
+    assert set(parsed.references) <= parsed.ids, set(parsed.references) - parsed.ids
+    # Radio and checkbox groups are named by a legend, as Django's own field template does.
+    assert fragment.count("<fieldset") == 2
+    assert fragment.count("<legend") == 2
+
+
+def _title(content: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", content, re.DOTALL)
+    assert match, content[:500]
+    return html.unescape(" ".join(match.group(1).split()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "status"), [("/", 200), ("/no-such-page/", 404)], ids=["home", "not-found"])
+def test_every_page_title_reads_page_then_site(client, url, status):
+    response = client.get(url, follow=True)
+    assert response.status_code == status
+    title = _title(response.content.decode())
+    page, separator, site = title.rpartition(" · ")
+    assert separator and site == settings.SITE_NAME, title
+    assert page.strip() and not page.endswith(settings.SITE_NAME), title
+
+
+@pytest.mark.django_db
+def test_a_refused_form_gets_the_sites_own_page_with_a_way_forward():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(resolve_url(settings.LOGIN_URL), {"username": "someone", "password": "secret"})
+    assert response.status_code == 403
+    assert response.templates[0].name == "403_csrf.html"
+    assert response.context["site_name"] == settings.SITE_NAME  # the site's layout and context
+    content = response.content.decode()
+    assert '<main id="main"' in content
+    assert _title(content) == f"Form expired · {settings.SITE_NAME}"
+    assert "reload the page" in content
+    assert "CSRF cookie not set" not in content  # Django's reason is for developers (DEBUG) only
