@@ -45,9 +45,12 @@ start_redis() {
   export DJSTARTER_TEST_REDIS_URL="redis://127.0.0.1:$_redis_port/0"
 }
 
-# Chromium for the browser tests (driven by Playwright through executable_path; no browser download).
+# Chromium for the browser tests (driven by Playwright through executable_path; no browser download),
+# and npm, which installs the pinned axe-core the accessibility tier injects (tests/test_accessibility.py
+# caches it under .cache/).
 install_chromium() {
   command -v chromium >/dev/null 2>&1 || apt_install chromium
+  command -v npm >/dev/null 2>&1 || apt_install npm
   export DJSTARTER_TEST_CHROMIUM
   DJSTARTER_TEST_CHROMIUM=$(command -v chromium)
 }

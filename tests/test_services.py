@@ -10,15 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
 import textwrap
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,99 +20,30 @@ import pytest
 
 from djstarter.templates import implemented_kinds
 
-from .generated import BIN, manage, production_env, render, run
+from .generated import BIN, manage, render, run
 from .helpers import BASE_ANSWERS
+from .served import (
+    PASSWORD,
+    background,
+    chromium,
+    gunicorn,
+    needs_chromium,
+    prepare,
+    served_env,
+    shell,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 REDIS_URL = os.environ.get("DJSTARTER_TEST_REDIS_URL", "")
-CHROMIUM = os.environ.get("DJSTARTER_TEST_CHROMIUM", "")
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 SLUG = BASE_ANSWERS["project_slug"]
-#: The flags Chromium needs on this kind of machine (Playwright adds --headless and a fresh profile).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
-PASSWORD = "correct-Horse-battery-7"
 
 needs_redis = pytest.mark.skipif(
     not REDIS_URL, reason="DJSTARTER_TEST_REDIS_URL is not set (.ci/services.sh)"
 )
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM or not Path(CHROMIUM).exists(), reason="DJSTARTER_TEST_CHROMIUM is not set (.ci/services.sh)"
-)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Helpers: free ports, background servers that are always stopped, bounded waits.
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, log: Path | None = None) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-6000:] if log and log.exists() else ""
-    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {what}.\n{tail}")
-
-
-@contextmanager
-def background(
-    project: Path, args: list[str], env: dict[str, str], log: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a server in its own process group; stop the whole group (TERM, then KILL) however the test ends."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            args, cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield process
-        finally:
-            for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-                if process.poll() is not None:
-                    break
-                try:
-                    os.killpg(process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    process.wait(timeout=grace)
-                except subprocess.TimeoutExpired:
-                    continue
-
-
-def served_env(project: Path, **extra: str) -> dict[str, str]:
-    """Production settings, as a deployment sets them, served over plain HTTP on this machine."""
-    return production_env(
-        project,
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DATABASE_URL=f"sqlite:///{project / 'served.sqlite3'}",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        PYTHONUNBUFFERED="1",
-        **extra,
-    )
-
-
-def shell(project: Path, code: str, env: dict[str, str]) -> str:
-    return run(
-        project, str(BIN / "python"), "manage.py", "shell", "-c", textwrap.dedent(code), env=env, timeout=120
-    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -330,70 +254,43 @@ EXTRA_PAGES: dict[str, tuple[str, str]] = {"todo_api": ("/api/docs/", ".swagger-
 def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
     if kind not in BROWSER_SCENARIOS:
         pytest.skip(f"no browser scenario written for {kind}")
-    playwright_api = pytest.importorskip(
-        "playwright.sync_api", reason="the playwright package is not installed"
-    )
     combination, scenario = BROWSER_SCENARIOS[kind]
     project = render(kind, combination, tmp_path / "project")
     env = served_env(project)
-    manage(project, "migrate", "--noinput", env=env)
-    manage(project, "collectstatic", "--noinput", env=env)
-
-    port = free_port()
+    prepare(project, env)
     log = tmp_path / "gunicorn.log"
-    command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-               "--access-logfile", "-"]  # fmt: skip
-    base = f"http://localhost:{port}"  # localhost: Chromium keeps Secure cookies there over plain HTTP
-
-    def healthy() -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2) as response:
-                return response.status == 200 and json.loads(response.read()).get("status") == "ok"
-        except (OSError, urllib.error.URLError, ValueError):
-            return False
-
-    with background(project, command, env, log) as server:
-        wait_for(lambda: server.poll() is not None or healthy(), 60, "Gunicorn to answer /healthz/", log)
-        assert server.poll() is None, log.read_text(errors="replace")[-6000:]
+    with gunicorn(project, env, log) as base:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+        with chromium() as context:
+            page = context.new_page()
+            errors: list[str] = []
+            bad_responses: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.on("response", lambda r: r.status >= 400 and bad_responses.append(f"{r.status} {r.url}"))
+
+            scenario(page, base)
+            page.goto(f"{base}/")
+            stylesheets = page.evaluate(
+                """() => [...document.styleSheets]
+                    .filter(sheet => sheet.href && sheet.href.includes('/static/'))
+                    .map(sheet => ({href: sheet.href, rules: sheet.cssRules.length}))"""
             )
-            try:
-                page = browser.new_page()
-                page.set_default_timeout(20_000)
-                page.set_default_navigation_timeout(30_000)
-                errors: list[str] = []
-                bad_responses: list[str] = []
-                page.on("pageerror", lambda error: errors.append(str(error)))
-                page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-                page.on("response", lambda r: r.status >= 400 and bad_responses.append(f"{r.status} {r.url}"))
+            assert stylesheets and all(sheet["rules"] > 0 for sheet in stylesheets), stylesheets
+            css = page.request.get(stylesheets[0]["href"])
+            assert css.status == 200 and "text/css" in css.headers["content-type"], css.status
+            # WhiteNoise serves the hashed name with a far-future cache header.
+            assert "max-age" in css.headers.get("cache-control", ""), css.headers
+            page.screenshot(path=str(SCREENSHOTS / f"{kind}-home.png"), full_page=True)
 
-                scenario(page, base)
+            if kind in EXTRA_PAGES:
+                path, selector = EXTRA_PAGES[kind]
+                page.goto(f"{base}{path}")
+                page.wait_for_selector(selector)
                 page.goto(f"{base}/")
-                stylesheets = page.evaluate(
-                    """() => [...document.styleSheets]
-                        .filter(sheet => sheet.href && sheet.href.includes('/static/'))
-                        .map(sheet => ({href: sheet.href, rules: sheet.cssRules.length}))"""
-                )
-                assert stylesheets and all(sheet["rules"] > 0 for sheet in stylesheets), stylesheets
-                css = page.request.get(stylesheets[0]["href"])
-                assert css.status == 200 and "text/css" in css.headers["content-type"], css.status
-                # WhiteNoise serves the hashed name with a far-future cache header.
-                assert "max-age" in css.headers.get("cache-control", ""), css.headers
-                page.screenshot(path=str(SCREENSHOTS / f"{kind}-home.png"), full_page=True)
-
-                if kind in EXTRA_PAGES:
-                    path, selector = EXTRA_PAGES[kind]
-                    page.goto(f"{base}{path}")
-                    page.wait_for_selector(selector)
-                    page.goto(f"{base}/")
-                _log_out(page)
-                assert not bad_responses, bad_responses
-                assert not errors, errors
-            finally:
-                browser.close()
+            _log_out(page)
+            assert not bad_responses, bad_responses
+            assert not errors, errors
         server_log = log.read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-6000:]
     assert (SCREENSHOTS / f"{kind}-home.png").stat().st_size > 1000

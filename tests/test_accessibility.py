@@ -1,0 +1,403 @@
+"""The accessibility gate: axe-core (from npm) in the system Chromium on every kind's served pages.
+
+Every implemented kind is served the production way (see `served.py`) once per auth flavour, with its demo
+data, and crawled: same-origin links from the home page, anonymous and then signed in, one page per URL
+pattern (and set of query keys), a bounded number of pages. Every POST form on an audited page is sent
+once blank (browser validation off) so that the page with the server's errors is audited too. A new kind
+is audited as soon as it is implemented; one whose crawl finds too few pages fails, naming what it found.
+
+Gate: no violation of the WCAG 2.2 A/AA rules axe-core knows (tags in `WCAG_TAGS`), and every page's
+title reads "Page · Site". The few paths left out are in `EXCEPTIONS`, each with its reason.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from djstarter.templates import implemented_kinds
+
+from .generated import render
+from .served import PASSWORD, chromium, gunicorn, needs_chromium, prepare, served_env, shell
+
+pytestmark = [pytest.mark.slow, pytest.mark.services]
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = REPO / "artifacts" / "accessibility"
+AXE_CORE_VERSION = "4.14.1"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+#: The auth flavours, as answer sets of `generated.COMBINATIONS`: pairwise over allauth and DRF, so both
+#: sets of auth pages are audited and DRF's pages (links, forms) appear in one of them.
+FLAVOURS = {"django-auth": "drf", "allauth": "allauth"}
+#: Audits per served project and signed-in state (pages and blank-submitted forms), and the floor below
+#: which a crawl has found too little to vouch for a kind.
+MAX_AUDITS = 30
+MIN_ROUTES = 6
+MAX_FORMS_PER_PAGE = 3
+EXCEPTED_SAMPLES = 2
+CRAWL_SECONDS = 150
+#: Paths the gate leaves out, with the reason (one page of each is still audited, for the report only).
+EXCEPTIONS: dict[str, str] = {
+    "/api/": "DRF's browsable API and drf-spectacular's Swagger UI (with `use_drf`) are third-party markup "
+    "(Bootstrap 3 and swagger-ui), served for developers; the API itself is JSON",
+    "/admin/": "Django's admin: Django's own markup, for staff",
+}
+#: Not pages: assets, health checks, machine-readable feeds are skipped by content type anyway.
+NOT_PAGES = ("/static/", "/media/", "/healthz/", "/__debug__/")
+#: Pages a crawl from the home page cannot reach (a query typed by hand), per kind.
+EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",)}
+#: URL names every crawl must reach (anonymous, signed in), per flavour: the auth pages of the issue.
+REQUIRED: dict[str, tuple[set[str], set[str]]] = {
+    "django-auth": ({"login", "users:signup", "password_reset"}, {"users:profile", "password_change"}),
+    "allauth": (
+        {"account_login", "account_signup", "account_reset_password"},
+        {"users:profile", "account_change_password", "account_email"},
+    ),
+}
+
+#: Run inside the project (production settings) before it is served: demo data, a signed-in user whose
+#: email is verified (allauth), the login URL, and the URL patterns (regex, name) to group pages by.
+SETUP = f"""
+    import json
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.shortcuts import resolve_url
+    from django.urls import URLResolver, get_resolver
+
+    call_command("load_demo_data", verbosity=0)
+    User = get_user_model()
+    user = User.objects.filter(**{{User.USERNAME_FIELD: "demo"}}).first()
+    if user is None:
+        user = User.objects.create_user(**{{User.USERNAME_FIELD: "auditor"}}, email="auditor@example.com")
+    user.email = user.email or "auditor@example.com"
+    user.set_password("{PASSWORD}")
+    user.save()
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={{"verified": True, "primary": True}}
+        )
+
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            regex = prefix + pattern.pattern.regex.pattern.lstrip("^")
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, regex, inner)
+            else:
+                yield "^" + regex, namespace + pattern.name if pattern.name else regex
+
+
+    print("SETUP=" + json.dumps({{
+        "username": user.get_username(),
+        "login_url": resolve_url(settings.LOGIN_URL),
+        "routes": list(walk(get_resolver().url_patterns)),
+    }}))
+"""
+
+#: Runs axe-core on the page: violations of the WCAG A/AA rules, each with the nodes it found.
+RUN_AXE = """async (tags) => {
+    const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+    const results = await axe.run(document, options);
+    return results.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
+                                              summary: n.failureSummary}))
+    }));
+}"""
+
+#: The text-like fields of a form (what "blank" empties); checkboxes, radios, selects and files stay.
+TEXT_FIELDS = """const textFields = form => [...form.elements].filter(e => e.tagName === 'TEXTAREA' ||
+    (e.tagName === 'INPUT' && !['hidden', 'submit', 'button', 'reset', 'image', 'checkbox', 'radio', 'file']
+        .includes(e.type)));"""
+#: POST forms in the page's main content that have something to fill in (never a lone button: those
+#: delete, log out or rotate tokens).
+FORMS = f"""() => {{ {TEXT_FIELDS}
+    return [...document.querySelectorAll('main form')].map((form, index) => ({{index,
+        post: (form.getAttribute('method') || '').toLowerCase() === 'post',
+        fields: textFields(form).length}}))
+        .filter(f => f.post && f.fields > 0).map(f => f.index);
+}}"""
+SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS}
+    const form = document.querySelectorAll('main form')[index];
+    form.noValidate = true;
+    for (const element of textFields(form)) element.value = '';
+    const button = form.querySelector('button[type=submit], button:not([type]), input[type=submit]');
+    form.requestSubmit(button);
+}}"""
+
+#: The login form sent with a wrong CSRF token (as after a token rotation in another tab).
+REFUSED_FORM = """() => {
+    const form = document.querySelector('main form');
+    form.noValidate = true;
+    form.querySelector('[name=csrfmiddlewaretoken]').value = 'x'.repeat(64);
+    form.requestSubmit();
+}"""
+
+
+def axe_core_script() -> Path:
+    """axe-core from npm, pinned, installed once into a cached folder (DJSTARTER_TEST_AXE_CORE overrides)."""
+    if override := os.environ.get("DJSTARTER_TEST_AXE_CORE"):
+        return Path(override)
+    folder = REPO / ".cache" / f"axe-core-{AXE_CORE_VERSION}"
+    script = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if script.exists():
+        return script
+    npm = shutil.which("npm")
+    if not npm:
+        pytest.skip("npm is not installed (it installs axe-core; .ci/services.sh installs it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:  # parallel workers install it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not script.exists():
+            subprocess.run(
+                [npm, "install", "--prefix", str(folder), "--no-save", "--no-package-lock", "--no-audit",
+                 "--no-fund", f"axe-core@{AXE_CORE_VERSION}"],
+                check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+    return script
+
+
+@dataclass
+class Audit:
+    state: str  # anonymous | signed-in
+    how: str  # page | blank form
+    url: str
+    route: str
+    title: str
+    violations: list[dict[str, Any]]
+
+
+@dataclass
+class Crawl:
+    page: Any
+    base: str
+    routes: list[tuple[re.Pattern[str], str]]
+    axe: str
+    audits: list[Audit] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    #: Excepted prefix -> sampled path -> the rule ids axe-core reports there (not gated).
+    excepted: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def route(self, url: str) -> str:
+        path = urlsplit(url).path
+        for regex, name in self.routes:
+            if regex.match(path.lstrip("/")):
+                return name
+        return f"(no route) {path}"
+
+    def key(self, state: str, url: str, how: str) -> tuple[str, str, str]:
+        """One page per URL pattern and set of query keys (`?page=2` is one more page, `?page=3` not)."""
+        query = parse_qsl(urlsplit(url).query)
+        keys = ",".join(sorted({name for name, _ in query if name != "next"}))
+        return state, f"{self.route(url)}?{keys}", how
+
+    def internal(self, url: str) -> str | None:
+        """The URL without its fragment when it is this site's page to audit; None otherwise."""
+        if not url.startswith(self.base + "/"):
+            return None
+        url = url.split("#", 1)[0]
+        path = urlsplit(url).path
+        for prefix in EXCEPTIONS:
+            if path.startswith(prefix):
+                self.excepted.setdefault(prefix, {})
+                if len(self.excepted[prefix]) < EXCEPTED_SAMPLES and path not in self.excepted[prefix]:
+                    self.excepted[prefix][path] = []  # audited at the end, for the report
+                return None
+        return None if path.startswith(NOT_PAGES) else url
+
+    def axe_violations(self) -> list[dict[str, Any]]:
+        self.page.add_script_tag(content=self.axe)
+        assert self.page.evaluate("() => axe.version") == AXE_CORE_VERSION
+        return list(self.page.evaluate(RUN_AXE, WCAG_TAGS))
+
+    def audit(self, state: str, how: str, source: str) -> None:
+        violations = self.axe_violations()
+        title = " ".join(self.page.title().split())
+        page_part, separator, site = title.rpartition(" · ")
+        if not (separator and page_part.strip() and site.strip()):
+            self.problems.append(f"{source}: the title {title!r} does not read 'Page · Site'")
+        self.audits.append(Audit(state, how, source, self.route(source), title, violations))
+
+    def visit(self, url: str, state: str) -> bool:
+        """Open and audit one page (unless its pattern was audited); False when it is not an HTML page."""
+        response = self.page.goto(url)
+        status = response.status if response else 0
+        if status >= 400:
+            self.problems.append(f"{state} {url} answered {status}")
+            return False
+        if "text/html" not in (response.headers.get("content-type", "") if response else ""):
+            return False
+        final = self.page.url
+        if self.key(state, final, "page") in self.seen:
+            return False
+        self.seen.add(self.key(state, final, "page"))
+        self.audit(state, "page", final)
+        return True
+
+    def submit_forms(self, url: str, state: str, budget: int) -> None:
+        """Send each POST form of the page once blank (no browser validation) and audit the answer."""
+        for index in self.page.evaluate(FORMS)[:MAX_FORMS_PER_PAGE]:
+            key = self.key(state, url, f"blank form {index}")
+            if key in self.seen or len(self.state_audits(state)) >= budget:
+                continue
+            self.seen.add(key)
+            self.page.goto(url)
+            with self.page.expect_navigation():
+                self.page.evaluate(SUBMIT_BLANK, index)
+            self.audit(state, f"blank form {index}", url)
+
+    def error_pages(self, login_url: str) -> None:
+        """The shared error pages: a page that does not exist, a form refused for its CSRF token."""
+        response = self.page.goto(self.base + "/no-such-page-for-the-audit/")
+        assert response and response.status == 404, response and response.status
+        self.audit("anonymous", "not found (404)", self.page.url)
+        self.page.goto(self.base + login_url)
+        with self.page.expect_navigation() as navigation:
+            self.page.evaluate(REFUSED_FORM)
+        assert navigation.value and navigation.value.status == 403, navigation.value
+        self.audit("anonymous", "refused form (CSRF, 403)", self.page.url)
+
+    def sample_exceptions(self) -> None:
+        for paths in self.excepted.values():
+            for path in paths:
+                self.page.goto(self.base + path)
+                self.page.wait_for_load_state("networkidle")
+                paths[path] = sorted({violation["id"] for violation in self.axe_violations()})
+
+    def state_audits(self, state: str) -> list[Audit]:
+        return [audit for audit in self.audits if audit.state == state]
+
+    def links(self) -> list[str]:
+        hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        return [url for href in hrefs if (url := self.internal(href))]
+
+    def run(self, state: str, start: list[str], deadline: float) -> None:
+        queue = list(dict.fromkeys(start))
+        queued = set(queue)
+        while queue and len(self.state_audits(state)) < MAX_AUDITS and time.monotonic() < deadline:
+            url = queue.pop(0)
+            if self.key(state, url, "page") in self.seen or not self.visit(url, state):
+                continue
+            current = self.page.url
+            for link in self.links():
+                if link not in queued and self.key(state, link, "page") not in self.seen:
+                    queued.add(link)
+                    queue.append(link)
+            self.submit_forms(current, state, MAX_AUDITS)
+
+
+def log_in(page: Any, base: str, login_url: str, username: str) -> None:
+    page.goto(base + login_url)
+    page.fill("main form input[name=login], main form input[name=username]", username)
+    page.fill("main form input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("text=Log out").count() >= 1, page.content()[:3000]
+
+
+def report(kind: str, flavour: str, crawl: Crawl, seconds: float) -> dict[str, Any]:
+    summary = {
+        "kind": kind,
+        "flavour": flavour,
+        "axe_core": AXE_CORE_VERSION,
+        "tags": WCAG_TAGS,
+        "seconds": round(seconds, 1),
+        "audited": [
+            {
+                "state": a.state,
+                "how": a.how,
+                "url": a.url,
+                "route": a.route,
+                "title": a.title,
+                "violations": [v["id"] for v in a.violations],
+            }
+            for a in crawl.audits
+        ],
+        "violations": sum(len(a.violations) for a in crawl.audits),
+        "exceptions": {
+            prefix: {"reason": EXCEPTIONS[prefix], "sampled": paths}
+            for prefix, paths in crawl.excepted.items()
+        },
+        "problems": crawl.problems,
+    }
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{kind}-{flavour}.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def describe(audits: list[Audit]) -> str:
+    lines = []
+    for audit in audits:
+        for violation in audit.violations:
+            lines.append(f"{audit.state} {audit.how} {audit.url}: [{violation['impact']}] {violation['id']}: "
+                         f"{violation['help']}")  # fmt: skip
+            for node in violation["nodes"]:
+                lines.append(f"    {node['target']}: {node['html']}\n      {node['summary']}")
+    return "\n".join(lines)
+
+
+@needs_chromium
+@pytest.mark.parametrize("flavour", list(FLAVOURS))
+@pytest.mark.parametrize("kind", implemented_kinds())
+def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> None:
+    axe = axe_core_script().read_text(encoding="utf-8")
+    started = time.monotonic()
+    project = render(kind, FLAVOURS[flavour], tmp_path / "project")
+    env = served_env(project)
+    prepare(project, env)
+    output = shell(project, SETUP, env)
+    setup = json.loads(next(line for line in output.splitlines() if line.startswith("SETUP="))[6:])
+    routes = [(re.compile(regex), name) for regex, name in setup["routes"]]
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(project, env, log) as base, chromium(bypass_csp=True) as context:
+        # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
+        page = context.new_page()
+        crawl = Crawl(page, base, routes, axe)
+        deadline = time.monotonic() + CRAWL_SECONDS
+        extras = [base + path for path in EXTRA_PATHS.get(kind, ())]
+        crawl.run("anonymous", [base + "/", base + setup["login_url"], *extras], deadline)
+        crawl.error_pages(setup["login_url"])
+        log_in(page, base, setup["login_url"], setup["username"])
+        crawl.run("signed-in", [base + "/", *extras], deadline)
+        crawl.sample_exceptions()
+        server_log = log.read_text(errors="replace")
+    summary = report(kind, flavour, crawl, time.monotonic() - started)
+    print(json.dumps({key: summary[key] for key in ("kind", "flavour", "seconds", "violations")}))
+
+    assert "Traceback" not in server_log, server_log[-6000:]
+    found = "\n".join(f"  {a.state} {a.how} {a.route}: {a.url}" for a in crawl.audits)
+    routes = {audit.route for audit in crawl.audits if audit.how == "page"}
+    assert len(routes) >= MIN_ROUTES, (
+        f"{kind} ({flavour}): the crawl reached only {len(routes)} URL patterns (at least {MIN_ROUTES} "
+        f"expected: is the home page linking to the kind's pages?); found:\n{found}"
+    )
+    for state, required in zip(("anonymous", "signed-in"), REQUIRED[flavour], strict=True):
+        reached = {audit.route for audit in crawl.state_audits(state)}
+        assert required <= reached, (
+            f"{kind} ({flavour}): the {state} crawl missed {sorted(required - reached)}; found:\n{found}"
+        )
+    blank_forms = [a for a in crawl.audits if a.how.startswith("blank form")]
+    assert len(blank_forms) >= 3, f"{kind} ({flavour}): too few forms sent blank; found:\n{found}"
+    assert not crawl.problems, "\n".join(crawl.problems)
+    assert not any(a.violations for a in crawl.audits), (
+        f"{kind} ({flavour}): WCAG 2.2 A/AA violations:\n{describe(crawl.audits)}"
+    )
