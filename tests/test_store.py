@@ -52,11 +52,34 @@ def test_changed_templates_without_a_version_bump_get_a_new_tag(source: Path) ->
     assert store.ensure(source, version="1.0.0").tag == "v1.0.0"
     readme = source / "_base" / "README.md.jinja"
     readme.write_text(readme.read_text() + "\nChanged.\n")
-    assert store.ensure(source, version="1.0.0").tag == "v1.0.0+dev.1"
+    first = store.ensure(source, version="1.0.0").tag
+    assert first == f"v1.0.0+dev.1.{store.fingerprint_files(templates.layout(source))[:8]}"
     readme.write_text(readme.read_text() + "\nChanged again.\n")
-    assert store.ensure(source, version="1.0.0").tag == "v1.0.0+dev.2"
+    second = store.ensure(source, version="1.0.0").tag
+    assert second.startswith("v1.0.0+dev.2.") and second != first
     assert store.ensure(source, version="1.1.0").tag == "v1.1.0"
-    assert set(store.tags(store.store_dir())) == {"v1.0.0", "v1.0.0+dev.1", "v1.0.0+dev.2", "v1.1.0"}
+    assert set(store.tags(store.store_dir())) == {"v1.0.0", first, second, "v1.1.0"}
+    assert store.sorted_tags([second, "v1.1.0", first, "v1.0.0"]) == ["v1.0.0", first, second, "v1.1.0"]
+
+
+def test_a_checkout_never_takes_the_plain_version_tag(source: Path) -> None:
+    """An editable install ran first with changed templates; the real release still gets `v1.0.0`."""
+    release_files = store.fingerprint_files(templates.layout(source))
+    readme = source / "_base" / "README.md.jinja"
+    original = readme.read_text()
+    readme.write_text(original + "\nWork in progress.\n")
+    dev = store.ensure(source, version="1.0.0", checkout=True).tag
+    assert dev.startswith("v1.0.0+dev.1.") and dev != "v1.0.0"
+    readme.write_text(original)
+    assert store.ensure(source, version="1.0.0", checkout=True).tag.startswith("v1.0.0+dev.2.")
+    released = store.ensure(source, version="1.0.0", checkout=False)
+    assert released.tag == "v1.0.0"
+    assert store.tags(released.path)["v1.0.0"] == release_files
+
+
+def test_the_checkout_is_told_apart_from_an_installed_package(source: Path) -> None:
+    assert templates.from_checkout()  # the tests run from a checkout: src/djstarter beside templates/
+    assert not templates.from_checkout(source)  # a plain copy, like a wheel's package data
 
 
 def _generate(tmp_path: Path, answers: dict[str, Any], release: store.Release) -> Path:
@@ -176,6 +199,8 @@ def test_djstarter_update_moves_to_a_newer_release(
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     store.ensure(source, version="1.1.0")
     assert main(["update", str(project)]) == 0  # it also adds the installed (older) release
-    assert f"Updated {project.name} to v1.1.0." in capsys.readouterr().out  # the release Copier took
+    assert (
+        f"Updated {project.name} from djstarter templates v1.0.0 to v1.1.0." in capsys.readouterr().out
+    )  # the release Copier took
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()

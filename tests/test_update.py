@@ -91,12 +91,124 @@ def test_version_missing_from_the_store(project: Path, capsys: pytest.CaptureFix
     git(project, "commit", "-qam", "from another machine")
     assert main(["update", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "v9.9.9" in err and "pip install 'djstarter==9.9.9'" in err
+    assert "v9.9.9" in err and "pip install 'djstarter==9.9.9' && djstarter list" in err
+    assert "no-op" not in err  # running the old djstarter's update would not be one: the store has newer
+
+
+def test_dev_version_missing_from_the_store_says_no_install_brings_it_back(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / ".copier-answers.yml"
+    text = path.read_text()
+    recorded = yaml.safe_load(text)["_commit"]
+    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v9.9.9+dev.3.0123abcd"))
+    git(project, "commit", "-qam", "from a checkout elsewhere")
+    assert main(["update", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "development checkout" in err and "djstarter==" not in err
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "explained"),
+    [
+        ("project_kind", "todo_api", "would delete the blog apps"),
+        ("project_slug", "other_name", "re-render every file under 'other_name'"),
+    ],
+)
+def test_kind_and_slug_changes_are_refused_before_anything_changes(
+    project: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, explained: str
+) -> None:
+    head = git(project, "rev-parse", "HEAD")
+    assert main(["update", str(project), "--data", f"{key}={value}"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"{key} cannot change on update" in err and explained in err and "Nothing was changed" in err
+    assert git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.slow
+def test_plain_copier_update_refuses_kind_and_slug_changes_through_the_template(project: Path) -> None:
+    for key, value in (("project_kind", "todo_api"), ("project_slug", "other_name")):
+        result = subprocess.run(
+            [COPIER, "update", "--defaults", "--data", f"{key}={value}"],
+            cwd=project, capture_output=True, text=True,
+        )  # fmt: skip
+        assert result.returncode != 0
+        assert f"Validation error for question '{key}': {key} cannot change on update" in result.stderr
+        assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    result = subprocess.run([COPIER, "update", "--defaults"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr
+
+
+def test_update_runs_from_any_folder_inside_the_project(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inside = project / "demo_blog" / "blog" / "templates"
+    inside = inside if inside.is_dir() else project / "demo_blog" / "blog"
+    assert main(["update", str(inside)]) == 0
+    assert f"{project.name} is already on djstarter templates" in capsys.readouterr().out
+    assert main(["update", str(inside), "--data", "project_kind=todo_api"]) == EXIT_USAGE
+
+
+def test_a_folder_outside_any_project_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["update", str(tmp_path / "empty")]) == EXIT_USAGE
+    assert "has no .copier-answers.yml" in capsys.readouterr().err
 
 
 def test_bad_data_on_update(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["update", str(project), "--data", "use_celery=sometimes"]) == EXIT_USAGE
     assert "use_celery: expected true or false" in capsys.readouterr().err
+
+
+def test_deleting_an_edited_file_is_refused_unless_allowed(
+    tmp_path: Path, answers: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = generate({**answers, "use_docker": True}, tmp_path / "project")
+    compose = project / "compose.yaml"
+    compose.write_text(compose.read_text() + "# our own service notes\n")
+    git(project, "commit", "-qam", "Edit compose.yaml")
+    head = git(project, "rev-parse", "HEAD")
+
+    assert main(["update", str(project), "--data", "use_docker=false"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert (
+        "would delete 1 file(s) you changed" in err and "  compose.yaml\n" in err and "--allow-delete" in err
+    )
+    assert "Dockerfile" not in err  # unedited files the templates drop are not the user's concern
+    assert git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == head
+
+    assert main(["update", str(project), "--data", "use_docker=false", "--allow-delete"]) == 0
+    out = capsys.readouterr().out
+    assert not compose.exists() and "git show HEAD:compose.yaml" in out
+    assert "Deleted files:\n" in out and "  Dockerfile" in out and "git add -A" in out
+
+
+def test_report_names_new_files_migration_collisions_and_the_env_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migrations = project / "demo_blog" / "blog" / "migrations"
+    first = sorted(p.stem for p in migrations.glob("0*.py"))[-1]
+    (migrations / "0099_user_change.py").write_text(
+        f"from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        f"    dependencies = [('blog', '{first}')]\n    operations = []\n"
+    )
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "User migration")
+    (migrations / "0099_other_change.py").write_text((migrations / "0099_user_change.py").read_text())
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "A second leaf (as a release adding its own migration would make)")
+    assert main(["update", str(project), "--data", "database=postgresql"]) == 0
+    out = capsys.readouterr().out
+    assert "Migration conflict in app 'blog': 0099_other_change and 0099_user_change" in out
+    assert "python manage.py makemigrations --merge" in out
+    assert "your .env was left as it is" in out and "set DATABASE_URL in .env" in out
+    assert "Changed files:\n" in out and "  .env.example" in out
+    recipe = out[out.index("Next:") :]
+    assert (
+        recipe.index("git add -A") < recipe.index("--check") < recipe.index("pytest") < recipe.index("commit")
+    )
 
 
 OPTION_FILES = {

@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     update.add_argument(
-        "project", nargs="?", type=Path, default=Path("."), help="project folder (default: .)"
+        "project",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        help="the project, or any folder inside it (default: .)",
     )
     update.add_argument(
         "--data",
@@ -87,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="KEY=VALUE",
         help="change an answer, e.g. use_celery=true",
+    )
+    update.add_argument(
+        "--allow-delete",
+        action="store_true",
+        help="delete files you edited that the new templates no longer have (refused otherwise)",
     )
     update.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -113,7 +122,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_update(args: argparse.Namespace) -> int:
     from djstarter.commands import update
 
-    return update.run(project=args.project, data=args.data, quiet=args.quiet)
+    return update.run(project=args.project, data=args.data, quiet=args.quiet, allow_delete=args.allow_delete)
 
 
 def _cmd_list(_args: argparse.Namespace) -> int:

@@ -285,6 +285,15 @@ def render(answers: Mapping[str, Any], project: Path, template: str) -> None:
         raise GenerationError(f"Rendering the template failed: {exc}") from exc
 
 
+def render_release(release: store.Release, answers: Mapping[str, Any], dest: Path) -> Path:
+    """Render ``answers`` (the ``_``-keys are left out) from a store release into ``dest``, as Copier
+    would from the release's tag, without recording anything or touching git."""
+    with tempfile.TemporaryDirectory(prefix="djstarter-release-") as work_dir:
+        template = store.export(release, Path(work_dir) / "template")
+        render({k: v for k, v in answers.items() if not k.startswith("_")}, dest, str(template))
+    return dest
+
+
 def generate(
     answers: Mapping[str, Any],
     dest: Path,

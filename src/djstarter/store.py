@@ -3,9 +3,12 @@
 Copier can update a project only from a git-tracked template that still holds the commit the project
 was made from. A wheel's package data is a plain folder, so djstarter keeps a repository in the user
 data folder (``DJSTARTER_STORE`` overrides it): each djstarter version that runs adds a commit tagged
-``v<version>``; templates that changed without a version bump (an editable install) get
-``v<version>+dev.<n>`` instead of silently reusing the old tag. Projects record the store as their
-``_src_path`` (``~/``-relative when under home), so plain ``copier update`` works offline later.
+``v<version>``. A tag never means two things: templates run from a source checkout (an editable
+install, whose templates may differ from the release) never take the plain version tag, and neither
+do installed templates that differ from the ones already tagged for their version; both get
+``v<version>+dev.<n>.<fingerprint>``, numbered in the order they arrived and named by their content.
+Projects record the store as their ``_src_path`` (``~/``-relative when under home), so plain
+``copier update`` works offline later.
 """
 
 from __future__ import annotations
@@ -129,13 +132,17 @@ def ensure(
     version: str = __version__,
     into: Path | None = None,
     kinds: list[str] | None = None,
+    checkout: bool | None = None,
 ) -> Release:
     """Make sure the store holds this djstarter's templates; return the release to render from.
 
     With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain
     folder whose content is the release's, which renders faster than the git tag (Copier runs git
-    once per file for a git source).
+    once per file for a git source). ``checkout`` (default: whether the templates come from a source
+    checkout rather than an installed package) keeps the plain version tag for released templates.
     """
+    if checkout is None:
+        checkout = templates.from_checkout(src)
     repo = store_dir()
     with _locked(repo):
         layout = templates.layout(src)
@@ -143,14 +150,27 @@ def ensure(
         known = tags(repo)
         base = f"v{version}"
         ours = [tag for tag in known if tag == base or tag.startswith(f"{base}+dev.")]
-        release = next((Release(repo, tag) for tag in ours if known[tag] == current), None)
-        if release is None:
-            release = Release(repo, base if base not in known else f"{base}+dev.{len(ours)}")
+        if not checkout and known.get(base, current) == current:
+            release = Release(repo, base)  # released templates: the plain tag, theirs or free
+        else:
+            release = next((Release(repo, tag) for tag in ours if known[tag] == current), None)
+            release = release or Release(repo, f"{base}+dev.{_next_dev(ours)}.{current[:8]}")
+        if release.tag not in known:
             with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
                 _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
     if into is not None:
         templates.compose(into, src, kinds)
     return release
+
+
+def _next_dev(tags: list[str]) -> int:
+    """One more than the highest ``+dev.<n>`` among a version's tags (1 for the first)."""
+    numbers = [0]
+    for tag in tags:
+        number = tag.partition("+dev.")[2].split(".")[0]
+        if number.isdigit():
+            numbers.append(int(number))
+    return max(numbers) + 1
 
 
 def export(release: Release, dest: Path) -> Path:

@@ -32,6 +32,13 @@ def source_dir() -> Path:
     )
 
 
+def from_checkout(src: Path | None = None) -> bool:
+    """True when the templates are a source checkout's (beside ``src/djstarter`` and ``pyproject.toml``),
+    not an installed package's: their content may differ from any release of the same version."""
+    parent = (src or source_dir()).resolve().parent
+    return (parent / "pyproject.toml").is_file() and (parent / "src" / "djstarter").is_dir()
+
+
 def implemented_kinds(src: Path | None = None) -> list[str]:
     """Kinds that have a template folder with their hooks file, in a stable order."""
     src = src or source_dir()

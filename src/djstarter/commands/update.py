@@ -6,11 +6,13 @@ Plain ``copier update`` works too; this wrapper adds the store refresh and clear
 from __future__ import annotations
 
 import subprocess
+import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 from djstarter import answers as answers_mod
-from djstarter import store
+from djstarter import migration_graph, store
 from djstarter.errors import EXIT_OK, AnswersError, DjstarterError, GenerationError, UsageError
 from djstarter.output import Status, say
 
@@ -68,28 +70,53 @@ def check_clean_git(project: Path) -> None:
         )
 
 
-def run(*, project: Path, data: list[str], quiet: bool) -> int:
-    project = project.expanduser().resolve()
-    if not project.is_dir():
-        raise UsageError(f"{project} is not a folder; pass the path of a generated project.")
+#: Answers an update cannot change: the kind picks the apps, the slug names the package.
+FIXED_ANSWERS = {
+    "project_kind": "the kind decides which apps the project has: changing it would delete the {old} apps, "
+    "your edited models, views, templates and migrations included. For a {new} project, run "
+    "'djstarter new' and move your code over",
+    "project_slug": "the slug is the name of the project's Python package: a new one would re-render every "
+    "file under '{new}' and leave your edits behind in '{old}'. To rename the package, rename the folder "
+    "and its imports yourself and record the new slug in .copier-answers.yml in the same commit",
+}
+
+
+def find_root(start: Path) -> Path:
+    """The generated project holding ``start``: the nearest folder upwards with an answers file."""
+    start = start.expanduser().resolve()
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder; pass the path of a generated project.")
+    for folder in (start, *start.parents):
+        if (folder / ANSWERS_FILE).is_file():
+            return folder
+        if (folder / ".git").exists():
+            break  # the repository's top: a project never spans repositories
+    return start  # recorded_answers() explains what is missing
+
+
+def refuse_fixed_changes(recorded: dict[str, Any], changes: dict[str, Any]) -> None:
+    for key, why in FIXED_ANSWERS.items():
+        if key in changes and changes[key] != recorded.get(key):
+            old, new = recorded.get(key), changes[key]
+            raise UsageError(
+                f"{key} cannot change on update ({old} -> {new}): {why.format(old=old, new=new)}. "
+                "Nothing was changed."
+            )
+
+
+def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = False) -> int:
+    project = find_root(project)
     recorded = recorded_answers(project)
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
-    answers_mod.validate(
-        {**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes},
-        existing="project_slug" not in changes,  # a new slug is checked like a new project's
+    refuse_fixed_changes(recorded, changes)
+    answers = answers_mod.validate(
+        {**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes}, existing=True
     )
     release = store.ensure()
     known = store.tags(release.path)
     if recorded["_commit"] not in known:
-        version = recorded["_commit"].removeprefix("v").split("+")[0]
-        raise DjstarterError(
-            f"The project was generated from djstarter templates {recorded['_commit']}, which this "
-            f"machine's template store ({release.path}) does not hold; it was probably generated on another "
-            f"machine or by an unreleased checkout. Add that version to the store by running it once: "
-            f"pip install 'djstarter=={version}' && djstarter update (a no-op update); then "
-            "pip install --upgrade djstarter && djstarter update."
-        )
+        raise DjstarterError(missing_version_message(recorded["_commit"], release.path))
     newest = store.latest_tag(known) or release.tag  # where Copier takes the project
     unchanged = all(recorded.get(key) == value for key, value in changes.items())
     if recorded["_commit"] == newest and unchanged:
@@ -100,11 +127,32 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
     import copier
     from copier.errors import CopierError
 
-    from djstarter.generate import faster_copier
+    from djstarter.generate import faster_copier, render_release
 
+    with (
+        Status(f"Checking what {newest} would remove from {project.name}", quiet=quiet),
+        tempfile.TemporaryDirectory(prefix="djstarter-update-") as tmp,
+    ):
+        old = render_release(store.Release(release.path, recorded["_commit"]), recorded, Path(tmp) / "old")
+        new = render_release(store.Release(release.path, newest), answers, Path(tmp) / "new")
+        removed = sorted(_files(old) - _files(new) - {ANSWERS_FILE})
+        edited = [
+            name for name in removed
+            if (project / name).is_file() and (project / name).read_bytes() != (old / name).read_bytes()
+        ]  # fmt: skip
+    if edited and not allow_delete:
+        raise UsageError(
+            f"The update to {newest} would delete {len(edited)} file(s) you changed since they were "
+            f"generated (the new templates{'' if unchanged else ' with your new answers'} lack them):\n"
+            + "".join(f"  {name}\n" for name in edited)
+            + "Nothing was changed. Move what you need out of them (or keep a copy under another name and "
+            "commit it), then update again; or pass --allow-delete to delete them (they stay in git history: "
+            "'git show HEAD:<path>' shows them until you commit the update)."
+        )
     with Status(f"Updating {project.name} to djstarter templates {newest}", quiet=quiet):
         try:
-            with faster_copier():
+            with faster_copier(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # Copier's warnings are about its own internals here
                 copier.run_update(
                     project,
                     data=changes,
@@ -114,17 +162,96 @@ def run(*, project: Path, data: list[str], quiet: bool) -> int:
                     conflict="inline",
                     unsafe=False,
                 )
-        except CopierError as exc:
+        except (CopierError, ValueError) as exc:  # ValueError: an answer refused by a validator
             raise GenerationError(f"copier update failed: {exc}") from exc
     if not quiet:
-        status = subprocess.run(
-            ["git", "status", "--short"], cwd=project, capture_output=True, text=True
-        ).stdout
-        conflicts = [line[3:] for line in status.splitlines() if _has_markers(project / line[3:])]
-        say(f"Updated {project.name} to {newest}. Review the changes with 'git diff', then commit.")
-        if conflicts:
-            say("Conflicts are marked inline (<<<<<<< … >>>>>>>) in: " + ", ".join(conflicts))
+        report(project, recorded["_commit"], newest, changes, deleted_edits=edited)
     return EXIT_OK
+
+
+def missing_version_message(commit: str, store_path: Path) -> str:
+    version = commit.removeprefix("v").split("+")[0]
+    if "+" in commit:
+        return (
+            f"The project was generated from djstarter templates {commit}, which this machine's template "
+            f"store ({store_path}) does not hold. A '+' tag comes from a development checkout of djstarter "
+            "(its templates differed from any release), so no pip install brings it back: update on the "
+            "machine that made it, or copy that machine's template store here."
+        )
+    return (
+        f"The project was generated from djstarter templates {commit}, which this machine's template store "
+        f"({store_path}) does not hold; it was probably generated on another machine. Add that version to "
+        f"the store without touching the project: pip install 'djstarter=={version}' && djstarter list. "
+        "Then go back to your djstarter (pip install --upgrade djstarter) and run djstarter update: it "
+        f"updates the project from {commit} to the newest templates in the store."
+    )
+
+
+def _files(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+def report(project: Path, old: str, new: str, changes: dict[str, Any], *, deleted_edits: list[str]) -> None:
+    """Say what the update did, what is left to do, and the recipe that commits all of it."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "-z", "--untracked-files=all"],
+        cwd=project, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    entries = [(entry[:2], entry[3:]) for entry in status.split("\0") if len(entry) > 3]
+    conflicted = sorted(
+        name for code, name in entries if "U" in code or code in {"AA", "DD"} or _has_markers(project / name)
+    )
+    added = sorted(name for code, name in entries if code == "??" and name not in conflicted)
+    deleted = sorted(name for code, name in entries if "D" in code and name not in conflicted)
+    changed = sorted(
+        name for code, name in entries if name not in conflicted and name not in added and name not in deleted
+    )
+    what = ", ".join(f"{key}={value}" for key, value in changes.items())
+    moved = f"from djstarter templates {old} to {new}" if old != new else f"on djstarter templates {new}"
+    say(f"Updated {project.name} {moved}.")
+    if what:
+        say(f"Changed answers: {what}.")
+    for title, names in (
+        ("Conflicts to resolve (both versions kept between <<<<<<< and >>>>>>> markers)", conflicted),
+        ("New files (untracked until you 'git add' them)", added),
+        ("Deleted files", deleted),
+        ("Changed files", changed),
+    ):
+        if names:
+            shown = names[:30] + ([f"… and {len(names) - 30} more"] if len(names) > 30 else [])
+            say(f"{title}:\n" + "".join(f"  {name}\n" for name in shown).rstrip("\n"))
+    if deleted_edits:
+        say(
+            "Deleted although you had edited them (--allow-delete); your versions are in git: "
+            + ", ".join(f"git show HEAD:{name}" for name in deleted_edits)
+        )
+    if ".env.example" in changed and (project / ".env").is_file():
+        hint = (
+            " It now expects PostgreSQL: set DATABASE_URL in .env (see .env.example) and create the database."
+            if changes.get("database") == "postgresql"
+            else ""
+        )
+        say(
+            ".env.example changed but your .env was left as it is (it holds your secrets and is not in git): "
+            f"compare them with 'git diff HEAD -- .env.example' and copy what you need into .env.{hint}"
+        )
+    collisions = migration_graph.conflicts(project)
+    for app, leaves in collisions.items():
+        say(
+            f"Migration conflict in app '{app}': {' and '.join(leaves)} both continue its history "
+            "(migrate would stop with 'Conflicting migrations detected'). Fix it with: "
+            "python manage.py makemigrations --merge (then python manage.py migrate)."
+        )
+    steps = [
+        *(["resolve every <<<<<<< … >>>>>>> block in the conflicted files above"] if conflicted else []),
+        *(["python manage.py makemigrations --merge"] if collisions else []),
+        "git add -A                  # stage everything, new and deleted files included",
+        "git diff --cached --check   # prints any conflict marker left; nothing means clean",
+        "git diff --cached           # review every change",
+        "pytest                      # run the tests",
+        f'git commit -m "Update to djstarter templates {new}"',
+    ]
+    say("Next:\n" + "\n".join(f"  {step}" for step in steps))
 
 
 def _has_markers(path: Path) -> bool:
