@@ -29,7 +29,7 @@ import pytest
 from djstarter.templates import implemented_kinds
 
 from .generated import render
-from .served import PASSWORD, chromium, gunicorn, needs_chromium, prepare, served_env, shell
+from .served import PASSWORD, chromium, gunicorn, needs_chromium, prepare, served_env, shell, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
@@ -60,9 +60,20 @@ NOT_PAGES = ("/static/", "/media/", "/healthz/", "/__debug__/")
 EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",)}
 #: URL names every crawl must reach (anonymous, signed in), per flavour: the auth pages of the issue.
 REQUIRED: dict[str, tuple[set[str], set[str]]] = {
-    "django-auth": ({"login", "users:signup", "password_reset"}, {"users:profile", "password_change"}),
+    "django-auth": (
+        {"login", "users:signup", "password_reset", "password_reset_done", "password_reset_confirm"},
+        {"users:profile", "password_change"},
+    ),
     "allauth": (
-        {"account_login", "account_signup", "account_reset_password"},
+        {
+            "account_login",
+            "account_signup",
+            "account_reset_password",
+            "account_reset_password_done",
+            "account_reset_password_from_key",
+            "account_email_verification_sent",
+            "account_confirm_email",
+        },
         {"users:profile", "account_change_password", "account_email"},
     ),
 }
@@ -77,7 +88,7 @@ SETUP = f"""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.shortcuts import resolve_url
-    from django.urls import URLResolver, get_resolver
+    from django.urls import URLResolver, get_resolver, reverse
 
     call_command("load_demo_data", verbosity=0)
     User = get_user_model()
@@ -107,7 +118,12 @@ SETUP = f"""
 
     print("SETUP=" + json.dumps({{
         "username": user.get_username(),
+        "email": user.email,
         "login_url": resolve_url(settings.LOGIN_URL),
+        "signup_url": reverse("account_signup" if apps.is_installed("allauth.account") else "users:signup"),
+        "reset_url": reverse(
+            "account_reset_password" if apps.is_installed("allauth.account") else "password_reset"
+        ),
         "routes": list(walk(get_resolver().url_patterns)),
     }}))
 """
@@ -150,6 +166,24 @@ REFUSED_FORM = """() => {
     form.querySelector('[name=csrfmiddlewaretoken]').value = 'x'.repeat(64);
     form.requestSubmit();
 }"""
+
+#: Fills a sign-up form as a new user would: an email, the password twice, a name everywhere else.
+FILL_SIGNUP = """(password) => {
+    for (const input of document.querySelectorAll('main form input')) {
+        if (input.type === 'email') input.value = 'newcomer@example.com';
+        else if (input.type === 'password') input.value = password;
+        else if (['text', ''].includes(input.type) || input.type === undefined) input.value = 'newcomer';
+    }
+}"""
+
+
+def mailed_link(mail: Path, marker: str) -> str | None:
+    """The path of the first link containing `marker` in the emails the site sent (file backend)."""
+    for message in sorted(mail.glob("*.log")) if mail.exists() else []:
+        for url in re.findall(r"https?://\S+", message.read_text(errors="replace")):
+            if marker in url:
+                return urlsplit(url).path
+    return None
 
 
 def axe_core_script() -> Path:
@@ -196,6 +230,7 @@ class Crawl:
     #: Excepted prefix -> sampled path -> the rule ids axe-core reports there (not gated).
     excepted: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     seen: set[tuple[str, str, str]] = field(default_factory=set)
+    seconds: float = 0.0
 
     def route(self, url: str) -> str:
         path = urlsplit(url).path
@@ -276,6 +311,30 @@ class Crawl:
         assert navigation.value and navigation.value.status == 403, navigation.value
         self.audit("anonymous", "refused form (CSRF, 403)", self.page.url)
 
+    def password_reset(self, reset_url: str, email: str, mail: Path) -> None:
+        """Ask for the reset email, follow its link, audit each step (the new-password form sent blank)."""
+        self.page.goto(self.base + reset_url)
+        self.page.fill("main form input[name=email]", email)
+        with self.page.expect_navigation():
+            self.page.click("main form button[type=submit]")
+        self.audit("anonymous", "password reset: sent", self.page.url)
+
+        link = wait_for(lambda: mailed_link(mail, "reset"), 20, "the password reset email")
+        self.page.goto(self.base + link)  # the token is traded for a session and a plain URL
+        self.audit("anonymous", "password reset: link", self.page.url)
+        self.submit_forms(self.page.url, "anonymous", MAX_AUDITS + MAX_FORMS_PER_PAGE)
+
+    def sign_up(self, signup_url: str, mail: Path) -> None:
+        """Sign up a new account and audit where that leads (with allauth: the email confirmation too)."""
+        self.page.goto(self.base + signup_url)
+        self.page.evaluate(FILL_SIGNUP, PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("main form button[type=submit]")
+        self.audit("anonymous", "signed up", self.page.url)
+        if link := mailed_link(mail, "confirm-email"):
+            self.page.goto(self.base + link)
+            self.audit("anonymous", "sign-up email link", self.page.url)
+
     def sample_exceptions(self) -> None:
         for paths in self.excepted.values():
             for path in paths:
@@ -321,6 +380,7 @@ def report(kind: str, flavour: str, crawl: Crawl, seconds: float) -> dict[str, A
         "axe_core": AXE_CORE_VERSION,
         "tags": WCAG_TAGS,
         "seconds": round(seconds, 1),
+        "crawl_seconds": round(crawl.seconds, 1),
         "audited": [
             {
                 "state": a.state,
@@ -362,7 +422,10 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     axe = axe_core_script().read_text(encoding="utf-8")
     started = time.monotonic()
     project = render(kind, FLAVOURS[flavour], tmp_path / "project")
-    env = served_env(project)
+    mail = tmp_path / "mail"
+    env = served_env(
+        project, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail)
+    )
     prepare(project, env)
     output = shell(project, SETUP, env)
     setup = json.loads(next(line for line in output.splitlines() if line.startswith("SETUP="))[6:])
@@ -372,13 +435,18 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
         crawl = Crawl(page, base, routes, axe)
-        deadline = time.monotonic() + CRAWL_SECONDS
+        crawl_started = time.monotonic()
+        deadline = crawl_started + CRAWL_SECONDS
         extras = [base + path for path in EXTRA_PATHS.get(kind, ())]
         crawl.run("anonymous", [base + "/", base + setup["login_url"], *extras], deadline)
+        crawl.password_reset(setup["reset_url"], setup["email"], mail)
         crawl.error_pages(setup["login_url"])
+        crawl.sign_up(setup["signup_url"], mail)
+        context.clear_cookies()
         log_in(page, base, setup["login_url"], setup["username"])
         crawl.run("signed-in", [base + "/", *extras], deadline)
         crawl.sample_exceptions()
+        crawl.seconds = time.monotonic() - crawl_started
         server_log = log.read_text(errors="replace")
     summary = report(kind, flavour, crawl, time.monotonic() - started)
     print(json.dumps({key: summary[key] for key in ("kind", "flavour", "seconds", "violations")}))
