@@ -271,6 +271,15 @@ def test_my_posts_lists_own_posts_and_pending_comments(client, author, post, dra
     assert "Please approve" in response.content.decode()
 
 
+def test_my_posts_tables_name_every_column(client, author, post, other_user):
+    """Screen readers announce a column by its header: the buttons' columns need one too."""
+    CommentFactory(post=post, author=other_user, is_approved=False)
+    client.force_login(author)
+    content = client.get(reverse("blog:my_posts")).content.decode()
+    assert content.count("<table>") == 2
+    assert not re.search(r"<th[^>]*>\s*</th>", content)
+
+
 # Comments ---------------------------------------------------------------------------------------
 
 
