@@ -63,3 +63,9 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self) -> CommentQuerySet:
         return self.filter(is_approved=False)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> CommentQuerySet:
+        """Approved comments, plus the user's own still awaiting moderation."""
+        if user.is_authenticated:
+            return self.filter(Q(is_approved=True) | Q(author=user))
+        return self.approved()

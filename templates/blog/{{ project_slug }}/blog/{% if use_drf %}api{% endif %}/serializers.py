@@ -69,6 +69,7 @@ class CommentSerializer(serializers.ModelSerializer):
         model = Comment
         fields = ("id", "post", "author", "body", "is_approved", "created_at")
         read_only_fields = ("is_approved", "created_at")
+        extra_kwargs = {"body": {"min_length": 2}}  # published in the schema; validate_body explains
 
     def validate_post(self, value: Post) -> Post:
         if not value.is_published:

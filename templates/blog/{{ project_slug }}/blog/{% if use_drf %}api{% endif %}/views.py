@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import mixins, permissions, viewsets
 
+from ...core.api.mixins import FreshWriteResponseMixin
 from ..models import Category, Comment, Post, Tag
 from ..services import comment_posted
 from .filters import CommentFilter, PostFilter
@@ -11,8 +12,9 @@ from .permissions import IsAuthorOrReadOnly
 from .serializers import CategorySerializer, CommentSerializer, PostSerializer, TagSerializer
 
 
-class PostViewSet(viewsets.ModelViewSet):
-    """Published posts for everyone, plus the signed-in user's own drafts; authors change only their own."""
+class PostViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
+    """Published posts for everyone, plus the signed-in user's own drafts; authors change only their own.
+    Writes answer with the post as a GET shows it, its comment count included."""
 
     serializer_class = PostSerializer
     permission_classes = (permissions.IsAuthenticatedOrReadOnly, IsAuthorOrReadOnly)
@@ -33,7 +35,7 @@ class CommentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Approved comments on published posts (filter with ``?post=<slug>``); signed-in users add comments,
-    which wait for the post author's approval."""
+    which wait for the post author's approval (their author sees them meanwhile)."""
 
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
@@ -43,7 +45,9 @@ class CommentViewSet(
 
     def get_queryset(self) -> Any:
         return (
-            Comment.objects.approved().filter(post__in=Post.published.all()).select_related("author", "post")
+            Comment.objects.visible_to(self.request.user)
+            .filter(post__in=Post.published.all())
+            .select_related("author", "post")
         )
 
     def perform_create(self, serializer: CommentSerializer) -> None:

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ...core.api.filters import IdFilter
 from ..models import Task
 
 
@@ -20,8 +21,8 @@ class TaskFilter(django_filters.FilterSet):
         coerce=int,
         help_text="Priority (repeat for several: ?priority=3&priority=4).",
     )
-    list = django_filters.NumberFilter(field_name="task_list", help_text="Id of one of your lists.")
-    label = django_filters.NumberFilter(field_name="labels", help_text="Id of one of your labels.")
+    list = IdFilter(field_name="task_list", help_text="Id of one of your lists.")
+    label = IdFilter(field_name="labels", help_text="Id of one of your labels.")
     overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true: open tasks past due.")
 
     class Meta:

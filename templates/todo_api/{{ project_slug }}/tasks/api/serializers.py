@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
+from ...core.api.fields import IdField
 from ..models import Label, Task, TaskList
 
 
@@ -107,8 +108,8 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class BulkCompleteSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
-        allow_empty=False,
+        child=IdField(),
+        min_length=1,
         max_length=100,
         help_text="Ids of your tasks to mark done (at most 100).",
     )

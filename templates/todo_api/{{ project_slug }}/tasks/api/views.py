@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import UserRateThrottle
 
+from ...core.api.mixins import FreshWriteResponseMixin
 from ..models import Label, Task, TaskList
 from .filters import TaskFilter
 from .serializers import (
@@ -26,8 +27,9 @@ from .serializers import (
 from .throttling import BulkActionRateThrottle, TokenRateThrottle
 
 
-class OwnedViewSet(viewsets.ModelViewSet):
-    """CRUD over the requesting user's own objects; the owner is never taken from the request body."""
+class OwnedViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
+    """CRUD over the requesting user's own objects; the owner is never taken from the request body.
+    Writes answer with the object as a GET shows it, counts included (``FreshWriteResponseMixin``)."""
 
     permission_classes = (permissions.IsAuthenticated,)
 

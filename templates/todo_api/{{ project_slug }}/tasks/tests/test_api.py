@@ -190,6 +190,7 @@ def test_cannot_attach_another_users_list_or_label(alice_api, user, other_user):
 def test_list_crud_with_open_task_counts(alice_api, user):
     response = alice_api.post(LISTS, {"name": "Work", "color": "red"})
     assert response.status_code == 201, response.json()
+    assert response.json()["open_tasks"] == 0  # the published schema requires it in every answer
     task_list = TaskList.objects.get()
     assert task_list.owner == user
     TaskFactory.create_batch(2, owner=user, task_list=task_list)
@@ -197,7 +198,13 @@ def test_list_crud_with_open_task_counts(alice_api, user):
     detail = f"{LISTS}{task_list.pk}/"
     assert alice_api.get(detail).json()["open_tasks"] == 2
     assert alice_api.get(LISTS).json()["results"][0]["open_tasks"] == 2
-    assert alice_api.patch(detail, {"name": "Office"}).json()["name"] == "Office"
+    assert alice_api.patch(detail, {"name": "Office"}).json() | {"created": None} == {
+        "id": task_list.pk,
+        "name": "Office",
+        "color": "red",
+        "open_tasks": 2,
+        "created": None,
+    }
     assert alice_api.delete(detail).status_code == 204
     assert Task.objects.filter(task_list=None).count() == 3
 
@@ -205,11 +212,13 @@ def test_list_crud_with_open_task_counts(alice_api, user):
 def test_label_crud_with_task_counts(alice_api, user):
     response = alice_api.post(LABELS, {"name": "errand"})
     assert response.status_code == 201, response.json()
+    assert response.json()["task_count"] == 0
     label = Label.objects.get()
     TaskFactory(owner=user, labels=[label])
     detail = f"{LABELS}{label.pk}/"
     assert alice_api.get(detail).json()["task_count"] == 1
-    assert alice_api.put(detail, {"name": "errands"}).json()["name"] == "errands"
+    updated = alice_api.put(detail, {"name": "errands"}).json()
+    assert (updated["name"], updated["task_count"]) == ("errands", 1)
     assert alice_api.delete(detail).status_code == 204
     assert Task.objects.get().labels.count() == 0
 
@@ -252,7 +261,8 @@ def test_bulk_complete_rejects_other_users_ids_and_changes_nothing(alice_api, us
 
 
 @pytest.mark.parametrize(
-    "payload", [{}, {"ids": []}, {"ids": ["abc"]}, {"ids": [0]}, {"ids": list(range(1, 102))}]
+    "payload",
+    [{}, {"ids": []}, {"ids": ["abc"]}, {"ids": [0]}, {"ids": list(range(1, 102))}, {"ids": [2**63]}],
 )
 def test_bulk_complete_validates_input(alice_api, payload):
     response = alice_api.post(COMPLETE, payload)
@@ -298,6 +308,14 @@ def test_filters(alice_api, dated_tasks, query, expected):
 
 def test_invalid_filter_values_are_400(alice_api):
     assert alice_api.get(f"{TASKS}?due_before=yesterday").status_code == 400
+
+
+@pytest.mark.parametrize("name", ["list", "label"])
+@pytest.mark.parametrize("value", ["99999999999999999999999", str(2**63), "0", "1.5", "x"])
+def test_id_filters_out_of_range_are_400_not_500(alice_api, name, value):
+    response = alice_api.get(f"{TASKS}?{name}={value}")
+    assert response.status_code == 400
+    assert name in response.json()
     assert alice_api.get(f"{TASKS}?priority=7").status_code == 400
 
 

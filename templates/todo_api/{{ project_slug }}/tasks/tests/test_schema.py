@@ -33,7 +33,7 @@ def test_schema_validates():
         "page",
     } <= parameters
     complete = paths["/api/v1/tasks/complete/"]["post"]
-    assert complete["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BulkComplete")
+    assert complete["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BulkCompleteRequest")
 
 
 def test_schema_and_docs_are_served(client):
