@@ -86,6 +86,7 @@ def production_env(project: Path, **extra: str) -> dict[str, str]:
         DJANGO_READ_DOT_ENV_FILE="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="example.com",
+        SITE_DOMAIN="example.com",
         DATABASE_URL=f"sqlite:///{project / 'prod.sqlite3'}",
     )
     env.update(extra)

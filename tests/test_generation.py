@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -94,6 +96,20 @@ def test_ruff_clean(project: Path) -> None:
     ruff = str(Path(sys.executable).parent / "ruff")
     run(project, ruff, "check", "--no-cache", ".")
     run(project, ruff, "format", "--check", "--no-cache", ".")
+
+
+def test_django_upgrade_finds_no_old_idiom(project: Path, tmp_path: Path) -> None:
+    """django-upgrade for the project's Django version changes nothing (run on a copy: it rewrites)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", "staticfiles", "media"))
+    files = sorted(str(path.relative_to(copy)) for path in copy.rglob("*.py"))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "django-upgrade"), "--target-version", "5.2", *files],
+        cwd=copy, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    changed = [name for name in files if (copy / name).read_bytes() != (project / name).read_bytes()]
+    assert changed == []
 
 
 POSTGRES_URL = os.environ.get("DJSTARTER_TEST_POSTGRES_URL", "")

@@ -2,7 +2,7 @@
 
 - no secret is hard-coded in the templates or in a generated project (only clearly labelled
   test/CI/build-only placeholders); the local ``.env`` secret is fresh per generation and git-ignored;
-- production settings refuse to start without SECRET_KEY / ALLOWED_HOSTS / DATABASE_URL;
+- production settings refuse to start without SECRET_KEY / ALLOWED_HOSTS / DATABASE_URL / SITE_DOMAIN;
 - bandit and ruff's ``S`` rules are clean on the generated code, with no blanket ignores;
 - ``copier update`` never deletes or overwrites a file the user added, and a conflict keeps both texts.
 
@@ -163,7 +163,7 @@ def test_each_generation_writes_its_own_gitignored_secret(tmp_path: Path, answer
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_DOMAIN"])
 @pytest.mark.parametrize("how", ["missing", "empty"])
 def test_production_refuses_to_start_without_a_required_variable(
     projects: dict[str, Path], name: str, how: str

@@ -180,7 +180,7 @@ def test_compose_services(projects: dict[str, Path], name: str) -> None:
     assert "postgres-data" in compose["volumes"]
     web = services["web"]
     assert web["depends_on"]["db"] == {"condition": "service_healthy"}
-    for variable in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"):
+    for variable in ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_DOMAIN", "DATABASE_URL", "REDIS_URL"):
         assert variable in web["environment"], variable
     assert "@db:5432/" in web["environment"]["DATABASE_URL"]
     if celery:
@@ -312,6 +312,8 @@ def test_readme_matches_the_chosen_options(projects: dict[str, Path], name: str)
         "pip install -e . --group dev",
         "uv sync",
         "python manage.py migrate",
+        "pre-commit install",
+        "SITE_DOMAIN",
     ):
         assert command in readme, command
     assert ("docker compose up --build" in readme) == bool(extra.get("use_docker"))
@@ -324,3 +326,15 @@ def test_readme_matches_the_chosen_options(projects: dict[str, Path], name: str)
     for topic in range(1, 18):
         assert f"\n| {topic}. " in roadmap, f"roadmap topic {topic} missing"
     assert "copier update" in readme
+
+
+@pytest.mark.parametrize("name", list(COMBINATIONS))
+def test_pre_commit_config_runs_ruff_and_django_upgrade(projects: dict[str, Path], name: str) -> None:
+    config = projects[name] / ".pre-commit-config.yaml"
+    result = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-config", str(config)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    hooks = {hook["id"]: hook for repo in load_yaml(config)["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "django-upgrade"} <= set(hooks)
+    assert hooks["django-upgrade"]["args"] == ["--target-version", "5.2"]

@@ -24,5 +24,12 @@ if DEBUG and env.bool("USE_DEBUG_TOOLBAR", default=True):
         pass
     else:
         INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
-        MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
+        # Inside ServerTimingMiddleware, which then adds its own metric to the toolbar's Server-Timing
+        # header instead of being replaced by it.
+        _TIMING = next(name for name in MIDDLEWARE if name.endswith(".ServerTimingMiddleware"))
+        MIDDLEWARE = [
+            _TIMING,
+            "debug_toolbar.middleware.DebugToolbarMiddleware",
+            *(name for name in MIDDLEWARE if name != _TIMING),
+        ]
         INTERNAL_IPS = ["127.0.0.1"]

@@ -1,6 +1,6 @@
 """Production settings: every secret comes from the environment, no insecure defaults.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL. Check with
+Required: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, SITE_DOMAIN. Check with
 ``DJANGO_SETTINGS_MODULE=config.settings.production python manage.py check --deploy``.
 """
 
@@ -23,6 +23,7 @@ ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") 
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set the ALLOWED_HOSTS environment variable to the site's host names.")
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
+SITE_DOMAIN = _required("SITE_DOMAIN")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 

@@ -85,7 +85,7 @@ class Post(models.Model):
     cover = models.ImageField(
         "cover image", upload_to="covers/%Y/%m/", blank=True, validators=IMAGE_VALIDATORS
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication date",
         null=True,

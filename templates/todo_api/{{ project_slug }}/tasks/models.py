@@ -66,7 +66,7 @@ class TaskList(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_lists")
     name = models.CharField(max_length=80)
-    color = models.CharField(max_length=10, choices=Color.choices, default=Color.BLUE)
+    color = models.CharField(max_length=10, choices=Color, default=Color.BLUE)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -121,7 +121,7 @@ class Task(models.Model):
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
-    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(choices=Priority, default=Priority.NORMAL)
     done = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     task_list = models.ForeignKey(

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_READ_DOT_ENV_FILE": "false",
     "SECRET_KEY": "a-production-like-secret-key-for-this-test-only-0123456789-abcdefgh",
     "ALLOWED_HOSTS": "example.com",
+    "SITE_DOMAIN": "example.com",
     "DATABASE_URL": "sqlite:///:memory:",
 }
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -102,7 +103,7 @@ def main() -> None:
     # Static files are not collected here; their storage is not what this run is about.
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}):
-        client = Client(HTTP_HOST="example.com")
+        client = Client(headers={"host": "example.com"})
         url = reverse(settings.LOGIN_URL)
         plain = client.get(url)
         page = client.get(url, secure=True)
@@ -114,6 +115,7 @@ def main() -> None:
         "Referrer-Policy",
         "X-Frame-Options",
         "Cross-Origin-Opener-Policy",
+        "Permissions-Policy",
     )
     report = {
         "settings": {"DEBUG": settings.DEBUG, "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE},

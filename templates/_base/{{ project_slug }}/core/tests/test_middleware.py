@@ -1,4 +1,5 @@
 import asyncio
+import importlib.util
 import re
 
 from django.http import HttpResponse
@@ -18,6 +19,38 @@ def test_sync_middleware_adds_the_header():
     middleware = ServerTimingMiddleware(lambda request: HttpResponse("ok"))
     response = middleware(RequestFactory().get("/"))
     assert SERVER_TIMING.match(response["Server-Timing"])
+
+
+def test_metrics_set_inside_are_kept():
+    """The debug toolbar (inside this middleware in local settings) sets its own Server-Timing metrics."""
+
+    def get_response(request):
+        response = HttpResponse("ok")
+        response["Server-Timing"] = 'sql;dur=1.5;desc="SQL 2 queries"'
+        return response
+
+    response = ServerTimingMiddleware(get_response)(RequestFactory().get("/"))
+    earlier, ours = response["Server-Timing"].split(", ")
+    assert earlier == 'sql;dur=1.5;desc="SQL 2 queries"'
+    assert SERVER_TIMING.match(ours)
+
+
+def test_local_settings_put_the_debug_toolbar_inside_server_timing(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "local-settings-test-key")
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.setenv("USE_DEBUG_TOOLBAR", "true")
+    spec = importlib.util.find_spec("config.settings.local")
+    local = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(local)
+    names = [name.rsplit(".", 1)[-1] for name in local.MIDDLEWARE]
+    assert names[:2] == ["ServerTimingMiddleware", "DebugToolbarMiddleware"]
+    assert names.count("ServerTimingMiddleware") == 1
+
+
+def test_every_response_has_a_permissions_policy(client, db):
+    policy = client.get("/healthz/")["Permissions-Policy"]
+    assert "camera=()" in policy
+    assert "microphone=()" in policy
 
 
 def test_async_middleware_adds_the_header():

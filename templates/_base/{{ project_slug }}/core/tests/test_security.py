@@ -30,7 +30,7 @@ def production_environment(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_DOMAIN"])
 def test_production_settings_refuse_to_load_without_a_required_variable(production_environment, name):
     production_environment.delenv(name)
     with pytest.raises(ImproperlyConfigured, match=name):
@@ -73,6 +73,8 @@ def test_production_report_carry_the_security_headers(production_report):
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=(), " in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"

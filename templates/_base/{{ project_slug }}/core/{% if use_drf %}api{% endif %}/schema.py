@@ -4,6 +4,8 @@ Declared once here instead of on every view:
 
 - the error responses every operation may give, with their bodies: 400 (invalid input: field names to
   lists of messages), 401, 403, 404 and 429 (``{"detail": "..."}``, see ``exceptions.py``);
+- an operation that uploads a file takes ``multipart/form-data`` only: JSON and URL-encoded forms
+  cannot carry one;
 - ids of related objects as integers from 1 to ``MAX_ID`` (what ``fields.IdField`` enforces);
 - the rules DRF applies to every string it reads: no NUL character anywhere (body and query string), and
   a required string is trimmed first, so it needs a character that is not whitespace. drf-spectacular adds
@@ -13,6 +15,7 @@ Declared once here instead of on every view:
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 
 from .fields import MAX_ID
@@ -50,6 +53,9 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        body = operation.get("requestBody", {}).get("content", {})
+        if "multipart/form-data" in body and self._uploads_files():
+            operation["requestBody"]["content"] = {"multipart/form-data": body["multipart/form-data"]}
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and _is_plain_string(parameter.get("schema", {})):
                 parameter["schema"]["pattern"] = NO_NUL
@@ -73,6 +79,11 @@ class AutoSchema(openapi.AutoSchema):
         if "path" in places or "page" in names:
             codes.append("404")
         return sorted(codes)
+
+    def _uploads_files(self) -> bool:
+        serializer = force_instance(self.get_request_serializer())
+        fields = serializer.fields if isinstance(serializer, serializers.Serializer) else {}
+        return any(isinstance(field, serializers.FileField) for field in fields.values())
 
     def _error_schema(self, code: str) -> dict[str, Any]:
         if code == "400":

@@ -32,8 +32,8 @@ def test_schema_validates():
         "ordering",
         "page",
     } <= parameters
-    complete = paths["/api/v1/tasks/complete/"]["post"]
-    assert complete["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("BulkCompleteRequest")
+    body = paths["/api/v1/tasks/complete/"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["$ref"].endswith("/BulkCompleteRequest")
 
 
 def test_schema_and_docs_are_served(client):

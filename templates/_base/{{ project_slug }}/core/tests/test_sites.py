@@ -1,0 +1,22 @@
+"""The Sites framework's current site (absolute links in feeds, sitemaps, emails) follows SITE_DOMAIN."""
+
+import pytest
+from django.contrib.sites.models import Site
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.management.sql import emit_post_migrate_signal
+from django.test import RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_current_site_is_the_configured_one_not_example_com(settings):
+    site = Site.objects.get_current()
+    assert (site.domain, site.name) == (settings.SITE_DOMAIN, settings.SITE_NAME[:50])
+    assert site.domain != "example.com"
+
+
+def test_migrate_applies_a_changed_domain(settings):
+    settings.SITE_DOMAIN = "www.example.org"
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert get_current_site(RequestFactory().get("/")).domain == "www.example.org"
+    assert Site.objects.count() == 1
