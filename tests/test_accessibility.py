@@ -6,8 +6,11 @@ pattern (and set of query keys), a bounded number of pages. Every POST form on a
 once blank (browser validation off) so that the page with the server's errors is audited too. A new kind
 is audited as soon as it is implemented; one whose crawl finds too few pages fails, naming what it found.
 
-Gate: no violation of the WCAG 2.2 A/AA rules axe-core knows (tags in `WCAG_TAGS`), and every page's
-title reads "Page · Site". The few paths left out are in `EXCEPTIONS`, each with its reason.
+Gate: no violation of the WCAG 2.2 A/AA rules axe-core knows (tags in `WCAG_TAGS`) nor of its best
+practices, no ARIA or label reference to a missing id, and every page's title reads "Page · Site". The
+few paths left out are in `EXCEPTIONS`, each with its reason. The journeys a link cannot start (password
+reset by email, sign-up and its email confirmation, a 404, a form refused for its CSRF token) are walked
+too. Each run writes its pages and findings to artifacts/accessibility/<kind>-<flavour>.json.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "artifacts" / "accessibility"
 AXE_CORE_VERSION = "4.14.1"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: axe-core's best practices are gated too: heading order, unique and complete landmarks, table headers.
+TAGS = [*WCAG_TAGS, "best-practice"]
 
 #: The auth flavours, as answer sets of `generated.COMBINATIONS`: pairwise over allauth and DRF, so both
 #: sets of auth pages are audited and DRF's pages (links, forms) appear in one of them.
@@ -163,6 +168,22 @@ SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS}
     form.requestSubmit(button);
 }}"""
 
+#: ID references that point at nothing (axe-core only asks for a review of these): the attribute and id.
+BROKEN_REFERENCES = """() => {
+    const broken = [];
+    const attributes = ['aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-errormessage', 'for'];
+    for (const attribute of attributes) {
+        for (const element of document.querySelectorAll(`[${attribute}]`)) {
+            if (attribute === 'for' && element.tagName !== 'LABEL') continue;
+            for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+                if (document.getElementById(id)) continue;
+                broken.push(`${element.tagName.toLowerCase()}[${attribute}="${id}"]`);
+            }
+        }
+    }
+    return broken;
+}"""
+
 #: The login form sent with a wrong CSRF token (as after a token rotation in another tab).
 REFUSED_FORM = """() => {
     const form = document.querySelector('main form');
@@ -267,10 +288,12 @@ class Crawl:
     def axe_violations(self) -> list[dict[str, Any]]:
         self.page.add_script_tag(content=self.axe)
         assert self.page.evaluate("() => axe.version") == AXE_CORE_VERSION
-        return list(self.page.evaluate(RUN_AXE, WCAG_TAGS))
+        return list(self.page.evaluate(RUN_AXE, TAGS))
 
     def audit(self, state: str, how: str, source: str) -> None:
         violations = self.axe_violations()
+        for broken in self.page.evaluate(BROKEN_REFERENCES):
+            self.problems.append(f"{state} {how} {source}: {broken} names no element")
         title = " ".join(self.page.title().split())
         page_part, separator, site = title.rpartition(" · ")
         if not (separator and page_part.strip() and site.strip()):
@@ -388,7 +411,7 @@ def report(kind: str, flavour: str, crawl: Crawl, seconds: float) -> dict[str, A
         "kind": kind,
         "flavour": flavour,
         "axe_core": AXE_CORE_VERSION,
-        "tags": WCAG_TAGS,
+        "tags": TAGS,
         "seconds": round(seconds, 1),
         "crawl_seconds": round(crawl.seconds, 1),
         "audited": [
@@ -487,7 +510,12 @@ def test_axe_core_reports_what_the_gate_forbids() -> None:
     axe = axe_core_script().read_text(encoding="utf-8")
     with chromium() as context:
         page = context.new_page()
-        page.set_content('<html><body><main><img src="x.png"><a href="/"></a></main></body></html>')
+        page.set_content(
+            '<html><body><main><img src="x.png"><a href="/"></a><h3>Skipped levels</h3>'
+            '<label for="q">Search</label><input id="q" aria-describedby="q_helptext"></main></body></html>'
+        )
         page.add_script_tag(content=axe)
-        found = {violation["id"] for violation in page.evaluate(RUN_AXE, WCAG_TAGS)}
-    assert {"html-has-lang", "document-title", "image-alt", "link-name"} <= found, found
+        found = {violation["id"] for violation in page.evaluate(RUN_AXE, TAGS)}
+        broken = page.evaluate(BROKEN_REFERENCES)
+    assert {"html-has-lang", "document-title", "image-alt", "link-name", "page-has-heading-one"} <= found, found
+    assert broken == ['input[aria-describedby="q_helptext"]'], broken
