@@ -1,9 +1,10 @@
 """The Sites framework's current site (absolute links in feeds, sitemaps, emails) follows SITE_DOMAIN."""
 
 import pytest
+from django.apps import apps
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.management.sql import emit_post_migrate_signal
+from django.db.models.signals import post_migrate
 from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,10 @@ def test_the_current_site_is_the_configured_one_not_example_com(settings):
 
 def test_migrate_applies_a_changed_domain(settings):
     settings.SITE_DOMAIN = "www.example.org"
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    # What `migrate` sends for the Sites framework (and only that).
+    sites = apps.get_app_config("sites")
+    post_migrate.send(
+        sender=sites, app_config=sites, verbosity=0, interactive=False, using="default", apps=apps
+    )
     assert get_current_site(RequestFactory().get("/")).domain == "www.example.org"
     assert Site.objects.count() == 1
