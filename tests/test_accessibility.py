@@ -128,6 +128,7 @@ SETUP = f"""
     print("SETUP=" + json.dumps({{
         "username": user.get_username(),
         "email": user.email,
+        "site_name": settings.SITE_NAME,
         "login_url": resolve_url(settings.LOGIN_URL),
         "signup_url": reverse("account_signup" if apps.is_installed("allauth.account") else "users:signup"),
         "reset_url": reverse(
@@ -250,6 +251,7 @@ class Crawl:
     base: str
     routes: list[tuple[re.Pattern[str], str]]
     axe: str
+    site_name: str
     audits: list[Audit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     #: Excepted prefix -> sampled path -> the rule ids axe-core reports there (not gated).
@@ -296,8 +298,8 @@ class Crawl:
             self.problems.append(f"{state} {how} {source}: {broken} names no element")
         title = " ".join(self.page.title().split())
         page_part, separator, site = title.rpartition(" · ")
-        if not (separator and page_part.strip() and site.strip()):
-            self.problems.append(f"{source}: the title {title!r} does not read 'Page · Site'")
+        if not (separator and page_part.strip() and site == self.site_name):
+            self.problems.append(f"{source}: the title {title!r} does not read 'Page · {self.site_name}'")
         self.audits.append(Audit(state, how, source, self.route(source), title, violations))
 
     def visit(self, url: str, state: str) -> bool:
@@ -467,7 +469,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     with gunicorn(project, env, log) as base, chromium(bypass_csp=True) as context:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
-        crawl = Crawl(page, base, routes, axe)
+        crawl = Crawl(page, base, routes, axe, " ".join(setup["site_name"].split()))
         crawl_started = time.monotonic()
         deadline = crawl_started + CRAWL_SECONDS
         extras = [base + path for path in EXTRA_PATHS.get(kind, ())]
@@ -517,5 +519,7 @@ def test_axe_core_reports_what_the_gate_forbids() -> None:
         page.add_script_tag(content=axe)
         found = {violation["id"] for violation in page.evaluate(RUN_AXE, TAGS)}
         broken = page.evaluate(BROKEN_REFERENCES)
-    assert {"html-has-lang", "document-title", "image-alt", "link-name", "page-has-heading-one"} <= found, found
+    assert {"html-has-lang", "document-title", "image-alt", "link-name", "page-has-heading-one"} <= found, (
+        found
+    )
     assert broken == ['input[aria-describedby="q_helptext"]'], broken
