@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from djstarter.templates import implemented_kinds
+
 from .generated import project_env, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.full]
@@ -38,6 +40,14 @@ NEW_README_LINE = "Template revision 0.2.0: this line arrives by `copier update`
 USER_SETTING = 'EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")'
 USER_README_LINE = "Our team's own notes: keep this line."
 USER_DOCSTRING = '"""Our development settings: edited by the user."""'
+MESSAGES = "partials/messages.html"  # 0.2.0 renames it partials/alerts.html
+FOOTER = "partials/footer.html"  # new in 0.2.0: base.html's footer moves there
+OLD_FOOTER = (
+    '  <footer class="site-footer">\n    <div class="container">\n'
+    "      <p>{{ site_name }} — {{ site_description }}</p>\n    </div>\n  </footer>\n"
+)
+RELEASE_FIELD_ANCHOR = '    email = models.EmailField("email address", unique=True)'
+RELEASE_FIELD = '    timezone = models.CharField(max_length=64, blank=True, default="UTC")'
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,46 @@ def _copy_checkout(dest: Path, version: str) -> Path:
 
 
 def _change_templates(copy: Path) -> None:
-    """A real template change: one line replaced and one added in local settings, a README line added."""
-    local = copy / "templates" / "_base" / LOCAL
+    """A real template change: one line replaced and one added in local settings, a README line added;
+    in the shared templates a partial renamed (messages -> alerts) and the footer moved to a new partial;
+    a new field on the user model with its migration (``users/0002_user_timezone``)."""
+    base = copy / "templates" / "_base"
+    local = base / LOCAL
     text = local.read_text()
     assert OLD_DOCSTRING in text, "the local settings docstring changed: update this test's constants"
     local.write_text(text.replace(OLD_DOCSTRING, NEW_DOCSTRING) + f"\n{NEW_SETTING}\n")
-    readme = copy / "templates" / "_base" / "README.md.jinja"
+    readme = base / "README.md.jinja"
     readme.write_text(readme.read_text() + f"\n{NEW_README_LINE}\n")
+    html = base / "{{ project_slug }}" / "templates"
+    messages = html / MESSAGES
+    (html / "partials" / "alerts.html").write_text(messages.read_text())
+    messages.unlink()
+    page = html / "base.html"
+    text = page.read_text()
+    assert OLD_FOOTER in text and '{% include "partials/messages.html" %}' in text, "base.html changed"
+    page.write_text(
+        text.replace(OLD_FOOTER, '  {% include "partials/footer.html" %}\n').replace(
+            '{% include "partials/messages.html" %}', '{% include "partials/alerts.html" %}'
+        )
+    )
+    (html / FOOTER).write_text(OLD_FOOTER)
+    users = base / "{{ project_slug }}" / "users"
+    models = users / "models.py"
+    text = models.read_text()
+    assert RELEASE_FIELD_ANCHOR in text, "the user model changed: update this test's constants"
+    models.write_text(text.replace(RELEASE_FIELD_ANCHOR, f"{RELEASE_FIELD}\n{RELEASE_FIELD_ANCHOR}"))
+    (users / "migrations" / "0002_user_timezone.py").write_text(
+        _migration("0001_initial", "timezone", "models.CharField(blank=True, default='UTC', max_length=64)")
+    )
+
+
+def _migration(after: str, field: str, definition: str) -> str:
+    return (
+        "from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [('users', '{after}')]\n\n"
+        f"    operations = [migrations.AddField(model_name='user', name='{field}', field={definition})]\n"
+    )
 
 
 def _pip_env(home: Path) -> dict[str, str]:
@@ -110,6 +153,14 @@ def installs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Install]:
 
 def djstarter(install: Install, *args: str, cwd: Path) -> str:
     """Run the djstarter of one install (this interpreter, PYTHONPATH = that install only)."""
+    result = djstarter_result(install, *args, cwd=cwd)
+    assert result.returncode == 0, (
+        f"djstarter {install.version} {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    )
+    return result.stdout
+
+
+def djstarter_result(install: Install, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(install.target)}
     code = (
         "import sys, djstarter, djstarter.templates as t; "
@@ -117,14 +168,10 @@ def djstarter(install: Install, *args: str, cwd: Path) -> str:
         "assert t.source_dir().is_relative_to(sys.argv[2]), t.source_dir(); "
         "from djstarter.cli import main; sys.exit(main(sys.argv[3:]))"
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code, install.version, str(install.target), *args],
         cwd=cwd, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    assert result.returncode == 0, (
-        f"djstarter {install.version} {' '.join(args)}:\n{result.stdout}{result.stderr}"
-    )
-    return result.stdout
 
 
 def git(project: Path, *args: str) -> str:
@@ -149,9 +196,10 @@ def store_tags(project: Path) -> set[str]:
     return set(git(store, "tag").split())
 
 
-def generate_with_0_1(installs: dict[str, Install], tmp_path: Path) -> Path:
+def generate_with_0_1(installs: dict[str, Install], tmp_path: Path, *data: str) -> Path:
     project = tmp_path / "mysite"
-    djstarter(installs["0.1.0"], "new", "--defaults", "--quiet", str(project), cwd=tmp_path)
+    options = [item for pair in data for item in ("--data", pair)]
+    djstarter(installs["0.1.0"], "new", "--defaults", "--quiet", *options, str(project), cwd=tmp_path)
     recorded = answers_of(project)
     assert recorded["_commit"] == "v0.1.0"
     assert str(recorded["_src_path"]).startswith("~/")  # the store, home-relative, not the wheel's folder
@@ -197,7 +245,7 @@ def test_upgrade_brings_the_template_change_and_keeps_user_edits(
     assert USER_SETTING in local_text and USER_README_LINE in readme_text  # the user's edits stayed
     assert (project / "NOTES.md").read_text() == "User-only file.\n"
     assert answers_of(project)["_commit"] == "v0.2.0"
-    assert "<<<<<<<" not in local_text + readme_text
+    assert not re.search(r"^(<<<<<<<|>>>>>>>) ", local_text + readme_text, re.MULTILINE)
     assert not list(project.rglob("*.rej"))
     output = run(
         project,
@@ -237,3 +285,180 @@ def test_noop_update_leaves_the_work_tree_clean(installs: dict[str, Install], tm
     print(f"\n[timing] no-op update (copier update v0.1.0 -> v0.1.0): {elapsed:.2f}s")
     assert git(project, "status", "--porcelain") == ""
     assert answers_of(project)["_commit"] == "v0.1.0"
+
+
+# --- Updates that never lose a user's work (issue 15) ------------------------------------------
+
+USER_FIELD = "    nickname = models.CharField(max_length=50, blank=True)"
+USER_FOOTER = "      <p>{{ site_name }} — {{ site_description }} · Made by our team</p>\n"
+USER_MESSAGES = "<!-- our own messages markup: 0.2.0 deletes this file -->\n"
+USER_DELETED = ".github/dependabot.yml"  # the user removed it; updates must not bring it back
+
+
+def resolve_by_keeping_both_sides(path: Path) -> None:
+    """What a user might do with a conflicted template: keep both versions, drop the marker lines."""
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not re.match(r"^(<<<<<<<|=======$|>>>>>>>)", line)))
+
+
+def make_user_edits(project: Path) -> Path:
+    """Settings, a template, a model field with its migration, a deleted file, an edited file that the
+    next release removes; committed. Returns the project package."""
+    package = project / str(answers_of(project)["project_slug"])
+    local = project / LOCAL
+    local.write_text(re.sub(r"^EMAIL_BACKEND = .*$", USER_SETTING, local.read_text(), count=1, flags=re.M))
+    page = package / "templates" / "base.html"
+    page.write_text(
+        page.read_text().replace("      <p>{{ site_name }} — {{ site_description }}</p>\n", USER_FOOTER)
+    )
+    messages = package / "templates" / MESSAGES
+    messages.write_text(messages.read_text() + USER_MESSAGES)
+    models = package / "users" / "models.py"
+    bio = "    bio = models.TextField(blank=True)\n"
+    models.write_text(models.read_text().replace(bio, f"{bio}{USER_FIELD}\n"))
+    (package / "users" / "migrations" / "0002_user_nickname.py").write_text(
+        _migration("0001_initial", "nickname", "models.CharField(blank=True, max_length=50)")
+    )
+    (project / USER_DELETED).unlink()
+    commit_all(project, "User edits")
+    assert USER_SETTING in local.read_text() and USER_FOOTER in page.read_text()
+    return package
+
+
+def suite(project: Path) -> str:
+    env = project_env(DATABASE_URL="sqlite:///:memory:")
+    output = run(
+        project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--no-cov", "-x", env=env
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # a fresh clone has no .env (no SECRET_KEY)
+    run(project, sys.executable, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
+    return output
+
+
+@pytest.mark.parametrize("kind", implemented_kinds())
+def test_djstarter_update_keeps_every_user_line_and_the_recipe_commits_a_working_project(
+    installs: dict[str, Install], tmp_path: Path, kind: str
+) -> None:
+    project = generate_with_0_1(installs, tmp_path, f"project_kind={kind}")
+    package = make_user_edits(project)
+    head = git(project, "rev-parse", "HEAD")
+    upgrade_to_0_2(installs, project, tmp_path)
+    inside = package / "users"  # djstarter update runs from any folder of the project
+
+    refused = djstarter_result(installs["0.2.0"], "update", cwd=inside)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert f"  {package.name}/templates/{MESSAGES}\n" in refused.stderr and "--allow-delete" in refused.stderr
+    assert git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == head
+
+    start = time.perf_counter()
+    out = djstarter(installs["0.2.0"], "update", "--allow-delete", cwd=inside)
+    elapsed = time.perf_counter() - start
+    print(f"\n[timing] one-version djstarter update v0.1.0 -> v0.2.0 ({kind}, user edits): {elapsed:.2f}s")
+    sections = dict(re.findall(r"^([A-Z][^\n:]*):\n((?:  .*\n?)+)", out, re.M))
+    named = {title.split(" (")[0]: set(body.split()) for title, body in sections.items()}
+    assert named["Conflicts to resolve"] == {f"{package.name}/templates/base.html"}, out
+    new = {f"{package.name}/templates/{FOOTER}", f"{package.name}/templates/partials/alerts.html",
+           f"{package.name}/users/migrations/0002_user_timezone.py"}  # fmt: skip
+    assert new <= named["New files"], out
+    assert f"{package.name}/templates/{MESSAGES}" in named["Deleted files"], out
+    assert f"git show HEAD:{package.name}/templates/{MESSAGES}" in out
+    assert "Migration conflict in app 'users': 0002_user_nickname and 0002_user_timezone" in out
+    assert "python manage.py makemigrations --merge" in out and "git add -A" in out
+
+    # No user line lost without a conflict marker or a refusal:
+    assert USER_SETTING in (project / LOCAL).read_text() and NEW_SETTING in (project / LOCAL).read_text()
+    page = (package / "templates" / "base.html").read_text()
+    conflict = page[page.index("<<<<<<< ") : page.index(">>>>>>> ")]
+    assert USER_FOOTER in conflict and '{% include "partials/footer.html" %}' in conflict
+    assert USER_FIELD in (package / "users" / "models.py").read_text()
+    assert RELEASE_FIELD in (package / "users" / "models.py").read_text()
+    assert (package / "users" / "migrations" / "0002_user_nickname.py").is_file()
+    assert not (project / USER_DELETED).exists()
+    assert USER_MESSAGES in git(project, "show", f"HEAD:{package.name}/templates/{MESSAGES}")  # refused first
+
+    # The recipe it printed: resolve, merge the migrations, git add -A, check, test, commit.
+    resolve_by_keeping_both_sides(package / "templates" / "base.html")
+    env = project_env(DATABASE_URL="sqlite:///:memory:")
+    run(project, sys.executable, "manage.py", "makemigrations", "--merge", "--noinput", env=env)
+    git(project, "add", "-A")
+    assert git(project, "diff", "--cached", "--check") == ""
+    git(project, "commit", "-q", "-m", "Update to djstarter templates v0.2.0")
+    assert git(project, "status", "--porcelain") == ""
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(project), str(clone)], check=True, capture_output=True)
+    output = suite(clone)
+    assert re.search(r"\d+ passed", output), output[-2000:]
+
+
+def test_plain_copier_refuses_kind_and_slug_changes_then_updates(
+    installs: dict[str, Install], tmp_path: Path
+) -> None:
+    project = generate_with_0_1(installs, tmp_path)
+    make_user_edits(project)
+    upgrade_to_0_2(installs, project, tmp_path)
+    other_kind = next(kind for kind in implemented_kinds() if kind != "blog")
+    for key, value in (("project_kind", other_kind), ("project_slug", "renamed")):
+        result = subprocess.run([COPIER, "update", "--defaults", "--data", f"{key}={value}"],
+                                cwd=project, capture_output=True, text=True)  # fmt: skip
+        assert result.returncode != 0 and f"{key} cannot change on update" in result.stderr
+        assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+        assert answers_of(project)["_commit"] == "v0.1.0"
+    elapsed = copier_update(project)
+    print(f"\n[timing] one-version plain copier update v0.1.0 -> v0.2.0 (blog, user edits): {elapsed:.2f}s")
+    from djstarter import migration_graph
+
+    # Plain Copier merges the same way; the checks that need djstarter can still be run on its result.
+    assert migration_graph.conflicts(project) == {"users": ["0002_user_nickname", "0002_user_timezone"]}
+    package = project / str(answers_of(project)["project_slug"])
+    assert "<<<<<<< before updating" in (package / "templates" / "base.html").read_text()
+    assert not (package / "templates" / MESSAGES).exists()  # Copier deletes it without a word: documented
+
+
+SIGN_IN_CHECK = """
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.urls import reverse
+
+setup_test_environment()
+
+
+def signed_in(url, **fields):
+    client = Client()
+    response = client.post(url, fields)
+    return response.status_code, client.session.get("_auth_user_id") is not None, client
+
+
+login = reverse("account_login")
+print("ada", *signed_in(login, login="ada@example.com", password="pw-ada-123456")[:2])
+print("ada-by-name", signed_in(login, login="ada", password="pw-ada-123456")[1])
+print("nomail", signed_in(login, login="nomail", password="pw-nomail-123456")[1])
+print("admin-anonymous", Client().get("/admin/").status_code)
+status, _, admin = signed_in(login, login="root", password="pw-root-123456")  # the admin signs in here
+print("admin", status, admin.get("/admin/").status_code)
+"""
+
+
+def test_existing_users_sign_in_after_allauth_is_turned_on(
+    installs: dict[str, Install], tmp_path: Path
+) -> None:
+    project = generate_with_0_1(installs, tmp_path)
+    env = project_env(DATABASE_URL=f"sqlite:///{tmp_path / 'data.sqlite3'}")
+    run(project, sys.executable, "manage.py", "migrate", "-v0", env=env)
+    run(project, sys.executable, "manage.py", "shell", "-c", (
+        "from django.contrib.auth import get_user_model as g; U = g(); "
+        "U.objects.create_user('ada', 'Ada@Example.com', 'pw-ada-123456'); "
+        "U.objects.create_user('nomail', '', 'pw-nomail-123456'); "
+        "U.objects.create_superuser('root', 'root@example.com', 'pw-root-123456')"
+    ), env=env)  # fmt: skip
+    upgrade_to_0_2(installs, project, tmp_path)
+    out = djstarter(installs["0.2.0"], "update", "--data", "use_allauth=true", cwd=project)
+    assert "core/migrations/0001_existing_users_verified_emails.py" in out
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Turn on allauth")
+    run(project, sys.executable, "manage.py", "migrate", "-v0", env=env)
+    check = run(project, sys.executable, "manage.py", "shell", "-c", SIGN_IN_CHECK, env=env)
+    assert "ada 302 True" in check, check
+    assert "ada-by-name True" in check, check
+    assert "nomail False" in check, check  # no address: must have one added in the admin first
+    assert "admin-anonymous 302" in check and "admin 302 200" in check, check

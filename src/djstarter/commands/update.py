@@ -5,6 +5,7 @@ Plain ``copier update`` works too; this wrapper adds the store refresh and clear
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import warnings
@@ -254,8 +255,11 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
     say("Next:\n" + "\n".join(f"  {step}" for step in steps))
 
 
+_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)  # at a line's start, as git writes them
+
+
 def _has_markers(path: Path) -> bool:
     try:
-        return path.is_file() and "<<<<<<< " in path.read_text(encoding="utf-8")
+        return path.is_file() and _MARKER.search(path.read_text(encoding="utf-8")) is not None
     except (OSError, UnicodeDecodeError):
         return False
