@@ -289,7 +289,7 @@ def render_release(release: store.Release, answers: Mapping[str, Any], dest: Pat
     """Render ``answers`` (the ``_``-keys are left out) from a store release into ``dest``, as Copier
     would from the release's tag, without recording anything or touching git."""
     with tempfile.TemporaryDirectory(prefix="djstarter-release-") as work_dir:
-        template = store.export(release, Path(work_dir) / "template")
+        template = store.export(release, Path(work_dir) / "template", [str(answers["project_kind"])])
         render({k: v for k, v in answers.items() if not k.startswith("_")}, dest, str(template))
     return dest
 

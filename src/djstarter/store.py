@@ -173,14 +173,19 @@ def _next_dev(tags: list[str]) -> int:
     return max(numbers) + 1
 
 
-def export(release: Release, dest: Path) -> Path:
-    """Write a plain copy of a release's templates (its tagged tree) into ``dest``."""
+def export(release: Release, dest: Path, kinds: list[str] | None = None) -> Path:
+    """Write a plain copy of a release's templates (its tagged tree; only ``kinds``, when given) into
+    ``dest``."""
+    paths = ["copier.yml", *(f"templates/{kind}" for kind in kinds)] if kinds else []
     import io
     import tarfile
 
     try:
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", release.tag], cwd=release.path, capture_output=True, check=True
+            ["git", "archive", "--format=tar", release.tag, *paths],
+            cwd=release.path,
+            capture_output=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         raise DjstarterError(f"The template store {release.path} has no release {release.tag}.") from exc
