@@ -7,6 +7,7 @@ for invalid input an object of field names to lists of messages.
 import logging
 from typing import Any
 
+from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import status
@@ -21,7 +22,8 @@ SERVER_ERROR = "A server error occurred. It has been logged; please try again la
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's handler for the errors it knows (400, 401, 403, 404, 405, 429…); any other exception is
-    logged with its traceback and answered with a JSON 500 instead of Django's HTML error page."""
+    logged with its traceback, signalled like Django does, and answered with a JSON 500 instead of
+    Django's HTML error page."""
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         # A ValidationError raised with a bare message (e.g. a NUL character in ?search=): one shape for
@@ -35,6 +37,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             getattr(request, "path", "?"),
             exc_info=(type(exc), exc, exc.__traceback__),
         )
+        # As Django does for an exception it catches: error trackers (Sentry…) listen to this signal.
+        got_request_exception.send(sender=None, request=getattr(request, "_request", request))
         set_rollback()
         response = Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return response
