@@ -261,3 +261,34 @@ def test_update_from_inside_the_project_where_its_package_is_importable(project:
     assert result.returncode == 0, result.stderr
     assert "shadow" not in result.stderr
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_report_refuses_nothing_silently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every kind of leftover is named: markers, .rej files, new, deleted and changed files."""
+    from djstarter.commands.update import report
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("kept.txt", "gone.txt", "changed.txt", "merged.txt", "notes.md"):
+        (repo / name).write_text("one\n")
+    (repo / "notes.md").write_text(
+        "Conflicts look like `<<<<<<< before updating` (in prose, not at a line start)\n"
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    (repo / "gone.txt").unlink()
+    (repo / "changed.txt").write_text("two\n")
+    (repo / "notes.md").write_text((repo / "notes.md").read_text() + ">>>>>>> also prose\n".rjust(22))
+    (repo / "merged.txt").write_text(
+        "<<<<<<< before updating\nours\n=======\ntheirs\n>>>>>>> after updating\n"
+    )
+    (repo / "binary.png.rej").write_text("hunk")
+    (repo / "new dir").mkdir()
+    (repo / "new dir" / "new file.txt").write_text("new\n")
+    report(repo, "v1", "v2", {}, deleted_edits=[])
+    out = capsys.readouterr().out
+    assert "Conflicts to resolve" in out and "  merged.txt\n" in out
+    assert "could not merge" in out and "  binary.png.rej\n" in out and "apply and delete the .rej" in out
+    assert "New files (untracked until you 'git add' them):\n  new dir/new file.txt\n" in out
+    assert "Deleted files:\n  gone.txt\n" in out and "Changed files:\n  changed.txt\n  notes.md\n" in out

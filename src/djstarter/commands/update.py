@@ -202,10 +202,15 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
     conflicted = sorted(
         name for code, name in entries if "U" in code or code in {"AA", "DD"} or _has_markers(project / name)
     )
-    added = sorted(name for code, name in entries if code == "??" and name not in conflicted)
+    rejected = sorted(name for code, name in entries if code == "??" and name.endswith(".rej"))
+    added = sorted(
+        name for code, name in entries if code == "??" and name not in conflicted and name not in rejected
+    )
     deleted = sorted(name for code, name in entries if "D" in code and name not in conflicted)
     changed = sorted(
-        name for code, name in entries if name not in conflicted and name not in added and name not in deleted
+        name
+        for code, name in entries
+        if name not in conflicted and name not in added and name not in deleted and name not in rejected
     )
     what = ", ".join(f"{key}={value}" for key, value in changes.items())
     moved = f"from djstarter templates {old} to {new}" if old != new else f"on djstarter templates {new}"
@@ -214,6 +219,7 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
         say(f"Changed answers: {what}.")
     for title, names in (
         ("Conflicts to resolve (both versions kept between <<<<<<< and >>>>>>> markers)", conflicted),
+        ("Changes Copier could not merge (apply each .rej file's hunks by hand, then delete it)", rejected),
         ("New files (untracked until you 'git add' them)", added),
         ("Deleted files", deleted),
         ("Changed files", changed),
@@ -245,6 +251,7 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
         )
     steps = [
         *(["resolve every <<<<<<< … >>>>>>> block in the conflicted files above"] if conflicted else []),
+        *(["apply and delete the .rej files above"] if rejected else []),
         *(["python manage.py makemigrations --merge"] if collisions else []),
         "git add -A                  # stage everything, new and deleted files included",
         "git diff --cached --check   # prints any conflict marker left; nothing means clean",
