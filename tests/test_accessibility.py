@@ -63,6 +63,9 @@ EXCEPTIONS: dict[str, str] = {
 NOT_PAGES = ("/static/", "/media/", "/healthz/", "/__debug__/")
 #: Pages a crawl from the home page cannot reach (a query typed by hand), per kind.
 EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",)}
+#: Forms (by the URL name of their action) the crawl sends once as they are, per kind, to reach the pages
+#: behind them: an ecommerce cart and checkout are empty until something is added.
+SUBMIT_AS_IS: dict[str, set[str]] = {"ecommerce": {"cart:add"}}
 #: URL names every crawl must reach (anonymous, signed in), per flavour: the auth pages of the issue.
 REQUIRED: dict[str, tuple[set[str], set[str]]] = {
     "django-auth": (
@@ -153,14 +156,18 @@ RUN_AXE = """async (tags) => {
 TEXT_FIELDS = """const textFields = form => [...form.elements].filter(e => e.tagName === 'TEXTAREA' ||
     (e.tagName === 'INPUT' && !['hidden', 'submit', 'button', 'reset', 'image', 'checkbox', 'radio', 'file']
         .includes(e.type)));"""
-#: POST forms in the page's main content that have something to fill in (never a lone button: those
-#: delete, log out or rotate tokens).
+#: POST forms in the page's main content; only those with something to fill in are sent blank (never a
+#: lone button: those delete, log out or rotate tokens), unless the kind names them in SUBMIT_AS_IS.
 FORMS = f"""() => {{ {TEXT_FIELDS}
-    return [...document.querySelectorAll('main form')].map((form, index) => ({{index,
+    return [...document.querySelectorAll('main form')].map((form, index) => ({{index, action: form.action,
         post: (form.getAttribute('method') || '').toLowerCase() === 'post',
-        fields: textFields(form).length}}))
-        .filter(f => f.post && f.fields > 0).map(f => f.index);
+        fields: textFields(form).length}})).filter(f => f.post);
 }}"""
+#: Sends a form with what it holds (its defaults), for the kind's SUBMIT_AS_IS forms.
+SUBMIT_AS_IS_JS = """(index) => {
+    const form = document.querySelectorAll('main form')[index];
+    form.requestSubmit(form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
+}"""
 SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS}
     const form = document.querySelectorAll('main form')[index];
     form.noValidate = true;
@@ -257,6 +264,7 @@ class Crawl:
     #: Excepted prefix -> sampled path -> the rule ids axe-core reports there (not gated).
     excepted: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     seen: set[tuple[str, str, str]] = field(default_factory=set)
+    as_is: set[str] = field(default_factory=set)  # the kind's SUBMIT_AS_IS
     seconds: float = 0.0
     capped: list[str] = field(default_factory=list)
 
@@ -318,17 +326,30 @@ class Crawl:
         self.audit(state, "page", final)
         return True
 
-    def submit_forms(self, url: str, state: str, budget: int) -> None:
-        """Send each POST form of the page once blank (no browser validation) and audit the answer."""
-        for index in self.page.evaluate(FORMS)[:MAX_FORMS_PER_PAGE]:
-            key = self.key(state, url, f"blank form {index}")
+    def submit_forms(self, url: str, state: str, budget: int) -> list[str]:
+        """Send each POST form of the page once blank (no browser validation) and audit the answer.
+
+        A form whose action the kind lists in SUBMIT_AS_IS is sent as it is instead (once per state); the
+        links of the page it leads to are returned, for the crawl to follow.
+        """
+        links: list[str] = []
+        forms = self.page.evaluate(FORMS)
+        blank = [form for form in forms if form["fields"] and self.route(form["action"]) not in self.as_is]
+        as_is = [form for form in forms if self.route(form["action"]) in self.as_is]
+        for form in [*blank[:MAX_FORMS_PER_PAGE], *as_is]:
+            sent_as_is = form in as_is
+            how = "form sent as is" if sent_as_is else f"blank form {form['index']}"
+            key = self.key(state, form["action"] if sent_as_is else url, how)
             if key in self.seen or len(self.state_audits(state)) >= budget:
                 continue
             self.seen.add(key)
             self.page.goto(url)
             with self.page.expect_navigation():
-                self.page.evaluate(SUBMIT_BLANK, index)
-            self.audit(state, f"blank form {index}", url)
+                self.page.evaluate(SUBMIT_AS_IS_JS if sent_as_is else SUBMIT_BLANK, form["index"])
+            self.audit(state, how, self.page.url if sent_as_is else url)
+            if sent_as_is:
+                links += self.links()
+        return links
 
     def error_pages(self, login_url: str) -> None:
         """The shared error pages: a page that does not exist, a form refused for its CSRF token."""
@@ -394,7 +415,10 @@ class Crawl:
                 if link not in queued and self.key(state, link, "page") not in self.seen:
                     queued.add(link)
                     queue.append(link)
-            self.submit_forms(current, state, MAX_AUDITS)
+            for link in self.submit_forms(current, state, MAX_AUDITS):
+                if link not in queued:
+                    queued.add(link)
+                    queue.append(link)
         if queue and time.monotonic() >= deadline:
             self.capped.append(f"{state}: {len(queue)} URL(s) still queued after {CRAWL_SECONDS} s")
 
@@ -470,6 +494,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
         crawl = Crawl(page, base, routes, axe, " ".join(setup["site_name"].split()))
+        crawl.as_is = SUBMIT_AS_IS.get(kind, set())
         crawl_started = time.monotonic()
         deadline = crawl_started + CRAWL_SECONDS
         extras = [base + path for path in EXTRA_PATHS.get(kind, ())]
