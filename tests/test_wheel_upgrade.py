@@ -454,6 +454,7 @@ def test_existing_users_sign_in_after_allauth_is_turned_on(
     upgrade_to_0_2(installs, project, tmp_path)
     out = djstarter(installs["0.2.0"], "update", "--data", "use_allauth=true", cwd=project)
     assert "core/migrations/0001_existing_users_verified_emails.py" in out
+    assert "django-allauth is on: run 'python manage.py migrate'" in out
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "Turn on allauth")
     run(project, sys.executable, "manage.py", "migrate", "-v0", env=env)

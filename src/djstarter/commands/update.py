@@ -166,7 +166,8 @@ def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = Fal
         except (CopierError, ValueError) as exc:  # ValueError: an answer refused by a validator
             raise GenerationError(f"copier update failed: {exc}") from exc
     if not quiet:
-        report(project, recorded["_commit"], newest, changes, deleted_edits=edited)
+        allauth_on = bool(changes.get("use_allauth")) and not recorded.get("use_allauth")
+        report(project, recorded["_commit"], newest, changes, deleted_edits=edited, allauth_on=allauth_on)
     return EXIT_OK
 
 
@@ -192,7 +193,15 @@ def _files(root: Path) -> set[str]:
     return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
 
 
-def report(project: Path, old: str, new: str, changes: dict[str, Any], *, deleted_edits: list[str]) -> None:
+def report(
+    project: Path,
+    old: str,
+    new: str,
+    changes: dict[str, Any],
+    *,
+    deleted_edits: list[str],
+    allauth_on: bool = False,
+) -> None:
     """Say what the update did, what is left to do, and the recipe that commits all of it."""
     status = subprocess.run(
         ["git", "status", "--porcelain", "-z", "--untracked-files=all"],
@@ -249,6 +258,12 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
             "(migrate would stop with 'Conflicting migrations detected'). Fix it with: "
             "python manage.py makemigrations --merge (then python manage.py migrate)."
         )
+    if allauth_on:
+        say(
+            "django-allauth is on: run 'python manage.py migrate' (here and wherever the site runs); its "
+            "data migration core/0001_existing_users_verified_emails records existing users' addresses as "
+            "verified, so they keep signing in. Users without an email need one added in the admin."
+        )
     steps = [
         *(["resolve every <<<<<<< … >>>>>>> block in the conflicted files above"] if conflicted else []),
         *(["apply and delete the .rej files above"] if rejected else []),
@@ -257,7 +272,9 @@ def report(project: Path, old: str, new: str, changes: dict[str, Any], *, delete
         "git diff --cached --check   # prints any conflict marker left; nothing means clean",
         "git diff --cached           # review every change",
         "pytest                      # run the tests",
-        f'git commit -m "Update to djstarter templates {new}"',
+        f'git commit -m "Update to djstarter templates {new}"'
+        if old != new
+        else f'git commit -m "djstarter update: {what}"',
     ]
     say("Next:\n" + "\n".join(f"  {step}" for step in steps))
 
