@@ -505,6 +505,10 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         context.clear_cookies()
         log_in(page, base, setup["login_url"], setup["username"])
         crawl.run("signed-in", [base + "/", *extras], deadline)
+        # The narrow-screen layout (the header wraps, targets shrink) on the fullest page: signed-in home.
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.goto(base + "/")
+        crawl.audit("signed-in", "narrow screen (360 px)", page.url)
         crawl.sample_exceptions()
         crawl.seconds = time.monotonic() - crawl_started
         server_log = log.read_text(errors="replace")
