@@ -36,7 +36,8 @@ def test_metrics_set_inside_are_kept():
 
 
 def test_local_settings_put_the_debug_toolbar_inside_server_timing(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "local-settings-test-key")
+    # base.py read SECRET_KEY when the test settings loaded it; a fresh clone has no .env to give one.
+    monkeypatch.setattr("config.settings.base.SECRET_KEY", "local-settings-test-key")
     monkeypatch.setenv("DEBUG", "true")
     monkeypatch.setenv("USE_DEBUG_TOOLBAR", "true")
     spec = importlib.util.find_spec("config.settings.local")
