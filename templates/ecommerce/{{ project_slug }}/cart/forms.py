@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from ..catalogue.models import Variant
+
+
+def quantity_field(*, min_value: int = 1) -> forms.IntegerField:
+    return forms.IntegerField(
+        min_value=min_value,
+        max_value=settings.SHOP_MAX_QUANTITY_PER_LINE,
+        error_messages={
+            "invalid": "Enter the quantity as a whole number.",
+            "required": "Enter a quantity.",
+            "min_value": "The quantity must be at least %(limit_value)s.",
+            "max_value": "You can buy at most %(limit_value)s at a time.",
+        },
+    )
+
+
+class AddToCartForm(forms.Form):
+    """Which variant of a product and how many. Whether that many can be bought is decided by
+    ``catalogue.availability.purchase_problem`` when the line is added (``cart.services.add``)."""
+
+    variant = forms.ModelChoiceField(
+        queryset=Variant.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the listed options; that one is not sold any more."},
+    )
+
+    def __init__(self, *args: Any, variants: list[Variant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["variant"].queryset = Variant.objects.filter(pk__in=[variant.pk for variant in variants])
+        self.fields["variant"].choices = [(variant.pk, variant.name or variant.sku) for variant in variants]
+        self.fields["quantity"] = quantity_field()
+        self.fields["quantity"].initial = 1
+
+
+class QuantityForm(forms.Form):
+    """A cart line's new quantity; 0 removes the line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"] = quantity_field(min_value=0)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cart"
+urlpatterns = [
+    path("", views.cart_detail, name="detail"),
+    path("add/<slug:slug>/", views.add_to_cart, name="add"),
+    path("lines/<int:pk>/", views.update_line, name="update_line"),
+]

@@ -1,0 +1,130 @@
+"""``python manage.py load_demo_data``: a small shop to click through (idempotent: run it again safely)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ....orders.models import ShippingMethod
+from ...models import Category, Product, Variant
+
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105 (a documented demo account, local data only)
+
+#: category, parent, products: (name, description, [(sku, variant name, price, in stock)])
+CATALOGUE = [
+    (
+        "Coffee",
+        None,
+        [
+            (
+                "Ethiopia Yirgacheffe",
+                "Washed, light roast: bergamot, jasmine and lemon.",
+                [("COF-ETH-250", "250 g", "9.90", 40), ("COF-ETH-1K", "1 kg", "32.50", 8)],
+            ),
+            (
+                "Colombia Huila",
+                "Medium roast with caramel and red apple.",
+                [("COF-COL-250", "250 g", "8.50", 55), ("COF-COL-1K", "1 kg", "28.00", 0)],
+            ),
+        ],
+    ),
+    (
+        "Brewing",
+        None,
+        [
+            (
+                "Pour-over dripper",
+                "Porcelain, size 02, for one to four cups.",
+                [("BRW-DRIP-WHT", "White", "24.00", 12), ("BRW-DRIP-BLK", "Black", "24.00", 3)],
+            ),
+            (
+                "Paper filters",
+                "100 unbleached filters for size 02 drippers.",
+                [("BRW-FILT-100", "100 pack", "4.95", 120)],
+            ),
+        ],
+    ),
+    (
+        "Grinders",
+        "Brewing",
+        [
+            (
+                "Hand grinder",
+                "Conical steel burrs, 30 grind settings.",
+                [("GRD-HAND-01", "Standard", "59.00", 6)],
+            ),
+        ],
+    ),
+    (
+        "Merchandise",
+        None,
+        [
+            (
+                "Logo T-shirt",
+                "Organic cotton.",
+                [
+                    ("TSH-S", "Size S", "19.00", 10),
+                    ("TSH-M", "Size M", "19.00", 14),
+                    ("TSH-L", "Size L", "19.00", 1),
+                ],
+            ),
+        ],
+    ),
+]
+SHIPPING = [("Standard", "3-5 working days", "4.90"), ("Express", "Next working day", "12.00"),
+            ("Collect in store", "Free, ready the same day", "0.00")]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Load a small demo catalogue with stock, shipping methods and a demo customer."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        categories: dict[str, Category] = {}
+        for category_name, parent_name, products in CATALOGUE:
+            category = categories[category_name] = Category.objects.get_or_create(
+                name=category_name, parent=categories.get(parent_name)
+            )[0]
+            for product_name, description, variants in products:
+                product = Product.objects.get_or_create(
+                    name=product_name, defaults={"category": category, "description": description}
+                )[0]
+                for sku, variant_name, price, in_stock in variants:
+                    Variant.objects.get_or_create(
+                        sku=sku,
+                        defaults={
+                            "product": product,
+                            "name": variant_name,
+                            "price": Decimal(price),
+                            "in_stock": in_stock,
+                        },
+                    )
+        for position, (name, description, price) in enumerate(SHIPPING):
+            ShippingMethod.objects.get_or_create(
+                name=name,
+                defaults={"description": description, "price": Decimal(price), "position": position},
+            )
+        customer, created = get_user_model().objects.get_or_create(
+            username="customer", defaults={"email": "customer@example.com", "name": "Demo Customer"}
+        )
+        if created:
+            customer.set_password(DEMO_PASSWORD)
+            customer.save(update_fields=["password"])
+        if apps.is_installed("allauth.account"):
+            # allauth asks for a verified email address before the first sign-in.
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=customer, email=customer.email, defaults={"verified": True, "primary": True}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants. "
+                f"Sign in as “customer” with the password “{DEMO_PASSWORD}”."
+            )
+        )

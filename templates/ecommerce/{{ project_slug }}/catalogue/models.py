@@ -1,0 +1,142 @@
+"""The catalogue: nested categories, products, their variants (what is bought) and images."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from ..core.validators import IMAGE_VALIDATORS
+
+
+def unique_slug(instance: models.Model, value: str) -> str:
+    """A slug for ``value`` that no other row of ``instance``'s model uses: ``name``, ``name-2``…"""
+    max_length = instance._meta.get_field("slug").max_length
+    base = slugify(value)[: max_length - 4].strip("-") or instance._meta.model_name
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    slug, number = base, 2
+    while others.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+class Category(models.Model):
+    """A shelf of the shop; categories nest (``parent``), and a category's page shows its sub-categories'
+    products too."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="catalogue_category_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('catalogue:product_list')}?category={self.slug}"
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self) -> ProductQuerySet:
+        return self.filter(is_active=True)
+
+
+class Product(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive products are hidden and cannot be bought."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["is_active", "category"], name="catalogue_product_active_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:product_detail", kwargs={"slug": self.slug})
+
+
+class Variant(models.Model):
+    """What a customer buys: one size or colour of a product, with its own SKU, price and stock.
+
+    ``in_stock`` counts the units on the shelf, ``allocated`` those promised to placed orders that have not
+    shipped yet; ``in_stock - allocated`` can be sold. Both change only through ``catalogue/stock.py``.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField("SKU", max_length=40, unique=True)
+    name = models.CharField(max_length=100, help_text="What tells it apart, e.g. “Size M” or “Blue”.")
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    in_stock = models.PositiveIntegerField(default=0)
+    allocated = models.PositiveIntegerField(
+        default=0, help_text="Units reserved by orders that have not shipped yet."
+    )
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["product", "price", "pk"]
+        constraints = [
+            # The database itself refuses a negative availability, whatever the code does.
+            models.CheckConstraint(
+                condition=models.Q(allocated__lte=models.F("in_stock")),
+                name="catalogue_variant_allocated_lte_in_stock",
+            ),
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="catalogue_variant_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} ({self.name})" if self.name else self.product.name
+
+    @property
+    def available(self) -> int:
+        """Units that can still be sold."""
+        return max(self.in_stock - self.allocated, 0)
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="products/%Y/%m/", validators=IMAGE_VALIDATORS)
+    alt_text = models.CharField(
+        "alternative text", max_length=200, help_text="Describes the picture for screen readers."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text

@@ -1,0 +1,86 @@
+"""Reads of the catalogue, shared by the pages and the API: each list is a fixed number of queries, however
+many products there are."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+
+from .models import Category, Product, ProductImage, Variant
+
+#: ``?ordering=`` values of the product list and the field each sorts on.
+ORDERINGS = {
+    "name": "name",
+    "price": "price_from",
+    "-price": "-price_from",
+    "newest": "-created_at",
+}
+
+
+def category_with_descendants(category: Category) -> list[int]:
+    """The primary keys of ``category`` and every category below it (one query, however deep)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [category.pk]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found
+
+
+def active_variants() -> QuerySet[Variant]:
+    return Variant.objects.filter(is_active=True).order_by("price", "pk")
+
+
+def product_list(
+    *, category: Category | None = None, search: str = "", ordering: str = "name"
+) -> QuerySet[Product]:
+    """Active products that have something to sell, with ``price_from`` (the cheapest active variant),
+    their category and their first image."""
+    products = (
+        Product.objects.active()
+        .annotate(
+            price_from=Min("variants__price", filter=Q(variants__is_active=True)),
+            num_variants=Count("variants", filter=Q(variants__is_active=True)),
+        )
+        .filter(num_variants__gt=0)
+        .select_related("category")
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
+    )
+    if category is not None:
+        products = products.filter(category__in=category_with_descendants(category))
+    if search:
+        by_sku = Variant.objects.filter(sku__iexact=search).values("product")
+        products = products.filter(
+            Q(name__icontains=search) | Q(description__icontains=search) | Q(pk__in=by_sku)
+        )
+    return products.order_by(ORDERINGS.get(ordering, "name"), "pk")
+
+
+def product_detail_queryset() -> QuerySet[Product]:
+    return (
+        Product.objects.active()
+        .select_related("category", "category__parent")
+        .prefetch_related(
+            Prefetch("variants", queryset=active_variants().select_related("product")),
+            "images",
+        )
+    )
+
+
+def category_tree() -> list[tuple[Category, int]]:
+    """Every category with its depth, parents before children, in name order (one query)."""
+    categories = list(Category.objects.order_by("name"))
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    tree: list[tuple[Category, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for category in children.get(parent_id, []):
+            tree.append((category, depth))
+            walk(category.pk, depth + 1)
+
+    walk(None, 0)
+    return tree

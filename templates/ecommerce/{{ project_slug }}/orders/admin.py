@@ -1,0 +1,86 @@
+"""Staff manage orders here. The status is read-only in the form: it changes only through the actions,
+which call ``lifecycle.transition`` like every other part of the shop (stock and emails included)."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .lifecycle import TransitionNotAllowed, transition
+from .models import Order, OrderLine, ShippingMethod
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ("name", "price", "is_active", "position")
+    list_editable = ("position",)
+    list_filter = ("is_active",)
+    search_fields = ("name", "description")
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ("product_name", "sku", "unit_price", "quantity", "line_total")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False
+
+
+def _move(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Order], target: str) -> None:
+    moved, refused = 0, []
+    for order in queryset.order_by("pk"):
+        try:
+            transition(order, target)
+        except TransitionNotAllowed as error:
+            refused.append(str(error))
+        else:
+            moved += 1
+    label = Order.Status(target).label.lower()
+    if moved:
+        modeladmin.message_user(request, f"{moved} order(s) marked {label}.", messages.SUCCESS)
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "created_at", "full_name", "email", "status", "payment_method", "total")
+    list_filter = ("status", "payment_method", "shipping_method", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("=id", "email", "full_name", "user__username", "lines__sku", "payment_reference")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal", "total",
+        "currency", "payment_method", "payment_reference", "created_at", "paid_at", "shipped_at",
+        "completed_at", "cancelled_at",
+    )  # fmt: skip
+    inlines = (OrderLineInline,)
+    actions = ("mark_paid", "mark_shipped", "mark_completed", "cancel")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # orders are placed by customers at checkout
+
+    def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False  # cancel instead: that releases the stock
+
+    @admin.display(description="order", ordering="pk")
+    def number(self, obj: Order) -> str:
+        return obj.number
+
+    @admin.action(description="Mark as paid (bank transfer or cash received)")
+    def mark_paid(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        _move(self, request, queryset, Order.Status.PAID)
+
+    @admin.action(description="Mark as shipped (takes the units out of stock)")
+    def mark_shipped(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        _move(self, request, queryset, Order.Status.SHIPPED)
+
+    @admin.action(description="Mark as completed")
+    def mark_completed(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        _move(self, request, queryset, Order.Status.COMPLETED)
+
+    @admin.action(description="Cancel (releases the reserved stock)")
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        _move(self, request, queryset, Order.Status.CANCELLED)

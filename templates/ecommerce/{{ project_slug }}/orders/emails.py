@@ -1,0 +1,51 @@
+"""Emails to customers about their orders. Plain functions: called after commit, directly or from a Celery
+task. Each returns whether an email was sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from .models import Order
+from .payments import provider_for
+
+
+def _order(order_id: int) -> Order | None:
+    return Order.objects.prefetch_related("lines").filter(pk=order_id).first()
+
+
+def send_order_confirmation(order_id: int) -> bool:
+    order = _order(order_id)
+    if order is None or not order.email:
+        return False
+    provider = provider_for(order)
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "payment": provider.start(order) if provider else None,
+        "site_name": settings.SITE_NAME,
+    }
+    send_mail(
+        subject=f"Your order {order.number}",
+        message=render_to_string("orders/email/order_confirmation.txt", context),
+        from_email=None,
+        recipient_list=[order.email],
+    )
+    return True
+
+
+def send_status_email(order_id: int, status: str) -> bool:
+    """Tell the customer their order is now ``status`` (skipped if it moved on again meanwhile)."""
+    order = _order(order_id)
+    if order is None or not order.email or order.status != status:
+        return False
+    send_mail(
+        subject=f"Order {order.number}: {order.get_status_display().lower()}",
+        message=render_to_string(
+            "orders/email/order_status.txt", {"order": order, "site_name": settings.SITE_NAME}
+        ),
+        from_email=None,
+        recipient_list=[order.email],
+    )
+    return True

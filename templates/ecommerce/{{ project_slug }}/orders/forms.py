@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import Order, ShippingMethod
+from .payments import enabled_providers
+
+
+class CheckoutForm(forms.ModelForm):
+    """Address, shipping and payment; the hidden ``checkout_token`` and ``expected_total`` make placing
+    idempotent and reveal prices that changed since the summary was shown."""
+
+    shipping_method = forms.ModelChoiceField(
+        queryset=ShippingMethod.objects.filter(is_active=True),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the shipping methods listed."},
+    )
+    payment_method = forms.ChoiceField(widget=forms.RadioSelect)
+    checkout_token = forms.UUIDField(widget=forms.HiddenInput)
+    expected_total = forms.DecimalField(max_digits=12, decimal_places=2, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Order
+        fields = ["full_name", "email", "address_line1", "address_line2", "postcode", "city", "country"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = enabled_providers()
+        self.fields["payment_method"].choices = [(provider.code, provider.label) for provider in providers]
+        if providers:
+            self.fields["payment_method"].initial = providers[0].code
+        first_method = self.fields["shipping_method"].queryset.first()
+        if first_method is not None:
+            self.fields["shipping_method"].initial = first_method.pk
+
+    def address(self) -> dict[str, str]:
+        return {field: self.cleaned_data[field] for field in self.Meta.fields}

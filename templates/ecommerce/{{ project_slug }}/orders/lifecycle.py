@@ -1,0 +1,71 @@
+"""The order's state machine: the one place that says which status may follow which, and what each
+transition does to the stock. The site, the admin actions, the API and the payment webhook all call
+``transition()``."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..catalogue import stock
+from .models import Order
+from .notify import order_status_changed
+
+Status = Order.Status
+
+#: Allowed transitions: current status → the statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PENDING_PAYMENT: frozenset({Status.PAID, Status.CANCELLED}),
+    Status.PAID: frozenset({Status.SHIPPED, Status.CANCELLED}),
+    Status.SHIPPED: frozenset({Status.COMPLETED}),
+    Status.COMPLETED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+#: The timestamp each status sets.
+TIMESTAMPS = {
+    Status.PAID: "paid_at",
+    Status.SHIPPED: "shipped_at",
+    Status.COMPLETED: "completed_at",
+    Status.CANCELLED: "cancelled_at",
+}
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, order: Order, target: str) -> None:
+        self.order, self.target = order, target
+        super().__init__(
+            f"Order {order.number} is {order.get_status_display().lower()}; "
+            f"it cannot become {Status(target).label.lower()}."
+        )
+
+
+def can_transition(order: Order, target: str) -> bool:
+    return target in TRANSITIONS[order.status]
+
+
+@transaction.atomic
+def transition(order: Order, target: str, *, payment_reference: str = "") -> Order:
+    """Move ``order`` to ``target`` (or raise ``TransitionNotAllowed``, changing nothing).
+
+    The order row is locked first, so two staff members (or a webhook and a click) cannot both act on it.
+    Shipping consumes the order's reserved stock; cancelling releases it.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not can_transition(locked, target):
+        raise TransitionNotAllowed(locked, target)
+    if target == Status.SHIPPED:
+        stock.consume(locked.stock_lines())
+    elif target == Status.CANCELLED:
+        stock.release(locked.stock_lines())
+    locked.status = target
+    setattr(locked, TIMESTAMPS[target], timezone.now())
+    fields = ["status", TIMESTAMPS[target]]
+    if payment_reference:
+        locked.payment_reference = payment_reference
+        fields.append("payment_reference")
+    locked.save(update_fields=fields)
+    order_status_changed(locked)
+    for field in fields:  # the caller's instance shows the new state too
+        setattr(order, field, getattr(locked, field))
+    return locked

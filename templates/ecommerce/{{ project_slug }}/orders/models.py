@@ -1,0 +1,102 @@
+"""Orders are records of fact: each keeps its own copy of the address, the shipping method and every line's
+name, SKU and price, so later catalogue edits never change an order that was placed."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from ..catalogue.models import Variant
+
+
+class ShippingMethod(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    is_active = models.BooleanField("active", default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "price", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Pending payment"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    #: One per checkout page: placing twice with the same token gives back the same order.
+    checkout_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    address_line1 = models.CharField("address", max_length=200)
+    address_line2 = models.CharField("address (continued)", max_length=200, blank=True)
+    postcode = models.CharField(max_length=20)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=100)
+    shipping_method = models.CharField(max_length=80)
+    shipping_price = models.DecimalField(max_digits=8, decimal_places=2)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    payment_method = models.CharField(max_length=40)
+    payment_reference = models.CharField(
+        max_length=100, blank=True, help_text="The gateway's or bank's reference of the payment."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Order {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"pk": self.pk})
+
+    @property
+    def number(self) -> str:
+        """What customers and staff call the order (also the bank transfer's reference)."""
+        return f"{self.pk:06d}" if self.pk else "(new)"
+
+    def stock_lines(self) -> list[tuple[int, int]]:
+        return [(line.variant_id, line.quantity) for line in self.lines.all()]
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # PROTECT: a variant that was ordered is deactivated, never deleted (its stock is still tracked).
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="order_lines")
+    product_name = models.CharField(max_length=300)
+    sku = models.CharField("SKU", max_length=40)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="orders_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name} ({self.sku})"

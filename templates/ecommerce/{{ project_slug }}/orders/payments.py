@@ -1,0 +1,69 @@
+"""Payment providers: how an order gets paid. Each provider is small: ``start(order)`` tells the customer
+what happens next. Nothing here marks an order paid; that is ``lifecycle.transition(order, PAID)``, called by
+staff (offline methods) or by the gateway's signed webhook (``webhooks.py``).
+
+To add a card gateway, subclass ``PaymentProvider``: ``start()`` creates the payment with the gateway's
+client library and returns its ``redirect_url``; register it in ``PROVIDERS`` and list its code in
+``settings.SHOP_PAYMENT_METHODS``. The gateway then confirms through the webhook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .models import Order
+
+
+@dataclass(frozen=True)
+class PaymentStart:
+    """What the customer sees after placing the order: instructions, or a page to go to."""
+
+    instructions: str = ""
+    redirect_url: str = ""
+
+
+class PaymentProvider:
+    code: str = ""
+    label: str = ""
+
+    def start(self, order: Order) -> PaymentStart:
+        """Begin paying ``order`` (called after the order is committed, outside any stock lock)."""
+        raise NotImplementedError
+
+
+class BankTransfer(PaymentProvider):
+    code = "bank_transfer"
+    label = "Bank transfer"
+
+    def start(self, order: Order) -> PaymentStart:
+        account = settings.SHOP_BANK_ACCOUNT or "the account shown on our invoice"
+        return PaymentStart(
+            instructions=(
+                f"Please transfer {order.total} {order.currency} to {account}, "
+                f"with “Order {order.number}” as the reference. We ship once the money has arrived."
+            )
+        )
+
+
+class CashOnDelivery(PaymentProvider):
+    code = "cash_on_delivery"
+    label = "Cash on delivery"
+
+    def start(self, order: Order) -> PaymentStart:
+        return PaymentStart(instructions=f"Please have {order.total} {order.currency} ready for the courier.")
+
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    provider.code: provider for provider in (BankTransfer(), CashOnDelivery())
+}
+
+
+def enabled_providers() -> list[PaymentProvider]:
+    """The providers offered at checkout, in the order of ``settings.SHOP_PAYMENT_METHODS``."""
+    return [PROVIDERS[code] for code in settings.SHOP_PAYMENT_METHODS if code in PROVIDERS]
+
+
+def provider_for(order: Order) -> PaymentProvider | None:
+    return PROVIDERS.get(order.payment_method)

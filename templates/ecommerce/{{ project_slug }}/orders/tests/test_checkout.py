@@ -1,0 +1,139 @@
+"""Placing orders: snapshots, stock allocation, idempotency, stale prices; bad input changes nothing."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from ...cart.models import Cart, CartLine
+from ...cart.services import add
+from ..checkout import CheckoutError, PricesChanged, SoldOut, place_order
+from ..models import Order, OrderLine
+from .conftest import ADDRESS
+from .factories import UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def stock_of(variant) -> tuple[int, int]:
+    variant.refresh_from_db()
+    return variant.in_stock, variant.allocated
+
+
+def test_placing_an_order_snapshots_allocates_and_empties_the_cart(
+    filled_cart, variant, place, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert (order.subtotal, order.shipping_price, order.total) == (
+        Decimal("25.00"),
+        Decimal("4.90"),
+        Decimal("29.90"),
+    )
+    assert order.city == "London" and order.shipping_method == "Standard" and order.currency == "EUR"
+    line = order.lines.get()
+    assert (line.product_name, line.sku, line.unit_price, line.quantity, line.line_total) == (
+        "Linen shirt (Size M)",
+        variant.sku,
+        Decimal("12.50"),
+        2,
+        Decimal("25.00"),
+    )
+    assert stock_of(variant) == (5, 2)
+    assert not filled_cart.lines.exists()
+    assert len(mail.outbox) == 1
+    assert "Your order" in mail.outbox[0].subject
+    assert "transfer 29.90 EUR" in mail.outbox[0].body
+
+
+def test_later_catalogue_edits_never_change_a_placed_order(filled_cart, variant, place):
+    order = place()
+    variant.price = Decimal("99.00")
+    variant.product.name = "Renamed"
+    variant.product.save()
+    variant.save()
+    line = OrderLine.objects.get(order=order)
+    assert (line.product_name, line.unit_price) == ("Linen shirt (Size M)", Decimal("12.50"))
+
+
+def test_the_same_checkout_token_gives_the_same_single_order(filled_cart, variant, place):
+    token = uuid.uuid4()
+    first = place(token=token)
+    add(filled_cart, variant, 1)  # even with a new cart, a retried request does not place again
+    second = place(token=token)
+    assert first.pk == second.pk
+    assert Order.objects.count() == 1
+    assert stock_of(variant) == (5, 2)
+
+
+def test_another_customers_token_is_refused(filled_cart, place):
+    token = uuid.uuid4()
+    place(token=token)
+    intruder = UserFactory()
+    add(Cart.objects.create(user=intruder), VariantFactory(), 1)
+    with pytest.raises(CheckoutError, match="already used"):
+        place(user=intruder, token=token)
+
+
+def test_stale_prices_are_detected_and_nothing_changes(filled_cart, variant, place):
+    variant.price = Decimal("13.00")
+    variant.save()
+    with pytest.raises(PricesChanged, match=r"now 30\.90 EUR, not 29\.90"):
+        place()
+    assert not Order.objects.exists()
+    assert stock_of(variant) == (5, 0)
+    assert filled_cart.lines.count() == 1
+
+
+def test_sold_out_lines_refuse_the_whole_order(filled_cart, variant, place):
+    other = VariantFactory(in_stock=3, price=Decimal("1.00"))
+    add(filled_cart, other, 1)
+    variant.allocated = 4  # someone else ordered meanwhile: 1 left, 2 in the cart
+    variant.save()
+    with pytest.raises(SoldOut, match="Only 1 of"):
+        place(expected_total=Decimal("30.90"))
+    assert not Order.objects.exists()
+    assert stock_of(other) == (3, 0)
+    assert stock_of(variant) == (5, 4)
+
+
+def test_a_variant_deactivated_while_in_the_cart_is_refused(filled_cart, variant, place):
+    variant.is_active = False
+    variant.save()
+    with pytest.raises(SoldOut, match="no longer sold"):
+        place()
+    assert not Order.objects.exists()
+
+
+def test_an_empty_cart_cannot_be_placed(customer, place):
+    with pytest.raises(CheckoutError, match="empty"):
+        place()
+
+
+def test_allocation_losing_the_race_rolls_everything_back(
+    filled_cart, variant, shipping, customer, monkeypatch
+):
+    """The pre-check passed, but another checkout took the units before our UPDATE: nothing is kept."""
+    from ...catalogue import stock
+
+    real_allocate = stock.allocate
+
+    def allocate_after_someone_else(lines):
+        type(variant).objects.filter(pk=variant.pk).update(allocated=5)
+        return real_allocate(lines)
+
+    monkeypatch.setattr(stock, "allocate", allocate_after_someone_else)
+    with pytest.raises(SoldOut, match="sold out"):
+        place_order(
+            user=customer,
+            cart=filled_cart,
+            checkout_token=uuid.uuid4(),
+            address=ADDRESS,
+            shipping_method=shipping,
+            payment_method="bank_transfer",
+            expected_total=Decimal("29.90"),
+        )
+    assert not Order.objects.exists()
+    assert CartLine.objects.filter(cart=filled_cart).count() == 1

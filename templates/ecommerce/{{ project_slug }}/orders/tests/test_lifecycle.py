@@ -1,0 +1,81 @@
+"""The order state machine: every transition, allowed or not, and what it does to the stock."""
+
+import pytest
+from django.core import mail
+
+from ..lifecycle import TRANSITIONS, TransitionNotAllowed, transition
+from ..models import Order
+
+pytestmark = pytest.mark.django_db
+
+Status = Order.Status
+
+
+def stock_of(variant) -> tuple[int, int]:
+    variant.refresh_from_db()
+    return variant.in_stock, variant.allocated
+
+
+def move(order: Order, *statuses: str) -> Order:
+    for status in statuses:
+        transition(order, status)
+    return order
+
+
+#: How to reach each status from a fresh (pending payment) order.
+PATHS = {
+    Status.PENDING_PAYMENT: (),
+    Status.PAID: (Status.PAID,),
+    Status.SHIPPED: (Status.PAID, Status.SHIPPED),
+    Status.COMPLETED: (Status.PAID, Status.SHIPPED, Status.COMPLETED),
+    Status.CANCELLED: (Status.CANCELLED,),
+}
+
+
+@pytest.mark.parametrize("source", list(Status))
+@pytest.mark.parametrize("target", list(Status))
+def test_transition_matrix(filled_cart, place, source, target):
+    order = move(place(), *PATHS[source])
+    if target in TRANSITIONS[source]:
+        transition(order, target)
+        assert Order.objects.get(pk=order.pk).status == target
+    else:
+        with pytest.raises(TransitionNotAllowed, match="cannot become"):
+            transition(order, target)
+        assert Order.objects.get(pk=order.pk).status == source
+
+
+def test_stock_through_the_happy_path(filled_cart, variant, place):
+    order = place()
+    assert stock_of(variant) == (5, 2)
+    move(order, Status.PAID)
+    assert stock_of(variant) == (5, 2)
+    move(order, Status.SHIPPED)
+    assert stock_of(variant) == (3, 0)
+    move(order, Status.COMPLETED)
+    assert stock_of(variant) == (3, 0)
+    order.refresh_from_db()
+    assert order.paid_at and order.shipped_at and order.completed_at
+
+
+@pytest.mark.parametrize("paid_first", [False, True])
+def test_cancelling_releases_the_stock(filled_cart, variant, place, paid_first):
+    order = place()
+    if paid_first:
+        move(order, Status.PAID)
+    move(order, Status.CANCELLED)
+    assert stock_of(variant) == (5, 0)
+    with pytest.raises(TransitionNotAllowed):
+        move(order, Status.CANCELLED)  # releasing twice is impossible
+    assert stock_of(variant) == (5, 0)
+
+
+def test_each_transition_emails_the_customer(filled_cart, place, django_capture_on_commit_callbacks):
+    order = place()
+    for status in (Status.PAID, Status.SHIPPED):
+        with django_capture_on_commit_callbacks(execute=True):
+            move(order, status)
+    subjects = [message.subject for message in mail.outbox]
+    assert any("paid" in subject for subject in subjects)
+    assert any("shipped" in subject for subject in subjects)
+    assert "on its way" in mail.outbox[-1].body

@@ -1,0 +1,166 @@
+"""Checkout, order history and order pages over HTTP; customers see only their own orders."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ..models import Order, OrderLine
+from .conftest import ADDRESS
+from .factories import ShippingMethodFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def checkout_data(shipping, **changes) -> dict:
+    data = {**ADDRESS, "shipping_method": shipping.pk, "payment_method": "bank_transfer",
+            "checkout_token": str(uuid.uuid4()), "expected_total": "29.90", "place": "1"}  # fmt: skip
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def signed_in(client, customer):
+    client.force_login(customer)
+    return client
+
+
+def test_checkout_needs_a_login_and_a_cart(client, customer):
+    assert client.get("/checkout/").status_code == 302
+    client.force_login(customer)
+    response = client.get("/checkout/")
+    assert response.status_code == 302 and response.url == "/cart/"
+
+
+def test_checkout_page_shows_the_summary_and_a_token(signed_in, filled_cart, shipping):
+    response = signed_in.get("/checkout/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "29.90 EUR" in content
+    assert response.context["form"]["checkout_token"].value()
+    assert response.context["form"]["expected_total"].value() == Decimal("29.90")
+
+
+def test_choosing_another_shipping_method_updates_the_summary(signed_in, filled_cart, shipping):
+    express = ShippingMethodFactory(name="Express", price=Decimal("12.00"))
+    data = checkout_data(shipping, shipping_method=express.pk, update="1")
+    del data["place"]
+    response = signed_in.post("/checkout/", data)
+    assert response.status_code == 200
+    assert response.context["form"]["expected_total"].value() == "37.00"
+    assert not Order.objects.exists()
+
+
+def test_placing_an_order_over_http(signed_in, filled_cart, shipping):
+    response = signed_in.post("/checkout/", checkout_data(shipping), follow=True)
+    order = Order.objects.get()
+    assert response.redirect_chain[-1][0] == f"/orders/{order.pk}/"
+    content = response.content.decode()
+    assert f"Order {order.number}" in content
+    assert "Please transfer 29.90 EUR" in content
+
+
+def test_a_double_submit_places_one_order(signed_in, filled_cart, shipping):
+    data = checkout_data(shipping)
+    first = signed_in.post("/checkout/", data)
+    second = signed_in.post("/checkout/", data, follow=True)
+    assert Order.objects.count() == 1
+    assert first.url == second.redirect_chain[-1][0]
+    assert "was already placed" in " ".join(str(m) for m in get_messages(second.wsgi_request))
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"postcode": ""}, "This field is required"),
+        ({"email": "not-an-email"}, "valid email"),
+        ({"shipping_method": "999"}, "Choose one of the shipping methods"),
+        ({"payment_method": "free_money"}, "Select a valid choice"),
+        ({"checkout_token": "not-a-uuid"}, "place the order again"),
+        ({"expected_total": "1e999"}, "place the order again"),
+    ],
+)
+def test_invalid_checkout_forms_are_refused_without_an_order(
+    signed_in, filled_cart, shipping, variant, changes, error
+):
+    response = signed_in.post("/checkout/", checkout_data(shipping, **changes))
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Order.objects.exists()
+    variant.refresh_from_db()
+    assert variant.allocated == 0
+
+
+def test_stale_total_is_told_and_the_page_shows_the_new_one(signed_in, filled_cart, shipping, variant):
+    variant.price = Decimal("15.00")
+    variant.save()
+    response = signed_in.post("/checkout/", checkout_data(shipping))
+    assert response.status_code == 409
+    assert "Prices changed" in response.content.decode()
+    assert response.context["form"]["expected_total"].value() == "34.90"
+    assert not Order.objects.exists()
+    retry = signed_in.post("/checkout/", checkout_data(shipping, expected_total="34.90"))
+    assert retry.status_code == 302
+    assert Order.objects.get().total == Decimal("34.90")
+
+
+def test_sold_out_at_checkout_is_told(signed_in, filled_cart, shipping, variant):
+    variant.allocated = 5
+    variant.save()
+    response = signed_in.post("/checkout/", checkout_data(shipping))
+    assert response.status_code == 409
+    assert "sold out" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_order_history_and_detail_are_the_customers_own(signed_in, client, filled_cart, place, customer):
+    order = place()
+    other = UserFactory()
+    response = signed_in.get("/orders/")
+    assert list(response.context["orders"]) == [order]
+    assert signed_in.get(f"/orders/{order.pk}/").status_code == 200
+    client.force_login(other)
+    assert list(client.get("/orders/").context["orders"]) == []
+    assert client.get(f"/orders/{order.pk}/").status_code == 404
+    assert client.post(f"/orders/{order.pk}/cancel/").status_code == 404
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_PAYMENT
+
+
+def test_customer_cancels_a_pending_order_and_the_stock_returns(signed_in, filled_cart, place, variant):
+    order = place()
+    signed_in.post(f"/orders/{order.pk}/cancel/")
+    variant.refresh_from_db()
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert variant.allocated == 0
+    response = signed_in.post(f"/orders/{order.pk}/cancel/", follow=True)
+    assert "Only orders waiting for payment" in response.content.decode()
+
+
+def add_orders(user, count: int, variant) -> None:
+    orders = Order.objects.bulk_create(
+        Order(user=user, email="a@example.com", full_name="A", address_line1="1 Road", postcode="1", city="C",
+              country="X", shipping_method="Standard", shipping_price=Decimal("0"), subtotal=Decimal("1"),
+              total=Decimal("1"), currency="EUR", payment_method="bank_transfer", checkout_token=uuid.uuid4())
+        for _ in range(count)
+    )  # fmt: skip
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, variant=variant, product_name="P", sku=variant.sku, unit_price=Decimal("1"),
+                  quantity=1, line_total=Decimal("1"))
+        for order in orders
+    )  # fmt: skip
+
+
+def test_order_history_query_count_is_constant_at_10_100_and_1000_orders(
+    signed_in, customer, variant, settings
+):
+    settings.SHOP_ORDERS_PER_PAGE = 50
+    counts = {}
+    for total in (10, 100, 1000):
+        add_orders(customer, total - Order.objects.count(), variant)
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get("/orders/?page=1").status_code == 200
+        counts[total] = len(queries)
+    assert counts[10] == counts[100] == counts[1000], counts
