@@ -65,6 +65,19 @@ SCALING: dict[str, dict[str, str]] = {
             "    task.labels.set(labels[: i % 4])\n"
         ),
     },
+    "ecommerce": {
+        "page": "/",
+        "api": "/api/v1/products/",
+        "seed": (
+            "from {slug}.catalogue.tests.factories import CategoryFactory, VariantFactory\n"
+            "parent = CategoryFactory()\n"
+            "categories = [parent, *(CategoryFactory(parent=parent) for _ in range(2))]\n"
+            "for i in range(N):\n"
+            "    variant = VariantFactory(product__category=categories[i % 3])\n"
+            "    if i % 2:\n"
+            "        VariantFactory(product=variant.product)\n"
+        ),
+    },
 }
 
 PROBE = """

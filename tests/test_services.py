@@ -115,6 +115,38 @@ CELERY_SCENARIOS: dict[str, CeleryScenario] = {
         """,
         expected=("owner@example.com", "Due tomorrow via Celery"),
     ),
+    "ecommerce": CeleryScenario(
+        combination="celery",
+        trigger=f"""
+            import uuid
+            from decimal import Decimal
+
+            from django.contrib.auth import get_user_model
+            from django.test import Client
+            from {SLUG}.cart.models import Cart
+            from {SLUG}.cart.services import add
+            from {SLUG}.catalogue.models import Category, Product, Variant
+            from {SLUG}.orders.models import ShippingMethod
+
+            customer = get_user_model().objects.create_user("customer", "customer@example.com", "{PASSWORD}")
+            tea = Category.objects.create(name="Tea")
+            product = Product.objects.create(category=tea, name="Served by Celery")
+            variant = Variant.objects.create(product=product, sku="CEL-1", name="Tin", price=Decimal("7.50"),
+                                             in_stock=3)
+            shipping = ShippingMethod.objects.create(name="Standard", price=Decimal("2.50"))
+            add(Cart.objects.create(user=customer), variant, 2)
+            client = Client()
+            client.force_login(customer)
+            data = {{"full_name": "Ada", "email": "customer@example.com", "address_line1": "1 Road",
+                     "postcode": "1000", "city": "Town", "country": "Land", "shipping_method": shipping.pk,
+                     "payment_method": "bank_transfer", "checkout_token": str(uuid.uuid4()),
+                     "expected_total": "17.50", "place": "1"}}
+            response = client.post("/checkout/", data, secure=True)
+            assert response.status_code == 302, (response.status_code, response.content[:2000])
+            print("TRIGGERED")
+        """,
+        expected=("customer@example.com", "Served by Celery", "17.50 EUR"),
+    ),
 }
 
 
@@ -229,6 +261,30 @@ def blog_scenario(page: Any, base: str) -> None:
     assert page.locator("text=Hello from Chromium").count() >= 1, page.content()[:3000]
 
 
+def ecommerce_scenario(page: Any, base: str) -> None:
+    """A visitor fills a cart, signs up (the cart follows them in), checks out and finds the order."""
+    page.goto(f"{base}/")
+    page.click("text=Ethiopia Yirgacheffe")
+    page.fill("#id_quantity", "2")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=added to your cart").count() >= 1, page.content()[:3000]
+    _sign_up_and_log_in(page, base, "linus")
+    page.goto(f"{base}/cart/")
+    assert page.locator("text=COF-ETH-250").count() >= 1, page.content()[:3000]
+    page.click("text=Check out")
+    page.wait_for_load_state()
+    page.fill("#id_address_line1", "1 Main Street")
+    page.fill("#id_postcode", "10115")
+    page.fill("#id_city", "Berlin")
+    page.fill("#id_country", "Germany")
+    page.click("button[name=place]")
+    page.wait_for_load_state()
+    assert page.locator("text=Please transfer").count() >= 1, page.content()[:3000]
+    page.goto(f"{base}/orders/")
+    assert page.locator("text=Pending payment").count() >= 1, page.content()[:3000]
+
+
 def todo_api_scenario(page: Any, base: str) -> None:
     _sign_up_and_log_in(page, base, "grace")
     page.goto(f"{base}/")
@@ -244,7 +300,10 @@ def todo_api_scenario(page: Any, base: str) -> None:
 BROWSER_SCENARIOS: dict[str, tuple[str, Callable[[Any, str], None]]] = {
     "blog": ("all-off", blog_scenario),
     "todo_api": ("drf", todo_api_scenario),
+    "ecommerce": ("all-off", ecommerce_scenario),
 }
+#: Management commands run before the site is served (e.g. a catalogue to shop from).
+SETUP_COMMANDS: dict[str, tuple[str, ...]] = {"ecommerce": ("load_demo_data",)}
 #: Pages checked after the home page screenshot (e.g. the API docs, which load their own JS and CSS).
 EXTRA_PAGES: dict[str, tuple[str, str]] = {"todo_api": ("/api/docs/", ".swagger-ui .info")}
 
@@ -258,6 +317,8 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
     project = render(kind, combination, tmp_path / "project")
     env = served_env(project)
     prepare(project, env)
+    for command in SETUP_COMMANDS.get(kind, ()):
+        manage(project, command, env=env)
     log = tmp_path / "gunicorn.log"
     with gunicorn(project, env, log) as base:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
