@@ -94,6 +94,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _checkout_page(request, request.POST, status=409)
     if placed.created:
         messages.success(request, f"Thank you! Your order {placed.order.number} is placed.")
+        # The order is committed and no stock row is locked any more: now a gateway may be contacted.
+        provider = provider_for(placed.order)
+        payment = provider.start(placed.order) if provider else None
+        if payment and payment.redirect_url:
+            return redirect(payment.redirect_url)
     else:
         messages.info(request, f"Your order {placed.order.number} was already placed; here it is.")
     return redirect(placed.order)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ..models import Order, OrderLine
+from ..payments import PROVIDERS, PaymentProvider, PaymentStart
 from .conftest import ADDRESS
 from .factories import ShippingMethodFactory, UserFactory
 
@@ -61,6 +62,23 @@ def test_placing_an_order_over_http(signed_in, filled_cart, shipping):
     content = response.content.decode()
     assert f"Order {order.number}" in content
     assert "Please transfer 29.90 EUR" in content
+
+
+def test_a_gateway_provider_sends_the_customer_to_its_payment_page(
+    signed_in, filled_cart, shipping, settings, monkeypatch
+):
+    class Gateway(PaymentProvider):
+        code, label = "gateway", "Card"
+
+        def start(self, order: Order) -> PaymentStart:
+            return PaymentStart(redirect_url=f"https://pay.example.com/{order.number}")
+
+    monkeypatch.setitem(PROVIDERS, "gateway", Gateway())
+    settings.SHOP_PAYMENT_METHODS = ["gateway"]
+    response = signed_in.post("/checkout/", checkout_data(shipping, payment_method="gateway"))
+    order = Order.objects.get()
+    assert response.url == f"https://pay.example.com/{order.number}"
+    assert order.status == Order.Status.PENDING_PAYMENT  # only the gateway's signed webhook marks it paid
 
 
 def test_a_double_submit_places_one_order(signed_in, filled_cart, shipping):
