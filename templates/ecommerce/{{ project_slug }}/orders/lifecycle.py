@@ -10,6 +10,7 @@ from django.utils import timezone
 from ..catalogue import stock
 from .models import Order
 from .notify import order_status_changed
+from .payments import PAID_ON_DELIVERY
 
 Status = Order.Status
 
@@ -21,6 +22,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+#: Orders paid on delivery (cash on delivery) may also ship before they are paid; completing them then
+#: records the payment the courier collected.
+ON_DELIVERY: dict[str, frozenset[str]] = {Status.PENDING_PAYMENT: frozenset({Status.SHIPPED})}
 
 #: The timestamp each status sets.
 TIMESTAMPS = {
@@ -40,8 +44,16 @@ class TransitionNotAllowed(Exception):
         )
 
 
+def allowed_targets(order: Order) -> frozenset[str]:
+    """The statuses ``order`` may move to next."""
+    allowed = TRANSITIONS[order.status]
+    if order.payment_method in PAID_ON_DELIVERY:
+        allowed |= ON_DELIVERY.get(order.status, frozenset())
+    return allowed
+
+
 def can_transition(order: Order, target: str) -> bool:
-    return target in TRANSITIONS[order.status]
+    return target in allowed_targets(order)
 
 
 @transaction.atomic
@@ -61,6 +73,9 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
     locked.status = target
     setattr(locked, TIMESTAMPS[target], timezone.now())
     fields = ["status", TIMESTAMPS[target]]
+    if target == Status.COMPLETED and locked.paid_at is None:  # paid on delivery
+        locked.paid_at = locked.completed_at
+        fields.append("paid_at")
     if payment_reference:
         locked.payment_reference = payment_reference
         fields.append("payment_reference")

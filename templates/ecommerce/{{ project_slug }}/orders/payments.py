@@ -27,6 +27,8 @@ class PaymentStart:
 class PaymentProvider:
     code: str = ""
     label: str = ""
+    #: True when the money is collected at delivery: the order may ship before it is paid.
+    paid_on_delivery: bool = False
 
     def start(self, order: Order) -> PaymentStart:
         """Begin paying ``order`` (called after the order is committed, outside any stock lock)."""
@@ -50,6 +52,7 @@ class BankTransfer(PaymentProvider):
 class CashOnDelivery(PaymentProvider):
     code = "cash_on_delivery"
     label = "Cash on delivery"
+    paid_on_delivery = True
 
     def start(self, order: Order) -> PaymentStart:
         return PaymentStart(instructions=f"Please have {order.total} {order.currency} ready for the courier.")
@@ -58,6 +61,10 @@ class CashOnDelivery(PaymentProvider):
 PROVIDERS: dict[str, PaymentProvider] = {
     provider.code: provider for provider in (BankTransfer(), CashOnDelivery())
 }
+
+
+#: Codes of the providers whose orders are paid when delivered: they may ship before they are paid.
+PAID_ON_DELIVERY = frozenset(code for code, provider in PROVIDERS.items() if provider.paid_on_delivery)
 
 
 def enabled_providers() -> list[PaymentProvider]:
