@@ -315,7 +315,9 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
         pytest.skip(f"no browser scenario written for {kind}")
     combination, scenario = BROWSER_SCENARIOS[kind]
     project = render(kind, combination, tmp_path / "project")
-    env = served_env(project)
+    # Emails the site sends (the shop's order confirmation) go to files: there is no mail server here.
+    env = served_env(project, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+                     EMAIL_FILE_PATH=str(tmp_path / "sent_emails"))  # fmt: skip
     prepare(project, env)
     for command in SETUP_COMMANDS.get(kind, ()):
         manage(project, command, env=env)
