@@ -1,0 +1,48 @@
+"""The one place that checks plan limits and feature flags."""
+
+from ..invitations.models import Invitation
+from ..organizations.exceptions import PlanLimitReached
+from ..projects.models import Project
+from .plans import FREE, Feature, Plan
+
+
+def plan_for(organization) -> Plan:
+    subscription = getattr(organization, "subscription", None)
+    return subscription.effective_plan if subscription is not None else FREE
+
+
+def usage(organization) -> dict[str, int | Plan]:
+    """Seats (members plus pending invitations) and projects used, with the plan's limits."""
+    members = organization.memberships.count()
+    pending = Invitation.unscoped.filter(organization=organization, status=Invitation.Status.PENDING).count()
+    projects = Project.unscoped.filter(organization=organization).count()
+    plan = plan_for(organization)
+    return {"plan": plan, "seats": members + pending, "projects": projects}
+
+
+def check_seat_available(organization) -> None:
+    """Raise ``PlanLimitReached`` if one more member or invitation would exceed the plan's seats."""
+    seats = usage(organization)["seats"]
+    plan = plan_for(organization)
+    if seats >= plan.seats:
+        raise PlanLimitReached(
+            f"The {plan.name} plan includes {plan.seats} seats (members and pending invitations), all in "
+            "use. Upgrade, or revoke an invitation or remove a member first."
+        )
+
+
+def check_project_allowed(organization) -> None:
+    plan = plan_for(organization)
+    if Project.unscoped.filter(organization=organization).count() >= plan.projects:
+        raise PlanLimitReached(
+            f"The {plan.name} plan includes {plan.projects} projects. Upgrade or delete a project first."
+        )
+
+
+def has_feature(organization, feature: Feature) -> bool:
+    return feature in plan_for(organization).features
+
+
+def require_feature(organization, feature: Feature, label: str) -> None:
+    if not has_feature(organization, feature):
+        raise PlanLimitReached(f"{label} are part of the Pro plan. Upgrade to use them.")

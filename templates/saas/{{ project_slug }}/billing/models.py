@@ -1,0 +1,74 @@
+from django.db import models
+
+from .plans import FREE, PLANS, Plan
+
+
+class InvalidTransition(Exception):
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"A subscription cannot go from {current} to {target}.")
+        self.message = str(self)
+
+
+class Subscription(models.Model):
+    """The organisation's plan and where its subscription stands; the billing provider moves the state
+    through the signed webhook (``webhooks.py``), never the user."""
+
+    class Status(models.TextChoices):
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        CANCELLED = "cancelled", "Cancelled"
+
+    #: The state machine: from each status, the statuses a subscription may move to.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.TRIALING: frozenset({Status.ACTIVE, Status.PAST_DUE, Status.CANCELLED}),
+        Status.ACTIVE: frozenset({Status.PAST_DUE, Status.CANCELLED}),
+        Status.PAST_DUE: frozenset({Status.ACTIVE, Status.CANCELLED}),
+        Status.CANCELLED: frozenset({Status.TRIALING, Status.ACTIVE}),
+    }
+    #: Statuses in which the paid plan's limits and features apply (past due: a grace period).
+    PAID_STATUSES = frozenset({Status.TRIALING, Status.ACTIVE, Status.PAST_DUE})
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="subscription"
+    )
+    plan = models.CharField(max_length=20, choices=[(code, plan.name) for code, plan in PLANS.items()])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(
+        max_length=100, blank=True, help_text="The provider's subscription id."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.get_plan_display()} ({self.get_status_display()})"
+
+    @property
+    def effective_plan(self) -> Plan:
+        """The plan whose limits apply now: the paid plan while trialing, active or past due."""
+        if self.status in self.PAID_STATUSES:
+            return PLANS[self.plan]
+        return FREE
+
+    def can_move_to(self, status: str) -> bool:
+        return status == self.status or status in self.TRANSITIONS[self.status]
+
+    def move_to(self, status: str) -> None:
+        """Change the status (not saved); ``InvalidTransition`` if the state machine forbids it."""
+        if status not in self.Status.values or not self.can_move_to(status):
+            raise InvalidTransition(self.status, status)
+        self.status = status
+
+
+class WebhookEvent(models.Model):
+    """Provider events already applied: a redelivered event changes nothing (idempotency)."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=60)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,21 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from .models import Membership
+
+
+def organizations(request: HttpRequest) -> dict:
+    """The organisation switcher's choices (queried only if a template uses them) and the current
+    organisation with what the member may do there."""
+    user = getattr(request, "user", None)
+
+    def memberships() -> list[Membership]:
+        if user is None or not user.is_authenticated:
+            return []
+        return list(Membership.objects.filter(user=user).select_related("organization"))
+
+    return {
+        "my_memberships": SimpleLazyObject(memberships),
+        "current_organization": getattr(request, "organization", None),
+        "org_can": getattr(request, "org_can", frozenset()),
+    }

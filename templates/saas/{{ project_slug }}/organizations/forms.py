@@ -1,0 +1,26 @@
+from django import forms
+
+from .models import Organization
+from .permissions import Role, assignable_roles
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter a name.")
+        return name
+
+
+class RoleForm(forms.Form):
+    """Only the roles the acting member may give (the permission table decides)."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args, actor_role: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role.value, role.label) for role in assignable_roles(actor_role)]

@@ -1,0 +1,44 @@
+"""Tenant resolution for every ``/o/<slug>/…`` URL, in one place."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from . import context, tenancy
+
+
+def _is_api_view(view_func: Callable) -> bool:
+    """DRF views authenticate inside the view (API keys, tokens); they resolve the organisation there,
+    after authentication, with the same ``tenancy`` functions (see ``organizations/api.py``)."""
+    return hasattr(view_func, "cls") and hasattr(view_func.cls, "authentication_classes")
+
+
+class OrganizationMiddleware:
+    """Resolves ``org_slug`` from the URL, checks membership (404 for strangers and unknown slugs
+    alike), sets ``request.organization``/``org_role``/``org_can`` and the current-organisation context
+    variable, and clears it after the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.organization = None
+        request.org_role = None
+        request.org_can = frozenset()
+        token = context.activate(None)
+        try:
+            return self.get_response(request)
+        finally:
+            context.reset(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        slug = view_kwargs.get("org_slug")
+        if slug is None or _is_api_view(view_func):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = tenancy.membership_for(request.user, slug)
+        tenancy.enter(request, membership.organization, membership.role)
+        request.session["organization"] = slug  # the organisation the home page offers first
+        return None

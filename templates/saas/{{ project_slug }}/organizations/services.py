@@ -1,0 +1,90 @@
+"""Changes to organisations and memberships: each checks the permission table and the last-owner rule,
+runs in a transaction and writes the audit log."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..audit.models import AuditEvent
+from ..audit.services import record
+from ..billing.services import start_free_plan
+from .context import organization_context
+from .exceptions import ActionRefused, LastOwnerError
+from .models import Membership, Organization
+from .permissions import Action, Role, assignable_roles, can, can_manage_member
+
+RESERVED_SLUGS = frozenset({"new", "switch", "admin", "api"})
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "org"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-org"
+    slug, number = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_organization(*, name: str, owner) -> Organization:
+    """A new organisation on the free plan, with ``owner`` as its first owner."""
+    organization = Organization.objects.create(name=name.strip(), slug=unique_slug(name))
+    Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
+    start_free_plan(organization)
+    with organization_context(organization):
+        record(organization, AuditEvent.Action.ORGANIZATION_CREATED, actor=owner, summary=organization.name)
+    return organization
+
+
+def _lock_owners(organization: Organization) -> int:
+    """Lock the organisation's owner rows (so two demotions cannot race) and count them."""
+    return len(list(Membership.objects.select_for_update().filter(organization=organization).owners()))
+
+
+@transaction.atomic
+def change_role(*, actor, actor_role: str, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ActionRefused(f"'{role}' is not a role.")
+    if not can_manage_member(actor_role, membership.role) or role not in assignable_roles(actor_role):
+        raise ActionRefused("Your role does not allow this change.")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.OWNER and _lock_owners(membership.organization) <= 1:
+        raise LastOwnerError("An organisation needs an owner: make someone else an owner first.")
+    previous = membership.get_role_display()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(
+        membership.organization,
+        AuditEvent.Action.ROLE_CHANGED,
+        actor=actor,
+        summary=f"{membership.user}: {previous} → {membership.get_role_display()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, actor, actor_role: str, membership: Membership) -> None:
+    """Remove someone else (needs the permission) or yourself (leaving); never the last owner."""
+    leaving = membership.user_id == actor.pk
+    if not leaving and not can_manage_member(actor_role, membership.role):
+        raise ActionRefused("Your role does not allow removing this member.")
+    if membership.role == Role.OWNER and _lock_owners(membership.organization) <= 1:
+        raise LastOwnerError("The last owner cannot leave or be removed: make someone else an owner first.")
+    membership.delete()
+    action = AuditEvent.Action.MEMBER_LEFT if leaving else AuditEvent.Action.MEMBER_REMOVED
+    record(membership.organization, action, actor=actor, summary=str(membership.user))
+
+
+@transaction.atomic
+def rename_organization(*, actor, actor_role: str, organization: Organization, name: str) -> Organization:
+    if not can(actor_role, Action.MANAGE_SETTINGS):
+        raise ActionRefused("Your role does not allow changing the settings.")
+    previous = organization.name
+    organization.name = name.strip()
+    organization.save(update_fields=["name"])
+    record(
+        organization, AuditEvent.Action.SETTINGS_CHANGED, actor=actor, summary=f"name: {previous} → {name}"
+    )
+    return organization

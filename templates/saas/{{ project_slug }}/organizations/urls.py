@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+urlpatterns = [
+    path("orgs/new/", views.OrganizationCreateView.as_view(), name="create"),
+    path("orgs/switch/", views.switch, name="switch"),
+    # Under /o/<slug>/: OrganizationMiddleware resolves the organisation and checks membership.
+    path("o/<slug:org_slug>/", views.DashboardView.as_view(), name="dashboard"),
+    path("o/<slug:org_slug>/members/", views.MembersView.as_view(), name="members"),
+    path("o/<slug:org_slug>/members/<int:pk>/role/", views.change_role, name="change_role"),
+    path("o/<slug:org_slug>/members/<int:pk>/remove/", views.remove_member, name="remove_member"),
+    path("o/<slug:org_slug>/settings/", views.SettingsView.as_view(), name="settings"),
+]

@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from ..billing.entitlements import usage
+from ..invitations.forms import InvitationForm
+from ..invitations.models import Invitation
+from ..projects.models import Project, Task
+from . import services, tenancy
+from .exceptions import ActionRefused
+from .forms import OrganizationForm, RoleForm
+from .mixins import OrganizationPermissionMixin, require
+from .models import Membership
+from .permissions import Action, assignable_roles, can_manage_member
+from .scoping import org_cache_key
+
+STATS_TIMEOUT = 60
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed out: what the product is. Signed in: your organisations, the last one used first."""
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "organizations/landing.html",
+            {"login_url": resolve_url(settings.LOGIN_URL), "signup_url": resolve_url(settings.SIGNUP_URL)},
+        )
+    memberships = list(Membership.objects.filter(user=request.user).select_related("organization"))
+    last = request.session.get("organization")
+    memberships.sort(key=lambda membership: membership.organization.slug != last)
+    return render(request, "organizations/home.html", {"memberships": memberships})
+
+
+class OrganizationCreateView(LoginRequiredMixin, FormView):
+    form_class = OrganizationForm
+    template_name = "organizations/organization_form.html"
+
+    def form_valid(self, form: OrganizationForm) -> HttpResponse:
+        organization = services.create_organization(name=form.cleaned_data["name"], owner=self.request.user)
+        messages.success(self.request, f"{organization.name} is ready. Invite your team from Members.")
+        return redirect(organization)
+
+
+@login_required
+@require_POST
+def switch(request: HttpRequest) -> HttpResponse:
+    """Switch the current organisation: only to one you belong to (404 otherwise, as everywhere)."""
+    slug = request.POST.get("organization", "")
+    membership = tenancy.membership_for(request.user, slug)
+    request.session["organization"] = slug
+    return redirect(membership.organization)
+
+
+def project_stats() -> dict[str, int]:
+    """Counts for the dashboard, cached under a key scoped by organisation (cleared by signals)."""
+
+    def compute() -> dict[str, int]:
+        tasks = Task.objects.aggregate(total=Count("pk"), open=Count("pk", filter=Q(done=False)))
+        return {"projects": Project.objects.count(), "tasks": tasks["total"], "open_tasks": tasks["open"]}
+
+    return cache.get_or_set(org_cache_key("project-stats"), compute, STATS_TIMEOUT)
+
+
+class DashboardView(OrganizationPermissionMixin, TemplateView):
+    permission = Action.VIEW_PROJECTS
+    template_name = "organizations/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        organization = self.request.organization
+        return super().get_context_data(
+            stats=project_stats(),
+            usage=usage(organization),
+            recent_projects=Project.objects.order_by("-updated_at")[:5],
+            **kwargs,
+        )
+
+
+class MembersView(OrganizationPermissionMixin, TemplateView):
+    """Members with their roles, pending invitations and the invitation form."""
+
+    permission = Action.VIEW_PROJECTS
+    template_name = "organizations/members.html"
+
+    def get_context_data(self, **kwargs):
+        organization = self.request.organization
+        role = self.request.org_role
+        memberships = organization.memberships.select_related("user").order_by("user__username")
+        rows = [
+            {
+                "membership": membership,
+                "manageable": can_manage_member(role, membership.role)
+                and membership.user_id != self.request.user.pk,
+            }
+            for membership in memberships
+        ]
+        return super().get_context_data(
+            rows=rows,
+            role_choices=[(choice.value, choice.label) for choice in assignable_roles(role)],
+            invitations=Invitation.objects.pending().select_related("invited_by"),
+            invitation_form=kwargs.pop("invitation_form", None) or InvitationForm(actor_role=role),
+            usage=usage(organization),
+            **kwargs,
+        )
+
+
+def _membership(request: HttpRequest, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, organization=request.organization
+    )
+
+
+@require_POST
+def change_role(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    membership = _membership(request, pk)
+    require(request, Action.MANAGE_MEMBERS)
+    form = RoleForm(request.POST, actor_role=request.org_role)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles offered.")
+    else:
+        try:
+            services.change_role(
+                actor=request.user,
+                actor_role=request.org_role,
+                membership=membership,
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()}.")
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+    return redirect("organizations:members", org_slug=org_slug)
+
+
+@require_POST
+def remove_member(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    membership = _membership(request, pk)
+    leaving = membership.user_id == request.user.pk
+    if not leaving:
+        require(request, Action.MANAGE_MEMBERS)
+    try:
+        services.remove_member(actor=request.user, actor_role=request.org_role, membership=membership)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("organizations:members", org_slug=org_slug)
+    if leaving:
+        messages.success(request, f"You left {request.organization}.")
+        request.session.pop("organization", None)
+        return redirect("home")
+    messages.success(request, f"{membership.user} was removed.")
+    return redirect("organizations:members", org_slug=org_slug)
+
+
+class SettingsView(OrganizationPermissionMixin, FormView):
+    permission = Action.MANAGE_SETTINGS
+    form_class = OrganizationForm
+    template_name = "organizations/settings.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.organization}
+
+    def form_valid(self, form: OrganizationForm) -> HttpResponse:
+        organization = self.request.organization
+        organization.refresh_from_db(fields=["name"])  # the form wrote the new name onto the instance
+        services.rename_organization(
+            actor=self.request.user,
+            actor_role=self.request.org_role,
+            organization=organization,
+            name=form.cleaned_data["name"],
+        )
+        messages.success(self.request, "Settings saved.")
+        return redirect(reverse("organizations:settings", kwargs={"org_slug": organization.slug}))

@@ -1,0 +1,119 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ...organizations.context import organization_context
+from ...organizations.tests.factories import MembershipFactory, ProjectFactory, TaskFactory
+from ..models import Project, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_this_organisations_projects_with_counts(client_as, member, acme, globex):
+    project = ProjectFactory(organization=acme, name="Rocket")
+    TaskFactory(project=project, done=True)
+    TaskFactory(project=project)
+    ProjectFactory(organization=globex, name="Secret Globex plan")
+    response = client_as(member).get(reverse("projects:list", args=[acme.slug]))
+    (listed,) = response.context["projects"]
+    assert (listed.name, listed.task_count, listed.open_count) == ("Rocket", 2, 1)
+    assert "Secret Globex plan" not in response.content.decode()
+
+
+def test_list_and_detail_queries_are_constant(client_as, member, acme):
+    client = client_as(member)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    project = ProjectFactory(organization=acme)
+    TaskFactory(project=project, assignee=member)
+    list_url = reverse("projects:list", args=[acme.slug])
+    detail_url = reverse("projects:detail", args=[acme.slug, project.pk])
+    few = count(list_url), count(detail_url)
+    for other in ProjectFactory.create_batch(5, organization=acme):
+        TaskFactory.create_batch(2, project=other, assignee=MembershipFactory(organization=acme).user)
+    TaskFactory.create_batch(5, project=project, assignee=member)
+    assert (count(list_url), count(detail_url)) == few
+
+
+def test_create_edit_delete_project(client_as, owner, acme):
+    client = client_as(owner)
+    response = client.post(
+        reverse("projects:create", args=[acme.slug]), {"name": "Moonshot", "description": "Up"}
+    )
+    with organization_context(acme):
+        project = Project.objects.get(name="Moonshot")
+    assert response["Location"] == project.get_absolute_url()
+    assert project.created_by == owner
+    client.post(
+        reverse("projects:update", args=[acme.slug, project.pk]), {"name": "Moonshot 2", "description": ""}
+    )
+    project.refresh_from_db()
+    assert project.name == "Moonshot 2"
+    assert client.get(reverse("projects:delete", args=[acme.slug, project.pk])).status_code == 200
+    client.post(reverse("projects:delete", args=[acme.slug, project.pk]))
+    assert not Project.unscoped.filter(pk=project.pk).exists()
+
+
+def test_duplicate_and_blank_names_are_form_errors(client_as, owner, acme, globex):
+    ProjectFactory(organization=acme, name="Taken")
+    ProjectFactory(organization=globex, name="Theirs")
+    client = client_as(owner)
+    url = reverse("projects:create", args=[acme.slug])
+    duplicate = client.post(url, {"name": "taken"})
+    assert duplicate.status_code == 200
+    assert "already exists" in duplicate.content.decode()
+    assert client.post(url, {"name": ""}).status_code == 200
+    assert client.post(url, {"name": "Theirs"}).status_code == 302  # names are unique per organisation
+
+
+def test_the_plan_limits_projects(client_as, globex, stranger):
+    ProjectFactory.create_batch(3, organization=globex)
+    response = client_as(stranger).post(reverse("projects:create", args=[globex.slug]), {"name": "Fourth"})
+    assert response.status_code == 200
+    assert "3 projects" in response.content.decode()
+    assert Project.unscoped.filter(organization=globex).count() == 3
+
+
+def test_members_edit_but_do_not_delete_projects(client_as, member, acme):
+    project = ProjectFactory(organization=acme)
+    client = client_as(member)
+    assert client.get(reverse("projects:update", args=[acme.slug, project.pk])).status_code == 200
+    assert client.post(reverse("projects:delete", args=[acme.slug, project.pk])).status_code == 403
+    assert Project.unscoped.filter(pk=project.pk).exists()
+
+
+def test_tasks_add_toggle_edit_delete(client_as, member, acme):
+    project = ProjectFactory(organization=acme)
+    client = client_as(member)
+    client.post(
+        reverse("projects:task_create", args=[acme.slug, project.pk]),
+        {"title": "Fuel", "assignee": member.pk},
+    )
+    task = Task.unscoped.get(title="Fuel")
+    assert (task.organization, task.assignee) == (acme, member)
+    client.post(reverse("projects:task_toggle", args=[acme.slug, task.pk]))
+    task.refresh_from_db()
+    assert task.done
+    client.post(
+        reverse("projects:task_update", args=[acme.slug, task.pk]), {"title": "Fuel up", "done": "on"}
+    )
+    task.refresh_from_db()
+    assert task.title == "Fuel up"
+    client.post(reverse("projects:task_delete", args=[acme.slug, task.pk]))
+    assert not Task.unscoped.exists()
+
+
+def test_tasks_can_only_be_assigned_to_members(client_as, member, acme, stranger):
+    project = ProjectFactory(organization=acme)
+    response = client_as(member).post(
+        reverse("projects:task_create", args=[acme.slug, project.pk]),
+        {"title": "Spy", "assignee": stranger.pk},
+        follow=True,
+    )
+    assert "was not added" in response.content.decode()
+    assert not Task.unscoped.exists()

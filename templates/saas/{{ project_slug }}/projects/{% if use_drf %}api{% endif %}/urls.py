@@ -1,0 +1,13 @@
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from .views import ProjectViewSet, TaskViewSet
+
+app_name = "api"
+
+# SimpleRouter: no API root view, so every route below /o/<slug>/ is an organisation-scoped viewset.
+router = SimpleRouter()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("tasks", TaskViewSet, basename="task")
+
+urlpatterns = [path("o/<slug:org_slug>/", include(router.urls))]
