@@ -37,19 +37,22 @@ def org_routes() -> list[tuple[str, set[str]]]:
     return found
 
 
+#: Every Acme object of the sweep has this primary key, so each ``<pk>`` URL is tried with a real Acme
+#: object of whatever model it names (one request per URL and method instead of one per model).
+ACME_ID = 4242
+
+
 @pytest.fixture
 def acme_objects(acme, owner, member):
-    project = ProjectFactory(organization=acme)
-    return {
-        "project": project.pk,
-        "task": TaskFactory(project=project).pk,
-        "membership": MembershipFactory(organization=acme).pk,
-        "invitation": InvitationFactory(organization=acme).pk,
-        "api_key": ApiKeyFactory(organization=acme).pk,
-    }
+    project = ProjectFactory(pk=ACME_ID, organization=acme)
+    TaskFactory(pk=ACME_ID, project=project)
+    MembershipFactory(pk=ACME_ID, organization=acme)
+    InvitationFactory(pk=ACME_ID, organization=acme)
+    ApiKeyFactory(pk=ACME_ID, organization=acme)
+    return ACME_ID
 
 
-def _urls(acme, ids: dict[str, int]):
+def _urls(acme, pk: int):
     for name, params in org_routes():
         unknown = params - {"org_slug", "pk", "format"}
         assert not unknown, f"{name}: teach the sweep the parameters {unknown}"
@@ -57,10 +60,8 @@ def _urls(acme, ids: dict[str, int]):
         if "format" in params:
             kwargs["format"] = "json"
         if "pk" in params:
-            for pk in ids.values():
-                yield name, reverse(name, kwargs={**kwargs, "pk": pk})
-        else:
-            yield name, reverse(name, kwargs=kwargs)
+            kwargs["pk"] = pk
+        yield name, reverse(name, kwargs=kwargs)
 
 
 def test_the_sweep_covers_every_organisation_url():
@@ -101,17 +102,13 @@ def test_members_of_another_organisation_get_404_everywhere(client_as, stranger,
                 f"{method.__name__.upper()} {url} ({name}) -> {response.status_code}"
             )
             checked += 1
-    assert checked >= 60
+    assert checked >= 40
     with organization_context(acme):
-        assert Project.objects.filter(pk=acme_objects["project"]).exists()  # nothing was deleted
+        assert Project.objects.filter(pk=acme_objects).exists()  # nothing was deleted
 
 
-def test_the_same_urls_work_for_acme_itself(client_as, owner, acme, acme_objects):
-    """A control for the sweep: the ids are real, Acme's owner reaches them."""
+def test_the_same_urls_are_found_by_acmes_owner(client_as, owner, acme, acme_objects):
+    """The control: the ids are real Acme objects, so Acme's owner never gets a 404 from them."""
     client = client_as(owner)
-    assert (
-        client.get(reverse("projects:detail", args=[acme.slug, acme_objects["project"]])).status_code == 200
-    )
-    assert (
-        client.get(reverse("projects:task_update", args=[acme.slug, acme_objects["task"]])).status_code == 200
-    )
+    for name, url in _urls(acme, acme_objects):
+        assert client.get(url).status_code != 404, f"GET {url} ({name})"
