@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,6 +148,22 @@ CELERY_SCENARIOS: dict[str, CeleryScenario] = {
         """,
         expected=("customer@example.com", "Served by Celery", "17.50 EUR"),
     ),
+    "saas": CeleryScenario(
+        combination="celery",
+        trigger=f"""
+            from django.contrib.auth import get_user_model
+            from {SLUG}.invitations.services import invite
+            from {SLUG}.organizations.services import create_organization
+
+            owner = get_user_model().objects.create_user("owner", "owner@example.com", "{PASSWORD}")
+            organization = create_organization(name="Served by Celery", owner=owner)
+            # Commits, then enqueues send_invitation(organization_id, invitation_id) for the worker.
+            invite(organization=organization, email="invitee@example.com", role="member", actor=owner,
+                   actor_role="owner")
+            print("TRIGGERED")
+        """,
+        expected=("invitee@example.com", "Served by Celery"),
+    ),
 }
 
 
@@ -248,7 +265,7 @@ def _log_out(page: Any) -> None:
     assert page.locator("text=Log in").count() >= 1, page.content()[:3000]
 
 
-def blog_scenario(page: Any, base: str) -> None:
+def blog_scenario(page: Any, base: str, mail: Path) -> None:
     _sign_up_and_log_in(page, base, "ada")
     page.goto(f"{base}/write/")
     page.fill("#id_title", "Hello from Chromium")
@@ -261,7 +278,7 @@ def blog_scenario(page: Any, base: str) -> None:
     assert page.locator("text=Hello from Chromium").count() >= 1, page.content()[:3000]
 
 
-def ecommerce_scenario(page: Any, base: str) -> None:
+def ecommerce_scenario(page: Any, base: str, mail: Path) -> None:
     """A visitor fills a cart, signs up (the cart follows them in), checks out and finds the order."""
     page.goto(f"{base}/")
     page.click("text=Ethiopia Yirgacheffe")
@@ -285,7 +302,7 @@ def ecommerce_scenario(page: Any, base: str) -> None:
     assert page.locator("text=Pending payment").count() >= 1, page.content()[:3000]
 
 
-def todo_api_scenario(page: Any, base: str) -> None:
+def todo_api_scenario(page: Any, base: str, mail: Path) -> None:
     _sign_up_and_log_in(page, base, "grace")
     page.goto(f"{base}/")
     page.click("text=Create my token")
@@ -295,12 +312,60 @@ def todo_api_scenario(page: Any, base: str) -> None:
     page.goto(f"{base}/")
 
 
+def _invitation_path(mail: Path) -> str:
+    for path in sorted(mail.glob("*.log")) if mail.exists() else []:
+        if found := re.search(r"/invitations/[^/\s]+/", path.read_text(errors="replace")):
+            return found.group(0)
+    return ""
+
+
+def saas_scenario(page: Any, base: str, mail: Path) -> None:
+    """An owner with two organisations invites a member to one; the member accepts in a second browser
+    context and sees that organisation's projects only."""
+    _sign_up_and_log_in(page, base, "olivia")
+    for name, project in (("Other Co", "Other secret"), ("Acme", "Acme rocket")):
+        page.goto(f"{base}/orgs/new/")
+        page.fill("#id_name", name)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(page.url.split("?")[0].rstrip("/") + "/projects/new/")
+        page.fill("#id_name", project)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("h1", has_text=project).count() == 1, page.content()[:3000]
+    page.goto(f"{base}/o/acme/members/")
+    page.fill("#id_email", "mia@example.com")
+    page.select_option("#id_role", "member")
+    page.click("main form:has(#id_email) button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=Invitation sent to mia@example.com").count() == 1, page.content()[:3000]
+    link = wait_for(lambda: _invitation_path(mail), 30, "the invitation email")
+
+    invitee = page.context.browser.new_context()  # a second browser: the invitee's own cookies
+    try:
+        other = invitee.new_page()
+        _sign_up_and_log_in(other, base, "mia")
+        other.goto(f"{base}{link}")
+        other.click("button[value=accept]")
+        other.wait_for_load_state()
+        assert other.url.endswith("/o/acme/"), other.url
+        other.goto(f"{base}/o/acme/projects/")
+        content = other.content()
+        assert "Acme rocket" in content and "Other secret" not in content, content[:3000]
+        assert other.request.get(f"{base}/o/other-co/projects/").status == 404
+    finally:
+        invitee.close()
+    page.goto(f"{base}/o/acme/members/")
+    assert page.locator("td", has_text="mia@example.com").count() == 1
+
+
 #: What a user does on the site of each kind (ending logged in), and the answers rendered: no allauth,
 #: whose mandatory email verification a browser cannot follow here.
-BROWSER_SCENARIOS: dict[str, tuple[str, Callable[[Any, str], None]]] = {
+BROWSER_SCENARIOS: dict[str, tuple[str, Callable[[Any, str, Path], None]]] = {
     "blog": ("all-off", blog_scenario),
     "todo_api": ("drf", todo_api_scenario),
     "ecommerce": ("all-off", ecommerce_scenario),
+    "saas": ("drf", saas_scenario),
 }
 #: Management commands run before the site is served (e.g. a catalogue to shop from).
 SETUP_COMMANDS: dict[str, tuple[str, ...]] = {"ecommerce": ("load_demo_data",)}
@@ -315,9 +380,12 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
         pytest.skip(f"no browser scenario written for {kind}")
     combination, scenario = BROWSER_SCENARIOS[kind]
     project = render(kind, combination, tmp_path / "project")
-    # Emails the site sends (the shop's order confirmation) go to files: there is no mail server here.
-    env = served_env(project, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-                     EMAIL_FILE_PATH=str(tmp_path / "sent_emails"))  # fmt: skip
+    # Emails the site sends (the shop's order confirmation, invitation links) go to files: there is no
+    # mail server here.
+    mail = tmp_path / "mail"
+    env = served_env(
+        project, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail)
+    )
     prepare(project, env)
     for command in SETUP_COMMANDS.get(kind, ()):
         manage(project, command, env=env)
@@ -332,7 +400,7 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
             page.on("console", lambda message: message.type == "error" and errors.append(message.text))
             page.on("response", lambda r: r.status >= 400 and bad_responses.append(f"{r.status} {r.url}"))
 
-            scenario(page, base)
+            scenario(page, base, mail)
             page.goto(f"{base}/")
             stylesheets = page.evaluate(
                 """() => [...document.styleSheets]

@@ -14,7 +14,7 @@ def plan_for(organization) -> Plan:
 def usage(organization) -> dict[str, int | Plan]:
     """Seats (members plus pending invitations) and projects used, with the plan's limits."""
     members = organization.memberships.count()
-    pending = Invitation.unscoped.filter(organization=organization, status=Invitation.Status.PENDING).count()
+    pending = Invitation.unscoped.filter(organization=organization).pending().count()
     projects = Project.unscoped.filter(organization=organization).count()
     plan = plan_for(organization)
     return {"plan": plan, "seats": members + pending, "projects": projects}

@@ -1,16 +1,31 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from ..organizations.permissions import Role
 from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
 
+def expiry_cutoff():
+    """Invitations sent before this moment have expired (``INVITATION_MAX_AGE`` seconds)."""
+    return timezone.now() - timedelta(seconds=settings.INVITATION_MAX_AGE)
+
+
 class InvitationQuerySet(models.QuerySet):
     def pending(self) -> "InvitationQuerySet":
-        return self.filter(status=Invitation.Status.PENDING)
+        """Pending and not expired: these hold a seat and can be answered."""
+        return self.filter(status=Invitation.Status.PENDING, sent_at__gte=expiry_cutoff())
+
+    def stale(self) -> "InvitationQuerySet":
+        return self.filter(status=Invitation.Status.PENDING, sent_at__lt=expiry_cutoff())
+
+    def expire_stale(self) -> int:
+        """Mark expired invitations as such: they free their seat, their address can be invited again."""
+        return self.stale().update(status=Invitation.Status.EXPIRED, responded_at=timezone.now())
 
 
 class Invitation(OrganizationOwned):
@@ -22,6 +37,7 @@ class Invitation(OrganizationOwned):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="invitations"

@@ -1,12 +1,15 @@
 """Invitations end to end: sending, every bad token, accepting and declining, revoking and resending."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from ...audit.models import AuditEvent
+from ...billing.entitlements import usage
 from ...organizations.context import organization_context
 from ...organizations.exceptions import ActionRefused, PlanLimitReached
 from ...organizations.models import Membership
@@ -20,7 +23,7 @@ from ..tokens import make_token
 pytestmark = pytest.mark.django_db
 
 
-def _invite(acme, owner, email="newbie@example.com", role="member", **kwargs):
+def _invite(acme, owner, email="newbie@example.com", role="member", **kwargs) -> Invitation:
     return services.invite(
         organization=acme, email=email, role=role, actor=owner, actor_role=Role.OWNER, **kwargs
     )
@@ -66,6 +69,16 @@ def test_seat_limit_counts_members_and_pending_invitations(globex, stranger):
             organization=globex, email="c@example.com", role="member", actor=stranger, actor_role="owner"
         )
     assert Invitation.unscoped.filter(organization=globex).count() == 2
+
+
+def test_expired_invitations_free_their_seat_and_address(globex, stranger):
+    for email in ("a@example.com", "b@example.com"):
+        _invite(globex, stranger, email=email)
+    Invitation.unscoped.filter(email="a@example.com").update(sent_at=timezone.now() - timedelta(days=30))
+    assert usage(globex)["seats"] == 2  # the owner and b: a's invitation expired
+    again = _invite(globex, stranger, email="a@example.com")
+    assert again.status == Invitation.Status.PENDING
+    assert Invitation.unscoped.get(email="a@example.com", status="expired").responded_at is not None
 
 
 def test_members_and_admins_are_limited_by_the_table(acme, member, org_admin):

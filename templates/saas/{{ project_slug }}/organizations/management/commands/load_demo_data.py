@@ -21,7 +21,7 @@ PASSWORD = "demo-password-123"  # noqa: S105  (demo accounts for a local databas
 ORGANIZATIONS = {
     "Acme Rockets": {
         "plan": "pro",
-        "people": [("ada", Role.OWNER), ("grace", Role.ADMIN), ("linus", Role.MEMBER)],
+        "people": [("demo", Role.OWNER), ("grace", Role.ADMIN), ("linus", Role.MEMBER)],
         "projects": {
             "Launch pad": ["Pour concrete", "Test the fuel lines"],
             "Mission control": ["Hire flight director"],
@@ -30,7 +30,7 @@ ORGANIZATIONS = {
     },
     "Globex Research": {
         "plan": "free",
-        "people": [("hank", Role.OWNER), ("ada", Role.MEMBER)],
+        "people": [("hank", Role.OWNER), ("demo", Role.MEMBER)],
         "projects": {"Doomsday device": ["Order magnets"]},
         "invite": "",
     },
@@ -93,6 +93,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"API key for {name} (shown once): {raw}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded. Log in as ada / {PASSWORD} (owner of Acme, member of Globex)."
+                f"Demo data loaded. Log in as demo / {PASSWORD} (owner of Acme, member of Globex)."
             )
         )
