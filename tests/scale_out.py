@@ -111,8 +111,8 @@ def _ready(url: str) -> bool:
 @contextmanager
 def scaled_out(project: Path, tmp: Path, database_url: str, redis_url: str) -> Iterator[Site]:
     """Migrate and seed the project, start two Gunicorn processes and nginx in front; stop all after."""
-    env = served_env(
-        project,
+    env = served_env(project)
+    env.update(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         CONN_MAX_AGE="60",
