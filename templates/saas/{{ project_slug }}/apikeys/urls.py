@@ -1,9 +1,10 @@
 from django.urls import path
 
+from ..organizations import converters  # noqa: F401  (registers <id:…>)
 from . import views
 
 app_name = "apikeys"
 urlpatterns = [
     path("api-keys/", views.key_list, name="list"),
-    path("api-keys/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("api-keys/<id:pk>/revoke/", views.revoke, name="revoke"),
 ]

@@ -33,7 +33,7 @@ class Subscription(models.Model):
         "organizations.Organization", on_delete=models.CASCADE, related_name="subscription"
     )
     plan = models.CharField(max_length=20, choices=[(code, plan.name) for code, plan in PLANS.items()])
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
     current_period_end = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(
         max_length=100, blank=True, help_text="The provider's subscription id."

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import converters, views  # noqa: F401  (converters registers <id:…>)
 
 app_name = "organizations"
 urlpatterns = [
@@ -9,7 +9,7 @@ urlpatterns = [
     # Under /o/<slug>/: OrganizationMiddleware resolves the organisation and checks membership.
     path("o/<slug:org_slug>/", views.DashboardView.as_view(), name="dashboard"),
     path("o/<slug:org_slug>/members/", views.MembersView.as_view(), name="members"),
-    path("o/<slug:org_slug>/members/<int:pk>/role/", views.change_role, name="change_role"),
-    path("o/<slug:org_slug>/members/<int:pk>/remove/", views.remove_member, name="remove_member"),
+    path("o/<slug:org_slug>/members/<id:pk>/role/", views.change_role, name="change_role"),
+    path("o/<slug:org_slug>/members/<id:pk>/remove/", views.remove_member, name="remove_member"),
     path("o/<slug:org_slug>/settings/", views.SettingsView.as_view(), name="settings"),
 ]

@@ -40,6 +40,12 @@ def test_list_and_detail_queries_are_constant(client_as, member, acme):
     assert (count(list_url), count(detail_url)) == few
 
 
+def test_ids_too_large_for_the_database_are_404(client_as, member, acme):
+    client = client_as(member)
+    assert client.get(f"/o/{acme.slug}/projects/99999999999999999999999/").status_code == 404
+    assert client.get(f"/o/{acme.slug}/projects/-1/").status_code == 404
+
+
 def test_create_edit_delete_project(client_as, owner, acme):
     client = client_as(owner)
     response = client.post(

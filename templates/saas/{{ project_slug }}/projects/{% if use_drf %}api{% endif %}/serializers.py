@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ...core.api.fields import IdField
 from ..models import Project, Task
 
 
@@ -27,7 +28,7 @@ class OrganizationProjectField(serializers.PrimaryKeyRelatedField):
 
 class TaskSerializer(serializers.ModelSerializer):
     # ``queryset`` tells the schema the model; lookups use get_queryset(), which is scoped.
-    project = OrganizationProjectField(queryset=Project.unscoped.none())
+    project = OrganizationProjectField(queryset=Project.unscoped.none(), pk_field=IdField())
 
     class Meta:
         model = Task

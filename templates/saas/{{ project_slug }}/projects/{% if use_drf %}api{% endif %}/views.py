@@ -4,6 +4,7 @@ every action asks the permission table (``OrganizationScopedAPIMixin``)."""
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
+from ...core.api.mixins import FreshWriteResponseMixin
 from ...organizations.api import OrganizationScopedAPIMixin
 from ...organizations.exceptions import PlanLimitReached
 from ...organizations.permissions import Action
@@ -13,7 +14,7 @@ from .filters import TaskFilter
 from .serializers import ProjectSerializer, TaskSerializer
 
 
-class ProjectViewSet(OrganizationScopedAPIMixin, viewsets.ModelViewSet):
+class ProjectViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewsets.ModelViewSet):
     """The organisation's projects. Search names with ``?search=``, sort with ``?ordering=``."""
 
     queryset = Project.unscoped.none()  # for the schema only; requests use get_queryset()
@@ -38,7 +39,7 @@ class ProjectViewSet(OrganizationScopedAPIMixin, viewsets.ModelViewSet):
             raise ValidationError({"detail": limit.message}) from None
 
 
-class TaskViewSet(OrganizationScopedAPIMixin, viewsets.ModelViewSet):
+class TaskViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewsets.ModelViewSet):
     """The organisation's tasks. Filter with ``?project=`` and ``?done=``; search titles with ``?search=``."""
 
     queryset = Task.unscoped.none()  # for the schema only; requests use get_queryset()
