@@ -88,6 +88,14 @@ ACCEPTED_REJECTIONS = (
         r"You have no .+ with (id|these ids)|Object with slug=.* does not exist|Invalid pk .* does not exist",
     ),
     Rejection(
+        "Project names are unique per organisation (saas): whether a name is free depends on stored rows.",
+        r"This organisation already has a project named",
+    ),
+    Rejection(
+        "Plan limits (saas): how many projects a plan allows depends on how many the organisation has.",
+        r"plan includes \d+ projects",
+    ),
+    Rejection(
         "A new due date may not be in the past: the bound moves with today's date.",
         r"The due date cannot be in the past",
     ),

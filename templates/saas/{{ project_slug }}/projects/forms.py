@@ -13,7 +13,7 @@ class ProjectForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         # The scoped manager: "a project of this organisation with this name".
         if Project.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("A project with this name already exists.")
+            raise forms.ValidationError(f"This organisation already has a project named “{name}”.")
         return name
 
 

@@ -72,7 +72,7 @@ def test_duplicate_and_blank_names_are_form_errors(client_as, owner, acme, globe
     url = reverse("projects:create", args=[acme.slug])
     duplicate = client.post(url, {"name": "taken"})
     assert duplicate.status_code == 200
-    assert "already exists" in duplicate.content.decode()
+    assert "already has a project named" in duplicate.content.decode()
     assert client.post(url, {"name": ""}).status_code == 200
     assert client.post(url, {"name": "Theirs"}).status_code == 302  # names are unique per organisation
 

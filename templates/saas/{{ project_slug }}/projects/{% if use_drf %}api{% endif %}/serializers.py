@@ -15,7 +15,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         if not name:
             raise serializers.ValidationError("This field may not be blank.")
         if Project.objects.filter(name__iexact=name).exclude(pk=getattr(self.instance, "pk", None)).exists():
-            raise serializers.ValidationError("A project with this name already exists.")
+            raise serializers.ValidationError(f"This organisation already has a project named “{name}”.")
         return name
 
 

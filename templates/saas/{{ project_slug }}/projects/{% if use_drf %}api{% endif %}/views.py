@@ -1,6 +1,7 @@
 """The projects API under ``/api/v1/o/<slug>/``: every queryset is the organisation's (scoped manager),
 every action asks the permission table (``OrganizationScopedAPIMixin``)."""
 
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -14,6 +15,21 @@ from .filters import TaskFilter
 from .serializers import ProjectSerializer, TaskSerializer
 
 
+#: Every operation's ``org_slug``, with the demo data's organisation as the example clients try first.
+ORGANIZATION = extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "org_slug",
+            str,
+            OpenApiParameter.PATH,
+            description="The organisation's slug (its address: /o/<slug>/).",
+            examples=[OpenApiExample("The demo organisation", value="acme")],
+        )
+    ]
+)
+
+
+@ORGANIZATION
 class ProjectViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewsets.ModelViewSet):
     """The organisation's projects. Search names with ``?search=``, sort with ``?ordering=``."""
 
@@ -39,6 +55,7 @@ class ProjectViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewse
             raise ValidationError({"detail": limit.message}) from None
 
 
+@ORGANIZATION
 class TaskViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewsets.ModelViewSet):
     """The organisation's tasks. Filter with ``?project=`` and ``?done=``; search titles with ``?search=``."""
 
