@@ -14,7 +14,6 @@ from ..models import Project, Task
 from .filters import TaskFilter
 from .serializers import ProjectSerializer, TaskSerializer
 
-
 #: Every operation's ``org_slug``, with the demo data's organisation as the example clients try first.
 ORGANIZATION = extend_schema(
     parameters=[
