@@ -78,6 +78,21 @@ SCALING: dict[str, dict[str, str]] = {
             "        VariantFactory(product=variant.product)\n"
         ),
     },
+    "saas": {
+        "page": "/o/acme/projects/",
+        "api": "/api/v1/o/acme/projects/",
+        "seed": (
+            "from {slug}.organizations.tests.factories import MembershipFactory, OrganizationFactory\n"
+            "from {slug}.organizations.tests.factories import ProjectFactory, TaskFactory\n"
+            "from {slug}.users.tests.factories import UserFactory\n"
+            "login_user = UserFactory()\n"
+            "organization = OrganizationFactory(slug='acme', plan='pro')\n"
+            "MembershipFactory(organization=organization, user=login_user, role='owner')\n"
+            "other = OrganizationFactory(slug='globex')\n"
+            "for i in range(N):\n"
+            "    TaskFactory(project=ProjectFactory(organization=organization if i % 2 else other))\n"
+        ),
+    },
 }
 
 PROBE = """
@@ -242,6 +257,8 @@ def main() -> None:
             rows.append((f"  no-op djstarter update ({kind})", f"{noop:.2f} s", "target ≤ 2 s"))
             rows.extend(one_version_updates(tmp, kind, runs))
             rows.extend(scaling(tmp, kind))
+        if "saas" in implemented_kinds():
+            rows.extend(scale_out(tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     width = max(len(r[0]) for r in rows)
@@ -285,6 +302,34 @@ def defaults(kind: str) -> dict[str, Any]:
     from djstarter.answers import validate
 
     return validate({"project_kind": kind, "project_slug": "bench_site"})
+
+
+def scale_out(tmp: Path) -> list[tuple[str, str, str]]:
+    """The SaaS kind behind nginx with two Gunicorn processes, PostgreSQL and Redis (tests/scale_out.py):
+    requests per second and p95 latency of a fixed mixed load, when the services are configured."""
+    postgres = os.environ.get("DJSTARTER_TEST_POSTGRES_URL", "")
+    redis = os.environ.get("DJSTARTER_TEST_REDIS_URL", "")
+    if not postgres or not redis or not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        return [("saas scale-out", "n/a", "set DJSTARTER_TEST_POSTGRES_URL and _REDIS_URL (needs nginx)")]
+    sys.path.insert(0, str(ROOT))
+    from tests.generated import render
+    from tests.scale_out import create_database, drop_database, run_load, scaled_out
+
+    project = render("saas", "drf", tmp / "scale-out" / "project")
+    name = f"djs_bench_scale_out_{os.getpid()}"
+    database = create_database(postgres, name)
+    try:
+        with scaled_out(project, tmp / "scale-out", database, redis.rsplit("/", 1)[0] + "/13") as site:
+            result = run_load(site, total=3000, concurrency=16, time_limit=300)
+    finally:
+        drop_database(postgres, name)
+    errors = len(result.server_errors) + len(result.cross_org) + len(result.signed_out)
+    return [
+        ("saas scale-out: 2 Gunicorn + nginx, PostgreSQL, Redis", f"{result.rps:.0f} rps",
+         f"{result.requests} requests in {result.seconds:.1f} s, 16 concurrent; {errors} errors (5xx, "
+         "cross-organisation, lost sessions)"),
+        ("  saas scale-out p95 latency", f"{result.p95_ms:.0f} ms", f"statuses {result.statuses}"),
+    ]  # fmt: skip
 
 
 def scaling(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
