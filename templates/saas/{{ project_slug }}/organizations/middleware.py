@@ -40,5 +40,6 @@ class OrganizationMiddleware:
             return redirect_to_login(request.get_full_path())
         membership = tenancy.membership_for(request.user, slug)
         tenancy.enter(request, membership.organization, membership.role)
-        request.session["organization"] = slug  # the organisation the home page offers first
+        if request.session.get("organization") != slug:  # written only on a change, not every request
+            request.session["organization"] = slug  # the organisation the home page offers first
         return None
