@@ -15,7 +15,7 @@ def client_ip(request: HttpRequest) -> str | None:
     """``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the first of them saw."""
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= count:
             return forwarded[-count]
