@@ -1,0 +1,110 @@
+"""Who follows, asks to follow, blocks and mutes whom, and what people report.
+
+Every relation is a plain row with two indexed foreign keys to the user (no generic foreign keys), unique
+per pair, so the feed and the privacy rule read them with subqueries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Relation(models.Model):
+    """A directed relation between two different people, at most once per pair."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def constraints_for(cls, name: str, source: str, target: str) -> list[models.BaseConstraint]:
+        return [
+            models.UniqueConstraint(fields=[source, target], name=f"graph_{name}_unique"),
+            models.CheckConstraint(condition=~Q(**{source: F(target)}), name=f"graph_{name}_not_self"),
+        ]
+
+
+class Follow(Relation):
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following")
+    followee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        constraints = Relation.constraints_for("follow", "follower", "followee")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.follower} follows {self.followee}"
+
+
+class FollowRequest(Relation):
+    """Asking to follow a private account; accepted (becomes a ``Follow``) or declined (deleted)."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_sent"
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_received"
+    )
+
+    class Meta:
+        constraints = Relation.constraints_for("follow_request", "requester", "target")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.requester} asks to follow {self.target}"
+
+
+class Block(Relation):
+    """The two people no longer see each other anywhere, and neither follows the other."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocking")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by")
+
+    class Meta:
+        constraints = Relation.constraints_for("block", "blocker", "blocked")
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"
+
+
+class Mute(Relation):
+    """The muted person's posts leave the muter's feed; nothing else changes."""
+
+    muter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muting")
+    muted = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_by")
+
+    class Meta:
+        constraints = Relation.constraints_for("mute", "muter", "muted")
+
+    def __str__(self) -> str:
+        return f"{self.muter} mutes {self.muted}"
+
+
+class Report(models.Model):
+    """A post or a profile reported to the staff, who review it in the admin."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Harassment or abuse"
+        ILLEGAL = "illegal", "Illegal content"
+        OTHER = "other", "Something else"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
+    reported_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_received"
+    )
+    post = models.ForeignKey("posts.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        what = f"post #{self.post_id}" if self.post_id else f"profile {self.reported_user}"
+        return f"{self.reporter} reported {what} ({self.get_reason_display()})"

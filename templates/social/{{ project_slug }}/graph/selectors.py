@@ -1,0 +1,59 @@
+"""Reads of the follow graph, as subqueries (``values`` querysets) that other queries embed.
+
+Embedding them keeps the feed and the privacy rule at one SQL query however many people are followed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Block, Follow, FollowRequest, Mute
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+def followee_ids(user: AbstractBaseUser) -> QuerySet:
+    return Follow.objects.filter(follower=user.pk).values("followee_id")
+
+
+def blocking_ids(user: AbstractBaseUser) -> QuerySet:
+    """People ``user`` blocked."""
+    return Block.objects.filter(blocker=user.pk).values("blocked_id")
+
+
+def blocked_by_ids(user: AbstractBaseUser) -> QuerySet:
+    """People who blocked ``user``."""
+    return Block.objects.filter(blocked=user.pk).values("blocker_id")
+
+
+def muted_ids(user: AbstractBaseUser) -> QuerySet:
+    return Mute.objects.filter(muter=user.pk).values("muted_id")
+
+
+def is_blocked_either_way(a: AbstractBaseUser, b: AbstractBaseUser) -> bool:
+    return Block.objects.filter(Q(blocker=a.pk, blocked=b.pk) | Q(blocker=b.pk, blocked=a.pk)).exists()
+
+
+def relationship(viewer: AbstractBaseUser, other: AbstractBaseUser) -> dict[str, bool]:
+    """How ``viewer`` stands towards ``other``, for buttons on a profile page (one query)."""
+    if not viewer.is_authenticated or viewer.pk == other.pk:
+        return dict.fromkeys(("following", "requested", "followed_by", "blocking", "muting"), False)
+    names = ("following", "requested", "followed_by", "blocking", "muting")
+    flags = (
+        get_user_model()
+        .objects.filter(pk=other.pk)
+        .annotate(
+            is_following=Exists(Follow.objects.filter(follower=viewer.pk, followee=OuterRef("pk"))),
+            is_requested=Exists(FollowRequest.objects.filter(requester=viewer.pk, target=OuterRef("pk"))),
+            is_followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer.pk)),
+            is_blocking=Exists(Block.objects.filter(blocker=viewer.pk, blocked=OuterRef("pk"))),
+            is_muting=Exists(Mute.objects.filter(muter=viewer.pk, muted=OuterRef("pk"))),
+        )
+        .values_list(*(f"is_{name}" for name in names))
+        .get()
+    )
+    return dict(zip(names, flags, strict=True))

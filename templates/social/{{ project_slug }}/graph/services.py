@@ -1,0 +1,118 @@
+"""Changes to the follow graph: follow, requests, block, mute, report. Thin views and the API call these.
+
+Each function checks its rule and raises ``GraphError`` with a message for the person; nothing is half
+done (each runs in a transaction; the request's own, or ``atomic`` here).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..notifications.models import Notification
+from ..notifications.services import notify, retract, retract_between
+from ..posts import limits
+from ..profiles.counts import invalidate_counts
+from .models import Block, Follow, FollowRequest, Mute, Report
+from .selectors import is_blocked_either_way
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from ..posts.models import Post
+
+
+class GraphError(Exception):
+    """A follow, block or report that is not allowed; the message is shown to the person."""
+
+
+def _check_other(user: AbstractBaseUser, other: AbstractBaseUser, action: str) -> None:
+    if user.pk == other.pk:
+        raise GraphError(f"You cannot {action} yourself.")
+
+
+@transaction.atomic
+def follow(follower: AbstractBaseUser, followee: AbstractBaseUser) -> str:
+    """Follow ``followee``, or ask to when the account is private. Returns "following" or "requested"."""
+    _check_other(follower, followee, "follow")
+    if is_blocked_either_way(follower, followee):
+        raise GraphError("You cannot follow this account.")
+    if Follow.objects.filter(follower=follower, followee=followee).exists():
+        return "following"
+    if FollowRequest.objects.filter(requester=follower, target=followee).exists():
+        return "requested"
+    limits.hit(follower.pk, "follow")
+    if followee.profile.is_private:
+        FollowRequest.objects.create(requester=follower, target=followee)
+        notify(followee, Notification.Kind.FOLLOW_REQUEST, follower)
+        return "requested"
+    Follow.objects.create(follower=follower, followee=followee)
+    invalidate_counts(follower, followee)
+    notify(followee, Notification.Kind.FOLLOW, follower)
+    return "following"
+
+
+@transaction.atomic
+def unfollow(follower: AbstractBaseUser, followee: AbstractBaseUser) -> None:
+    """Stop following (or withdraw a pending request); nothing happens when there was neither."""
+    if Follow.objects.filter(follower=follower, followee=followee).delete()[0]:
+        invalidate_counts(follower, followee)
+        retract(followee, Notification.Kind.FOLLOW, follower)
+    if FollowRequest.objects.filter(requester=follower, target=followee).delete()[0]:
+        retract(followee, Notification.Kind.FOLLOW_REQUEST, follower)
+
+
+@transaction.atomic
+def answer_request(target: AbstractBaseUser, request: FollowRequest, *, accept: bool) -> None:
+    """Accept (the requester now follows ``target``) or decline a request made to ``target``."""
+    if request.target_id != target.pk:
+        raise GraphError("That follow request is not yours to answer.")
+    requester = request.requester
+    request.delete()
+    retract(target, Notification.Kind.FOLLOW_REQUEST, requester)
+    if accept:
+        Follow.objects.get_or_create(follower=requester, followee=target)
+        invalidate_counts(requester, target)
+
+
+@transaction.atomic
+def block(blocker: AbstractBaseUser, blocked: AbstractBaseUser) -> None:
+    """Block: neither sees the other any more; follows and requests both ways end."""
+    _check_other(blocker, blocked, "block")
+    Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    pair = Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+    Follow.objects.filter(pair).delete()
+    FollowRequest.objects.filter(
+        Q(requester=blocker, target=blocked) | Q(requester=blocked, target=blocker)
+    ).delete()
+    invalidate_counts(blocker, blocked)
+    retract_between(blocker, blocked)
+
+
+@transaction.atomic
+def unblock(blocker: AbstractBaseUser, blocked: AbstractBaseUser) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def mute(muter: AbstractBaseUser, muted: AbstractBaseUser) -> None:
+    _check_other(muter, muted, "mute")
+    Mute.objects.get_or_create(muter=muter, muted=muted)
+
+
+@transaction.atomic
+def unmute(muter: AbstractBaseUser, muted: AbstractBaseUser) -> None:
+    Mute.objects.filter(muter=muter, muted=muted).delete()
+
+
+@transaction.atomic
+def report(
+    reporter: AbstractBaseUser, reported_user: AbstractBaseUser, *, reason: str, note: str = "", post: Post | None = None
+) -> Report:
+    """File a report for the staff; a post is reported together with its author."""
+    _check_other(reporter, reported_user, "report")
+    if post is not None and post.author_id != reported_user.pk:
+        raise GraphError("That post is not by this person.")
+    return Report.objects.create(reporter=reporter, reported_user=reported_user, post=post, reason=reason, note=note)

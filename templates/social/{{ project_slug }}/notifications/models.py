@@ -1,0 +1,106 @@
+"""Notifications grouped per (recipient, kind, post): "Ana and 3 others liked your post".
+
+A notification keeps its latest actor and the number of actors on its own row, so the list reads them
+with one ``select_related`` query; the actors themselves are rows of ``NotificationActor``, so undoing
+(unlike, unfollow, deleting a reply) removes one and the notification goes with the last.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from ..posts.models import Post
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user) -> NotificationQuerySet:
+        """``user``'s notifications whose post they may still see (the one privacy rule)."""
+        return self.filter(recipient=user.pk).filter(
+            Q(post__isnull=True) | Q(post__in=Post.objects.visible_to(user).values("pk"))
+        )
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(is_read=False)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        FOLLOW = "follow", "New follower"
+        FOLLOW_REQUEST = "follow_request", "Follow request"
+        LIKE = "like", "Like"
+        REPLY = "reply", "Reply"
+        MENTION = "mention", "Mention"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    #: The post the notification is about (the liked or replied-to post, the post that mentions), if any.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    #: One notification per (recipient, group_key): "like:<post id>", "follow:"…
+    group_key = models.CharField(max_length=40)
+    last_actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    actor_count = models.PositiveIntegerField(default=1)
+    is_read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "group_key"], name="notifications_group_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "is_read"], name="notifications_unread_idx"),
+            models.Index(fields=["recipient", "-updated_at"], name="notifications_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"To {self.recipient}: {self.summary}"
+
+    @staticmethod
+    def key_for(kind: str, post_id: int | None) -> str:
+        return f"{kind}:{post_id or ''}"
+
+    @property
+    def summary(self) -> str:
+        """"Ana liked your post", "Ana and 3 others liked your post"."""
+        others = self.actor_count - 1
+        who = self.last_actor.display_name
+        if others:
+            who += f" and {others} other{'s' if others != 1 else ''}"
+        verb = {
+            self.Kind.FOLLOW: "followed you",
+            self.Kind.FOLLOW_REQUEST: "asked to follow you",
+            self.Kind.LIKE: "liked your post",
+            self.Kind.REPLY: "replied to your post",
+            self.Kind.MENTION: "mentioned you",
+        }[self.kind]
+        return f"{who} {verb}"
+
+    def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.FOLLOW_REQUEST:
+            return reverse("graph:requests")
+        if self.post_id:
+            return reverse("posts:detail", kwargs={"pk": self.post_id})
+        return reverse("profiles:detail", kwargs={"username": self.last_actor.username})
+
+
+class NotificationActor(models.Model):
+    """One person behind a grouped notification."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="actors")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "actor"], name="notifications_actor_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} on notification #{self.notification_id}"

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from .models import Like, Mention, Post
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Staff see every post (the admin is staff-only); the site's pages use ``visible_to``."""
+
+    list_display = ("pk", "author", "short_body", "visibility", "reply_to", "like_count", "created_at")
+    list_filter = ("visibility", "created_at")
+    list_select_related = ("author",)
+    search_fields = ("body", "author__username")
+    raw_id_fields = ("author", "reply_to")
+    readonly_fields = ("created_at", "edited_at")
+    date_hierarchy = "created_at"
+    inlines = (MentionInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        return super().get_queryset(request).annotate(like_count=Count("likes"))
+
+    @admin.display(description="text")
+    def short_body(self, obj: Post) -> str:
+        return obj.body[:80]
+
+    @admin.display(description="likes", ordering="like_count")
+    def like_count(self, obj: Post) -> int:
+        return obj.like_count
+
+
+@admin.register(Like)
+class LikeAdmin(admin.ModelAdmin):
+    list_display = ("user", "post", "created_at")
+    list_select_related = ("user", "post")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user", "post")

@@ -1,0 +1,97 @@
+"""``python manage.py load_demo_data``: a small living network for the first ``runserver`` (safe to run twice)."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from ....graph import services as graph
+from ....graph.models import Follow
+from ...models import Post
+from ...services import create_post, like
+
+#: username, display name, bio, private account?
+PEOPLE = [
+    ("ana", "Ana Sousa", "Backend developer. Writes about Django and databases.", False),
+    ("ben", "Ben Okafor", "Ships things. Likes tests that fail for a reason.", False),
+    ("chen", "Chen Wei", "Frontend and accessibility.", False),
+    ("dara", "Dara Kelly", "Ops, on call, coffee.", False),
+    ("eli", "Eli Novak", "Learning Django one roadmap topic at a time.", False),
+    ("fatima", "Fatima Zahra", "Data and dashboards.", False),
+    ("gus", "Gus Lind", "Private notes for friends.", True),
+    ("hana", "Hana Sato", "Security reviews and threat models.", False),
+    ("ivan", "Ivan Petrov", "Async Python and WebSockets.", False),
+    ("jo", "Jo Mbeki", "Product and people.", False),
+    ("kim", "Kim Park", "Writes the docs nobody else does.", False),
+    ("lea", "Lea Martin", "Designs the things Chen builds.", False),
+]
+#: (follower, followee) — gus is private: ana and ben were approved, eli only asked.
+FOLLOWS = [
+    ("ana", "ben"), ("ana", "chen"), ("ana", "ivan"), ("ana", "gus"), ("ben", "ana"), ("ben", "dara"),
+    ("ben", "gus"), ("chen", "ana"), ("chen", "lea"), ("dara", "ben"), ("eli", "ana"), ("eli", "ivan"),
+    ("fatima", "kim"), ("hana", "ana"), ("hana", "ben"), ("ivan", "ana"), ("jo", "kim"), ("kim", "jo"),
+    ("lea", "chen"), ("gus", "ana"),
+]  # fmt: skip
+REQUESTS = [("eli", "gus")]
+#: author, text, visibility; a text starting with "↳ N " replies to the N-th post.
+POSTS = [
+    ("ana", "Hello! This is the demo network of a djstarter project. Follow someone from Explore.", "public"),
+    ("ben", "Feed pages stay at a constant number of queries: keyset pagination and subqueries. @ana wrote the tests.", "public"),
+    ("chen", "Every page works without JavaScript; notifications arrive live when it is on.", "public"),
+    ("gus", "Only my approved followers can read this.", "public"),
+    ("ivan", "Channels + Daphne: the notification badge updates over a WebSocket.", "public"),
+    ("ana", "Followers-only thought of the day: write the test first.", "followers"),
+    ("kim", "Docs day. @jo, want to review?", "public"),
+    ("↳ 1 ben", "Welcome aboard!", "public"),
+    ("↳ 1 chen", "Nice to be here.", "public"),
+    ("↳ 5 ana", "Live updates without polling, lovely.", "public"),
+]
+LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
+
+
+class Command(BaseCommand):
+    help = "Create a dozen demo people, follows (a private account too), posts, replies and likes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--flush", action="store_true", help="Delete the demo people and their posts first.")
+
+    @transaction.atomic
+    def handle(self, *args: Any, flush: bool = False, **options: Any) -> None:
+        user_model = get_user_model()
+        usernames = [username for username, *_ in PEOPLE]
+        if flush:
+            deleted, _ = user_model.objects.filter(username__in=usernames).delete()
+            self.stdout.write(f"Flushed {deleted} demo object(s).")
+        if user_model.objects.filter(username__in=usernames).exists():
+            self.stdout.write("The demo network exists already (use --flush to rebuild it).")
+            return
+
+        people = {}
+        for username, name, bio, private in PEOPLE:
+            person = user_model.objects.create(username=username, email=f"{username}@example.com", name=name, bio=bio)
+            person.set_unusable_password()
+            person.save(update_fields=["password"])
+            person.profile.is_private = private
+            person.profile.save(update_fields=["is_private"])
+            people[username] = person
+        Follow.objects.bulk_create(Follow(follower=people[a], followee=people[b]) for a, b in FOLLOWS)
+        for requester, target in REQUESTS:
+            graph.follow(people[requester], people[target])
+
+        posts: list[Post] = []
+        for author, body, visibility in POSTS:
+            reply_to = None
+            if author.startswith("↳"):
+                _, number, author = author.split()
+                reply_to = posts[int(number) - 1]
+            posts.append(create_post(people[author], body=body, visibility=visibility, reply_to=reply_to))
+        for username, number in LIKES:
+            like(people[username], posts[number - 1])
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network ready: {len(people)} people, {len(FOLLOWS)} follows, {len(posts)} posts. "
+                "The demo people cannot log in; create your own account and follow them."
+            )
+        )

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from .managers import PostQuerySet
+
+
+class Post(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        FOLLOWERS = "followers", "Followers only"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    body = models.TextField()
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name="in reply to"
+    )
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Mention", related_name="mentioned_in", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        # Keyset pagination walks the primary key: newest first, stable as new posts arrive.
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["author", "-id"], name="posts_post_author_idx"),
+            models.Index(fields=["reply_to", "id"], name="posts_post_reply_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {Truncator(self.body).chars(40)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", kwargs={"pk": self.pk})
+
+
+class Mention(models.Model):
+    """A person named with ``@username`` in a post: they are notified and may see it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mention_rows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mention_rows")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="posts_mention_unique")]
+
+    def __str__(self) -> str:
+        return f"@{self.user} in post #{self.post_id}"
+
+
+class Like(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="posts_like_unique")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} likes post #{self.post_id}"

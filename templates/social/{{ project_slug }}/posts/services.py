@@ -1,0 +1,134 @@
+"""Writing, editing, deleting and liking posts. Views and the API call these; each checks its rules.
+
+Notifications (reply, mention, like) are added and taken back here, so every way in behaves the same.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ..graph.selectors import blocked_by_ids, blocking_ids
+from ..notifications.models import Notification
+from ..notifications.services import notify, retract
+from ..profiles.counts import invalidate_counts
+from . import limits
+from .models import Like, Mention, Post
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+#: ``@username``: Django usernames are letters, digits and @ . + - _ (a trailing dot ends a sentence).
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+MAX_MENTIONS = 10
+
+
+class PostError(Exception):
+    """A post action that is not allowed; the message is shown to the person."""
+
+
+def mentioned_usernames(body: str) -> list[str]:
+    names = []
+    for match in MENTION.finditer(body):
+        name = match.group(1).rstrip(".")
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_MENTIONS]
+
+
+def _sync_mentions(post: Post) -> tuple[set[int], set[int]]:
+    """Store who ``post`` mentions (people who exist, are not its author, and no block between them).
+
+    Returns (added, removed) user ids.
+    """
+    wanted = set(
+        get_user_model()
+        .objects.filter(username__in=mentioned_usernames(post.body), is_active=True)
+        .exclude(pk=post.author_id)
+        .exclude(pk__in=blocking_ids(post.author))
+        .exclude(pk__in=blocked_by_ids(post.author))
+        .values_list("pk", flat=True)
+    )
+    current = set(post.mention_rows.values_list("user_id", flat=True))
+    Mention.objects.bulk_create([Mention(post=post, user_id=user_id) for user_id in wanted - current])
+    post.mention_rows.filter(user_id__in=current - wanted).delete()
+    return wanted - current, current - wanted
+
+
+def _users(ids: set[int]) -> list[AbstractBaseUser]:
+    return list(get_user_model().objects.filter(pk__in=ids)) if ids else []
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise PostError("Write something first: a post cannot be empty.")
+    if len(body) > settings.SOCIAL_POST_MAX_LENGTH:
+        raise PostError(f"A post has at most {settings.SOCIAL_POST_MAX_LENGTH} characters (this one has {len(body)}).")
+    return body
+
+
+@transaction.atomic
+def create_post(
+    author: AbstractBaseUser, *, body: str, visibility: str = Post.Visibility.PUBLIC, reply_to: Post | None = None
+) -> Post:
+    """Publish a post or a reply. Replies are allowed only to posts the author may see."""
+    body = clean_body(body)
+    if reply_to is not None and not Post.objects.visible_to(author).filter(pk=reply_to.pk).exists():
+        raise PostError("You cannot reply to this post.")
+    limits.hit(author.pk, "post")
+    post = Post.objects.create(author=author, body=body, visibility=visibility, reply_to=reply_to)
+    added, _ = _sync_mentions(post)
+    invalidate_counts(author)
+    if reply_to is not None:
+        notify(reply_to.author, Notification.Kind.REPLY, author, reply_to)
+    for person in _users(added):
+        notify(person, Notification.Kind.MENTION, author, post)
+    return post
+
+
+@transaction.atomic
+def edit_post(post: Post, *, body: str, visibility: str) -> Post:
+    post.body = clean_body(body)
+    post.visibility = visibility
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "visibility", "edited_at"])
+    added, removed = _sync_mentions(post)
+    for person in _users(added):
+        notify(person, Notification.Kind.MENTION, post.author, post)
+    for person in _users(removed):
+        retract(person, Notification.Kind.MENTION, post.author, post)
+    return post
+
+
+@transaction.atomic
+def delete_post(post: Post) -> None:
+    """Delete a post (and its replies); the notification of the reply goes with it."""
+    if post.reply_to_id is not None:
+        retract(post.reply_to.author, Notification.Kind.REPLY, post.author, post.reply_to)
+    post.delete()
+    invalidate_counts(post.author)
+
+
+@transaction.atomic
+def like(user: AbstractBaseUser, post: Post) -> bool:
+    """Like a post the person may see; returns False when they already liked it (one like each)."""
+    if not Post.objects.visible_to(user).filter(pk=post.pk).exists():
+        raise PostError("You cannot like this post.")
+    _, created = Like.objects.get_or_create(post=post, user=user)
+    if created:
+        notify(post.author, Notification.Kind.LIKE, user, post)
+    return created
+
+
+@transaction.atomic
+def unlike(user: AbstractBaseUser, post: Post) -> bool:
+    deleted, _ = Like.objects.filter(post=post, user=user).delete()
+    if deleted:
+        retract(post.author, Notification.Kind.LIKE, user, post)
+    return bool(deleted)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "posts"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("explore/", views.explore, name="explore"),
+    path("search/", views.search, name="search"),
+    path("posts/new/", views.post_create, name="create"),
+    path("posts/<int:pk>/", views.post_detail, name="detail"),
+    path("posts/<int:pk>/reply/", views.reply_create, name="reply"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="edit"),
+    path("posts/<int:pk>/delete/", views.post_delete, name="delete"),
+    path("posts/<int:pk>/like/", views.like_toggle, name="like"),
+]

@@ -1,0 +1,165 @@
+"""Post pages: the home feed, a post with its replies, writing, editing, deleting, liking, search.
+
+Every read starts from ``Post.objects.visible_to(request.user)``: a post the viewer may not see is a 404,
+whichever page asks.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from . import services
+from .forms import PostForm, ReplyForm
+from .limits import RateLimited
+from .models import Post
+from .pagination import keyset_page
+
+#: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
+REPLIES_SHOWN = 100
+
+
+def _cards(request: HttpRequest):
+    return Post.objects.visible_to(request.user).with_cards(request.user)
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Signed in: the home feed (own and followed people's posts). Otherwise: the public timeline."""
+    if request.user.is_authenticated:
+        posts = Post.objects.feed_for(request.user).with_cards(request.user)
+    else:
+        posts = _cards(request)
+    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    context = {
+        "page": page,
+        "form": PostForm(),
+        "is_feed": request.user.is_authenticated,
+        "login_url": resolve_url(settings.LOGIN_URL),
+    }
+    return render(request, "posts/home.html", context)
+
+
+@require_safe
+def explore(request: HttpRequest) -> HttpResponse:
+    """Every post the viewer may see, newest first (minus muted people)."""
+    posts = _cards(request)
+    if request.user.is_authenticated:
+        posts = posts.exclude(author__muted_by__muter=request.user)
+    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    return render(request, "posts/explore.html", {"page": page})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    posts = _cards(request).search(query)
+    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    return render(request, "posts/search.html", {"page": page, "query": query})
+
+
+def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200) -> HttpResponse:
+    replies = _cards(request).filter(reply_to=post).order_by("pk")[:REPLIES_SHOWN]
+    context = {
+        "post": post,
+        "replies": replies,
+        "form": form,
+        "replies_shown": REPLIES_SHOWN,
+        "login_url": resolve_url(settings.LOGIN_URL),
+    }
+    return render(request, "posts/post_detail.html", context, status=status)
+
+
+@require_safe
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(_cards(request), pk=pk)
+    return _detail(request, post, ReplyForm())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest) -> HttpResponse:
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.create_post(request.user, **form.cleaned_data)
+        except (services.PostError, RateLimited) as error:
+            form.add_error(None, str(error))
+            status = 429 if isinstance(error, RateLimited) else 400
+            return render(request, "posts/post_form.html", {"form": form}, status=status)
+        messages.success(request, "Your post is published.")
+        return redirect(post)
+    status = 400 if form.is_bound else 200
+    return render(request, "posts/post_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(_cards(request), pk=pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, post, form, status=400)
+    try:
+        reply = services.create_post(request.user, reply_to=post, **form.cleaned_data)
+    except (services.PostError, RateLimited) as error:
+        form.add_error(None, str(error))
+        return _detail(request, post, form, status=429 if isinstance(error, RateLimited) else 400)
+    messages.success(request, "Your reply is published.")
+    return redirect(f"{post.get_absolute_url()}#post-{reply.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Authors edit their own posts only: anyone else's post is a 404."""
+    post = get_object_or_404(Post, pk=pk, author=request.user)
+    form = PostForm(request.POST or None, instance=post)
+    if request.method == "POST" and form.is_valid():
+        services.edit_post(post, **form.cleaned_data)
+        messages.success(request, "Your post was saved.")
+        return redirect(post)
+    status = 400 if form.is_bound else 200
+    return render(request, "posts/post_form.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("reply_to__author"), pk=pk, author=request.user)
+    if request.method == "POST":
+        parent = post.reply_to
+        services.delete_post(post)
+        messages.success(request, "Your post was deleted.")
+        return redirect(parent.get_absolute_url() if parent else reverse("posts:home"))
+    return render(request, "posts/post_confirm_delete.html", {"post": post})
+
+
+@login_required
+@require_POST
+def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Like (``action=like``) or unlike (``action=unlike``) a post the viewer may see."""
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    action = request.POST.get("action")
+    if action == "like":
+        if not services.like(request.user, post):
+            messages.info(request, "You already like this post.")
+    elif action == "unlike":
+        services.unlike(request.user, post)
+    else:
+        return HttpResponse("Unknown action: use like or unlike.", status=400, content_type="text/plain")
+    return _back(request, post.get_absolute_url())
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form was on (``next``), if it is a page of this site."""
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(default)

@@ -1,0 +1,110 @@
+"""Profile pages: a person's posts and counts, their followers and follows, and the privacy settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ..graph.models import Follow
+from ..graph.selectors import blocked_by_ids, blocking_ids, relationship
+from ..posts.models import Post
+from ..posts.pagination import keyset_page
+from .counts import profile_counts
+from .forms import ProfileSettingsForm
+
+#: People shown per page of a followers / following list.
+PEOPLE_PER_PAGE = 50
+
+
+def get_person(request: HttpRequest, username: str):
+    """The active person named ``username``; a 404 when they blocked the viewer (they are gone for them)."""
+    people = get_user_model().objects.filter(is_active=True).select_related("profile")
+    if request.user.is_authenticated:
+        people = people.exclude(pk__in=blocked_by_ids(request.user))
+    return get_object_or_404(people, username=username)
+
+
+def _may_see_lists(request: HttpRequest, person) -> bool:
+    """Followers/following lists: hidden when the person chose so, or keeps a private account."""
+    if request.user.pk == person.pk:
+        return True
+    if person.profile.hide_followers:
+        return False
+    if person.profile.is_private:
+        return Follow.objects.filter(follower=request.user.pk, followee=person.pk).exists()
+    return True
+
+
+@require_safe
+def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_person(request, username)
+    relation = relationship(request.user, person)
+    posts = (
+        Post.objects.visible_to(request.user).filter(author=person).with_cards(request.user)
+        if not relation["blocking"]
+        else Post.objects.none()
+    )
+    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    context = {
+        "person": person,
+        "counts": profile_counts(person),
+        "relation": relation,
+        "page": page,
+        "is_self": request.user.pk == person.pk,
+        "may_see_lists": _may_see_lists(request, person),
+    }
+    return render(request, "profiles/profile_detail.html", context)
+
+
+def _people_page(request: HttpRequest, username: str, *, followers: bool) -> HttpResponse:
+    person = get_person(request, username)
+    if not _may_see_lists(request, person):
+        return render(request, "profiles/people_hidden.html", {"person": person}, status=403)
+    if followers:
+        rows = Follow.objects.filter(followee=person).select_related("follower__profile")
+    else:
+        rows = Follow.objects.filter(follower=person).select_related("followee__profile")
+    other = "follower" if followers else "followee"
+    if request.user.is_authenticated:
+        rows = rows.exclude(**{f"{other}__in": blocking_ids(request.user)}).exclude(
+            **{f"{other}__in": blocked_by_ids(request.user)}
+        )
+    page = keyset_page(rows, request.GET.get("before"), PEOPLE_PER_PAGE)
+    context = {
+        "person": person,
+        "people": [getattr(row, other) for row in page.items],
+        "page": page,
+        "heading": "Followers" if followers else "Following",
+    }
+    return render(request, "profiles/people_list.html", context)
+
+
+@require_safe
+def followers(request: HttpRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=True)
+
+
+@require_safe
+def following(request: HttpRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    profile = request.user.profile
+    form = ProfileSettingsForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile settings were saved.")
+            return redirect(profile)
+        return render(request, "profiles/profile_settings.html", {"form": form}, status=400)
+    return render(request, "profiles/profile_settings.html", {"form": form})
+
+
