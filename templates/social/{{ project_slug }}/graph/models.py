@@ -92,11 +92,15 @@ class Report(models.Model):
         ILLEGAL = "illegal", "Illegal content"
         OTHER = "other", "Something else"
 
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
     reported_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_received"
     )
-    post = models.ForeignKey("posts.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     note = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -109,10 +109,17 @@ def unmute(muter: AbstractBaseUser, muted: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def report(
-    reporter: AbstractBaseUser, reported_user: AbstractBaseUser, *, reason: str, note: str = "", post: Post | None = None
+    reporter: AbstractBaseUser,
+    reported_user: AbstractBaseUser,
+    *,
+    reason: str,
+    note: str = "",
+    post: Post | None = None,
 ) -> Report:
     """File a report for the staff; a post is reported together with its author."""
     _check_other(reporter, reported_user, "report")
     if post is not None and post.author_id != reported_user.pk:
         raise GraphError("That post is not by this person.")
-    return Report.objects.create(reporter=reporter, reported_user=reported_user, post=post, reason=reason, note=note)
+    return Report.objects.create(
+        reporter=reporter, reported_user=reported_user, post=post, reason=reason, note=note
+    )

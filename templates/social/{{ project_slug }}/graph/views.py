@@ -23,7 +23,9 @@ from .models import FollowRequest
 def _back(request: HttpRequest, person) -> HttpResponse:
     """Back to the page the button was on (``next``), else to the person's profile."""
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("profiles:detail", username=person.username)
 
@@ -33,10 +35,8 @@ def _action(request: HttpRequest, username: str, change: Callable, done: str) ->
     try:
         result = change(request.user, person)
     except services.GraphError as error:
-        messages.error(request, str(error))
         return render(request, "graph/refused.html", {"person": person, "reason": str(error)}, status=400)
     except RateLimited as error:
-        messages.error(request, str(error))
         return render(request, "graph/refused.html", {"person": person, "reason": str(error)}, status=429)
     if result == "requested":
         done = "Follow request sent: {name} will decide."
@@ -91,7 +91,9 @@ def follow_requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept or decline a request made to the signed-in person (anyone else's: 404)."""
-    follow_request = get_object_or_404(FollowRequest.objects.select_related("requester"), pk=pk, target=request.user)
+    follow_request = get_object_or_404(
+        FollowRequest.objects.select_related("requester"), pk=pk, target=request.user
+    )
     action = request.POST.get("action")
     if action not in {"accept", "decline"}:
         return HttpResponse("Unknown action: use accept or decline.", status=400, content_type="text/plain")

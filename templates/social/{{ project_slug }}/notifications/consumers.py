@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .services import group_name
 
-#: Close code for a socket opened without a signed-in session (4000–4999 are the application's own).
+#: Close code for a socket opened without a signed-in session (4000-4999 are the application's own).
 UNAUTHENTICATED = 4401
 
 

@@ -19,7 +19,11 @@ AWAY_FOR = timedelta(days=1)
 
 def _context(**extra: object) -> dict[str, object]:
     """Emails link back with absolute URLs: the domain of the current ``Site`` (set it in the admin)."""
-    return {"site_name": settings.SITE_NAME, "site_url": f"https://{Site.objects.get_current().domain}", **extra}
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_url": f"https://{Site.objects.get_current().domain}",
+        **extra,
+    }
 
 
 def send_notification_email(notification_id: int) -> bool:

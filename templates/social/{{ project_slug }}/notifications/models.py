@@ -34,7 +34,9 @@ class Notification(models.Model):
         REPLY = "reply", "Reply"
         MENTION = "mention", "Mention"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     #: The post the notification is about (the liked or replied-to post, the post that mentions), if any.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -61,13 +63,20 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"To {self.recipient}: {self.summary}"
 
+    def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.FOLLOW_REQUEST:
+            return reverse("graph:requests")
+        if self.post_id:
+            return reverse("posts:detail", kwargs={"pk": self.post_id})
+        return reverse("profiles:detail", kwargs={"username": self.last_actor.username})
+
     @staticmethod
     def key_for(kind: str, post_id: int | None) -> str:
         return f"{kind}:{post_id or ''}"
 
     @property
     def summary(self) -> str:
-        """"Ana liked your post", "Ana and 3 others liked your post"."""
+        """ "Ana liked your post", "Ana and 3 others liked your post"."""
         others = self.actor_count - 1
         who = self.last_actor.display_name
         if others:
@@ -80,13 +89,6 @@ class Notification(models.Model):
             self.Kind.MENTION: "mentioned you",
         }[self.kind]
         return f"{who} {verb}"
-
-    def get_absolute_url(self) -> str:
-        if self.kind == self.Kind.FOLLOW_REQUEST:
-            return reverse("graph:requests")
-        if self.post_id:
-            return reverse("posts:detail", kwargs={"pk": self.post_id})
-        return reverse("profiles:detail", kwargs={"username": self.last_actor.username})
 
 
 class NotificationActor(models.Model):

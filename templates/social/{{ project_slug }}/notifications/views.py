@@ -27,7 +27,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of the signed-in person's notifications read and open what it is about."""
-    notification = Notification.objects.for_recipient(request.user).select_related("last_actor").filter(pk=pk).first()
+    notification = (
+        Notification.objects.for_recipient(request.user).select_related("last_actor").filter(pk=pk).first()
+    )
     if notification is None:
         raise Http404("No such notification.")
     services.mark_read(request.user, notification.pk)

@@ -6,20 +6,20 @@ from .services import PostError, clean_body
 
 
 class PostForm(forms.ModelForm):
-    """A post or a reply: its text and who may see it. Length and emptiness are checked by the service rules."""
+    """A post or a reply: its text and who may see it (length and emptiness: the service's rules)."""
 
     class Meta:
         model = Post
         fields = ("body", "visibility")
-        labels = {"body": "What’s happening?"}
+        labels = {"body": "What's happening?"}
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs["maxlength"] = settings.SOCIAL_POST_MAX_LENGTH
-        self.fields["body"].help_text = (
-            f"At most {settings.SOCIAL_POST_MAX_LENGTH} characters; @username mentions someone."
-        )
+        self.fields[
+            "body"
+        ].help_text = f"At most {settings.SOCIAL_POST_MAX_LENGTH} characters; @username mentions someone."
 
     def clean_body(self) -> str:
         try:

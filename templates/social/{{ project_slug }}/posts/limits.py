@@ -20,7 +20,7 @@ class RateLimited(Exception):
         self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
         super().__init__(
-            f"Slow down: at most {limit} {action}s in {_duration(window)}. "
+            f"Slow down: at most {limit} {action}{'s' if limit != 1 else ''} in {_duration(window)}. "
             f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
         )
 

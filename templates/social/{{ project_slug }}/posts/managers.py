@@ -43,7 +43,9 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
     author = f"{prefix}author_id"
     post = OuterRef(prefix.removesuffix("__") if prefix else "pk")
     mentioned = Exists(Mention.objects.filter(post=post, user=viewer.pk))
-    not_blocked = ~Q(**{f"{author}__in": blocking_ids(viewer)}) & ~Q(**{f"{author}__in": blocked_by_ids(viewer)})
+    not_blocked = ~Q(**{f"{author}__in": blocking_ids(viewer)}) & ~Q(
+        **{f"{author}__in": blocked_by_ids(viewer)}
+    )
     followed = Q(**{f"{author}__in": followee_ids(viewer), f"{prefix}author__is_active": True})
     return Q(**{author: viewer.pk}) | (not_blocked & (public_and_open | followed | mentioned))
 
@@ -51,7 +53,9 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
 class PostQuerySet(models.QuerySet):
     def visible_to(self, viewer: Viewer) -> PostQuerySet:
         """Posts ``viewer`` may see (see the module's docstring); replies to invisible posts are left out."""
-        return self.filter(_audience(viewer)).filter(Q(reply_to__isnull=True) | _audience(viewer, "reply_to__"))
+        return self.filter(_audience(viewer)).filter(
+            Q(reply_to__isnull=True) | _audience(viewer, "reply_to__")
+        )
 
     def feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         """The home feed: the viewer's own posts and those of people they follow, minus muted people."""

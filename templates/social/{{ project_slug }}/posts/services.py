@@ -69,13 +69,19 @@ def clean_body(body: str) -> str:
     if not body:
         raise PostError("Write something first: a post cannot be empty.")
     if len(body) > settings.SOCIAL_POST_MAX_LENGTH:
-        raise PostError(f"A post has at most {settings.SOCIAL_POST_MAX_LENGTH} characters (this one has {len(body)}).")
+        raise PostError(
+            f"A post has at most {settings.SOCIAL_POST_MAX_LENGTH} characters (this one has {len(body)})."
+        )
     return body
 
 
 @transaction.atomic
 def create_post(
-    author: AbstractBaseUser, *, body: str, visibility: str = Post.Visibility.PUBLIC, reply_to: Post | None = None
+    author: AbstractBaseUser,
+    *,
+    body: str,
+    visibility: str = Post.Visibility.PUBLIC,
+    reply_to: Post | None = None,
 ) -> Post:
     """Publish a post or a reply. Replies are allowed only to posts the author may see."""
     body = clean_body(body)

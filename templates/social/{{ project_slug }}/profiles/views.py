@@ -106,5 +106,3 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
             return redirect(profile)
         return render(request, "profiles/profile_settings.html", {"form": form}, status=400)
     return render(request, "profiles/profile_settings.html", {"form": form})
-
-

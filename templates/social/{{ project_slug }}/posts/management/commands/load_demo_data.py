@@ -1,4 +1,4 @@
-"""``python manage.py load_demo_data``: a small living network for the first ``runserver`` (safe to run twice)."""
+"""``python manage.py load_demo_data``: a small network for the first ``runserver`` (safe to run twice)."""
 
 from typing import Any
 
@@ -37,7 +37,11 @@ REQUESTS = [("eli", "gus")]
 #: author, text, visibility; a text starting with "↳ N " replies to the N-th post.
 POSTS = [
     ("ana", "Hello! This is the demo network of a djstarter project. Follow someone from Explore.", "public"),
-    ("ben", "Feed pages stay at a constant number of queries: keyset pagination and subqueries. @ana wrote the tests.", "public"),
+    (
+        "ben",
+        "Feed pages stay at a constant number of queries: keyset pagination and subqueries. @ana tests it.",
+        "public",
+    ),
     ("chen", "Every page works without JavaScript; notifications arrive live when it is on.", "public"),
     ("gus", "Only my approved followers can read this.", "public"),
     ("ivan", "Channels + Daphne: the notification badge updates over a WebSocket.", "public"),
@@ -54,7 +58,9 @@ class Command(BaseCommand):
     help = "Create a dozen demo people, follows (a private account too), posts, replies and likes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--flush", action="store_true", help="Delete the demo people and their posts first.")
+        parser.add_argument(
+            "--flush", action="store_true", help="Delete the demo people and their posts first."
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, flush: bool = False, **options: Any) -> None:
@@ -69,7 +75,9 @@ class Command(BaseCommand):
 
         people = {}
         for username, name, bio, private in PEOPLE:
-            person = user_model.objects.create(username=username, email=f"{username}@example.com", name=name, bio=bio)
+            person = user_model.objects.create(
+                username=username, email=f"{username}@example.com", name=name, bio=bio
+            )
             person.set_unusable_password()
             person.save(update_fields=["password"])
             person.profile.is_private = private

@@ -1,0 +1,44 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ...graph.models import Follow, FollowRequest
+from ..models import Like, Post
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_network_is_made_once():
+    assert "Demo network ready: 12 people" in run()
+    counts = (
+        Post.objects.count(),
+        Follow.objects.count(),
+        Like.objects.count(),
+        FollowRequest.objects.count(),
+    )
+    assert counts[0] >= 10 and counts[1] >= 20 and counts[2] >= 5 and counts[3] == 1
+    assert Post.objects.filter(reply_to__isnull=False).exists()
+    assert get_user_model().objects.filter(profile__is_private=True).count() == 1
+    assert "exists already" in run()
+    assert (
+        Post.objects.count(),
+        Follow.objects.count(),
+        Like.objects.count(),
+        FollowRequest.objects.count(),
+    ) == counts
+    assert "Flushed" in run("--flush")
+    assert Post.objects.count() == counts[0]
+
+
+def test_demo_people_cannot_log_in_and_the_home_page_lives(client):
+    run()
+    assert not get_user_model().objects.get(username="ana").has_usable_password()
+    assert "demo network" in client.get("/").content.decode()

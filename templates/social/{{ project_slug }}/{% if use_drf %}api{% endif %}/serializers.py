@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..graph.models import FollowRequest
+from ..notifications.models import Notification
+from ..posts.models import Post
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField(read_only=True)
+    avatar = serializers.SerializerMethodField()
+
+    class Meta:
+        model = get_user_model()
+        fields = ("username", "display_name", "avatar")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_avatar(self, person) -> str | None:
+        profile = getattr(person, "profile", None)
+        if profile is None or not profile.avatar:
+            return None
+        return profile.avatar.url
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+    body = serializers.CharField(max_length=settings.SOCIAL_POST_MAX_LENGTH)
+    in_reply_to = serializers.PrimaryKeyRelatedField(
+        source="reply_to", queryset=Post.objects.none(), required=False, allow_null=True
+    )
+    like_count = serializers.IntegerField(read_only=True)
+    reply_count = serializers.IntegerField(read_only=True)
+    liked = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Post
+        fields = (
+            "id", "author", "body", "visibility", "in_reply_to", "created_at", "edited_at",
+            "like_count", "reply_count", "liked",
+        )  # fmt: skip
+        read_only_fields = ("created_at", "edited_at")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # One can reply only to a post one may see: anything else is "does not exist".
+            self.fields["in_reply_to"].queryset = Post.objects.visible_to(request.user)
+
+
+class PostUpdateSerializer(PostSerializer):
+    """Editing keeps the post where it is in its thread."""
+
+    in_reply_to = serializers.PrimaryKeyRelatedField(source="reply_to", read_only=True)
+
+
+class UsernameSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+
+
+class FollowResultSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["following", "requested"])
+
+
+class FollowRequestSerializer(serializers.ModelSerializer):
+    requester = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = FollowRequest
+        fields = ("id", "requester", "created_at")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(source="summary", read_only=True)
+    last_actor = PersonSerializer(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "text", "last_actor", "actor_count", "post", "is_read", "updated_at", "url")
+        read_only_fields = fields
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()

@@ -1,0 +1,25 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from .views import (
+    BlockViewSet,
+    FeedView,
+    FollowRequestViewSet,
+    FollowViewSet,
+    NotificationViewSet,
+    PostViewSet,
+)
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("posts", PostViewSet, basename="post")
+router.register("follows", FollowViewSet, basename="follow")
+router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
+router.register("blocks", BlockViewSet, basename="block")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("feed/", FeedView.as_view(), name="feed"),
+    *router.urls,
+]

@@ -1,0 +1,272 @@
+"""API views. Reads start from ``Post.objects.visible_to(request.user)``; changes go through the services,
+so the API follows exactly the rules of the HTML pages (privacy, blocks, rate limits, notifications)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..graph import services as graph
+from ..graph.models import FollowRequest
+from ..graph.selectors import blocked_by_ids
+from ..notifications import services as notifications
+from ..notifications.models import Notification
+from ..posts import services as posts
+from ..posts.limits import RateLimited
+from ..posts.models import Post
+from .pagination import NewestFirstCursorPagination
+from .serializers import (
+    FollowRequestSerializer,
+    FollowResultSerializer,
+    NotificationSerializer,
+    PersonSerializer,
+    PostSerializer,
+    PostUpdateSerializer,
+    UnreadCountSerializer,
+    UsernameSerializer,
+)
+
+LikeSerializer = inline_serializer(
+    "Like", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
+)
+
+
+def _throttled(error: RateLimited) -> Throttled:
+    return Throttled(wait=error.retry_after, detail=str(error))
+
+
+def _person(request: Request, username: str):
+    """An active person the requester may see (someone who blocked them is a 404)."""
+    people = get_user_model().objects.filter(is_active=True).select_related("profile")
+    return get_object_or_404(people.exclude(pk__in=blocked_by_ids(request.user)), username=username)
+
+
+class FeedView(generics.ListAPIView):
+    """The signed-in person's home feed: own and followed people's posts, minus muted and blocked."""
+
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Post]:
+        return Post.objects.feed_for(self.request.user).with_cards(self.request.user)
+
+
+@extend_schema(parameters=[OpenApiParameter("author", str, description="Only posts by this username")])
+class PostViewSet(viewsets.ModelViewSet):
+    """Posts the requester may see; only the author may edit or delete theirs."""
+
+    queryset = Post.objects.none()  # for the schema; get_queryset applies the privacy rule
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends = [SearchFilter]
+    search_fields = ["body"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Post]:
+        user = self.request.user
+        if self.action in {"partial_update", "destroy"}:
+            # Someone else's post is a 404 here: it is not among "your posts".
+            return Post.objects.filter(author=user.pk).with_cards(user)
+        queryset = Post.objects.visible_to(user).with_cards(user)
+        author = self.request.query_params.get("author")
+        if author:
+            queryset = queryset.filter(author__username=author)
+        return queryset
+
+    def get_serializer_class(self):
+        return PostUpdateSerializer if self.action == "partial_update" else PostSerializer
+
+    def _card(self, post: Post) -> dict:
+        card = Post.objects.with_cards(self.request.user).get(pk=post.pk)
+        return PostSerializer(card, context=self.get_serializer_context()).data
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            post = posts.create_post(request.user, **serializer.validated_data)
+        except posts.PostError as error:
+            raise ValidationError({"body": [str(error)]}) from error
+        except RateLimited as error:
+            raise _throttled(error) from error
+        return Response(self._card(post), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        post = self.get_object()
+        serializer = self.get_serializer(post, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            posts.edit_post(
+                post, body=data.get("body", post.body), visibility=data.get("visibility", post.visibility)
+            )
+        except posts.PostError as error:
+            raise ValidationError({"body": [str(error)]}) from error
+        return Response(self._card(post))
+
+    def perform_destroy(self, instance: Post) -> None:
+        posts.delete_post(instance)
+
+    @action(detail=True, methods=["get"])
+    def replies(self, request: Request, pk: str | None = None) -> Response:
+        """Replies to a post, newest first; hidden with the post when the requester may not see it."""
+        post = self.get_object()
+        replies = self.filter_queryset(
+            Post.objects.visible_to(request.user).with_cards(request.user).filter(reply_to=post)
+        )
+        page = self.paginate_queryset(replies)
+        return self.get_paginated_response(
+            PostSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=None, responses={200: LikeSerializer, 201: LikeSerializer})
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def like(self, request: Request, pk: str | None = None) -> Response:
+        """POST likes the post (once: a second like changes nothing), DELETE takes the like back."""
+        post = self.get_object()
+        if request.method == "POST":
+            created = posts.like(request.user, post)
+            code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        else:
+            posts.unlike(request.user, post)
+            code = status.HTTP_200_OK
+        liked = post.likes.filter(user=request.user).exists()
+        return Response({"liked": liked, "like_count": post.likes.count()}, status=code)
+
+
+class PeopleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What follows, blocks and their lists share: a username in, people out."""
+
+    serializer_class = PersonSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+    lookup_field = "username"
+    lookup_value_regex = r"[^/]+"
+
+    def _username(self, request: Request) -> str:
+        serializer = UsernameSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["username"]
+
+
+class FollowViewSet(PeopleViewSet):
+    """People the requester follows; POST a username to follow (or ask to), DELETE to unfollow."""
+
+    def get_queryset(self):
+        return (
+            get_user_model().objects.filter(followers__follower=self.request.user).select_related("profile")
+        )
+
+    @extend_schema(request=UsernameSerializer, responses={201: FollowResultSerializer})
+    def create(self, request: Request) -> Response:
+        person = _person(request, self._username(request))
+        try:
+            result = graph.follow(request.user, person)
+        except graph.GraphError as error:
+            raise ValidationError({"username": [str(error)]}) from error
+        except RateLimited as error:
+            raise _throttled(error) from error
+        return Response({"status": result}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, username: str) -> Response:
+        graph.unfollow(request.user, _person(request, username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockViewSet(PeopleViewSet):
+    """People the requester blocks; POST a username to block, DELETE to unblock."""
+
+    def get_queryset(self):
+        return (
+            get_user_model().objects.filter(blocked_by__blocker=self.request.user).select_related("profile")
+        )
+
+    @extend_schema(request=UsernameSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        person = _person(request, self._username(request))
+        try:
+            graph.block(request.user, person)
+        except graph.GraphError as error:
+            raise ValidationError({"username": [str(error)]}) from error
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, username: str) -> Response:
+        graph.unblock(request.user, _person(request, username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Requests to follow the requester (a private account); accept or decline each."""
+
+    queryset = FollowRequest.objects.none()  # for the schema; get_queryset scopes to the requester
+    serializer_class = FollowRequestSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return FollowRequest.objects.filter(target=self.request.user).select_related("requester__profile")
+
+    def _answer(self, accept: bool) -> Response:
+        graph.answer_request(self.request.user, self.get_object(), accept=accept)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        return self._answer(True)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        return self._answer(False)
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """The requester's notifications (only about posts they may still see), newest activity first."""
+
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the requester
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return (
+            Notification.objects.for_recipient(self.request.user)
+            .select_related("last_actor__profile")
+            .order_by("-updated_at", "-pk")
+        )
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str | None = None) -> Response:
+        notification = self.get_object()
+        notifications.mark_read(request.user, notification.pk)
+        notification.is_read = True
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(request=None, responses={200: UnreadCountSerializer})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request: Request) -> Response:
+        notifications.mark_read(request.user)
+        return Response({"unread": 0})
+
+    @extend_schema(responses={200: UnreadCountSerializer})
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request: Request) -> Response:
+        return Response({"unread": notifications.unread_count(request.user)})
