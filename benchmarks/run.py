@@ -51,6 +51,21 @@ SCALING: dict[str, dict[str, str]] = {
             "    CommentFactory(post=post)\n"
         ),
     },
+    "social": {  # the signed-in person's home feed: N posts by the 10 people they follow, each liked
+        "page": "/",
+        "api": "/api/v1/feed/",
+        "seed": (
+            "from {slug}.graph.models import Follow\n"
+            "from {slug}.posts.models import Like, Post\n"
+            "from {slug}.posts.tests.factories import UserFactory\n"
+            "login_user = UserFactory()\n"
+            "people = [UserFactory() for _ in range(10)]\n"
+            "Follow.objects.bulk_create(Follow(follower=login_user, followee=p) for p in people)\n"
+            "posts = Post.objects.bulk_create(Post(author=people[i % 10], body=f'post {{i}}') for i in range(N))\n"
+            "Like.objects.bulk_create(Like(post=post, user=people[(i + 1) % 10]) for i, post in enumerate(posts))\n"
+            "Like.objects.bulk_create(Like(post=post, user=login_user) for post in posts[::2])\n"
+        ),
+    },
     "todo_api": {
         "page": "/",
         "api": "/api/v1/tasks/",

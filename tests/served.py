@@ -1,4 +1,5 @@
-"""Generated projects served the production way (Gunicorn, production settings, collectstatic, WhiteNoise)
+"""Generated projects served the production way (Gunicorn, or Daphne for an ASGI project with WebSockets;
+production settings, collectstatic, WhiteNoise)
 and driven by the system Chromium through Playwright; shared by the services and accessibility tiers.
 
 The services come from `.ci/services.sh` (which `.ci/run` sources): Chromium at DJSTARTER_TEST_CHROMIUM.
@@ -86,7 +87,11 @@ def background(
 
 
 def served_env(project: Path, **extra: str) -> dict[str, str]:
-    """Production settings, as a deployment sets them, served over plain HTTP on this machine."""
+    """Production settings, as a deployment sets them, served over plain HTTP on this machine.
+
+    No mail server runs here: mail goes to Django's in-memory backend unless ``extra`` names another.
+    """
+    extra = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **extra}
     return production_env(
         project,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -110,15 +115,26 @@ def prepare(project: Path, env: dict[str, str]) -> None:
     manage(project, "collectstatic", "--noinput", env=env)
 
 
-@contextmanager
-def gunicorn(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Serve the project with Gunicorn (two workers) until the block ends; yields the base URL.
+def uses_channels(project: Path) -> bool:
+    """An ASGI project whose WebSockets go through Django Channels (the kind's `websocket_urls` hook)."""
+    return "channels.routing" in (project / "config" / "asgi.py").read_text(encoding="utf-8")
 
-    The URL names `localhost`: Chromium keeps Secure cookies there over plain HTTP.
+
+@contextmanager
+def serve(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Serve the project as its README deploys it until the block ends; yields the base URL.
+
+    Gunicorn (two workers) for a WSGI project; Daphne for one with WebSockets (Channels), since Gunicorn's
+    sync workers cannot hold a socket open. The URL names `localhost`: Chromium keeps Secure cookies there
+    over plain HTTP.
     """
     port = free_port()
-    command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-               "--access-logfile", "-"]  # fmt: skip
+    if uses_channels(project):
+        command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    else:
+        command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                   "--access-logfile", "-"]  # fmt: skip
+    server_name = Path(command[0]).name
 
     def healthy() -> bool:
         try:
@@ -128,7 +144,8 @@ def gunicorn(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
             return False
 
     with background(project, command, env, log) as server:
-        wait_for(lambda: server.poll() is not None or healthy(), 60, "Gunicorn to answer /healthz/", log)
+        what = f"{server_name} to answer /healthz/"
+        wait_for(lambda: server.poll() is not None or healthy(), 60, what, log)
         assert server.poll() is None, log.read_text(errors="replace")[-6000:]
         yield f"http://localhost:{port}"
 

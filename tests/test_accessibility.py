@@ -32,7 +32,7 @@ import pytest
 from djstarter.templates import implemented_kinds
 
 from .generated import render
-from .served import PASSWORD, chromium, gunicorn, needs_chromium, served_env, shell, wait_for
+from .served import PASSWORD, chromium, needs_chromium, serve, served_env, shell, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
@@ -62,7 +62,7 @@ EXCEPTIONS: dict[str, str] = {
 #: Not pages: assets, health checks, machine-readable feeds are skipped by content type anyway.
 NOT_PAGES = ("/static/", "/media/", "/healthz/", "/__debug__/")
 #: Pages a crawl from the home page cannot reach (a query typed by hand), per kind.
-EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",)}
+EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",), "social": ("/search/?q=demo",)}
 #: Forms (by the URL name of their action) the crawl sends once as they are, per kind, to reach the pages
 #: behind them: an ecommerce cart and checkout are empty until something is added.
 SUBMIT_AS_IS: dict[str, set[str]] = {"ecommerce": {"cart:add"}}
@@ -489,8 +489,8 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     output = shell(project, SETUP, env)
     setup = json.loads(next(line for line in output.splitlines() if line.startswith("SETUP="))[6:])
     routes = [(re.compile(regex), name) for regex, name in setup["routes"]]
-    log = tmp_path / "gunicorn.log"
-    with gunicorn(project, env, log) as base, chromium(bypass_csp=True) as context:
+    log = tmp_path / "server.log"
+    with serve(project, env, log) as base, chromium(bypass_csp=True) as context:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
         crawl = Crawl(page, base, routes, axe, " ".join(setup["site_name"].split()))

@@ -1,5 +1,6 @@
 """Generated projects against the real services their users run: Redis with the project's own Celery
-worker, and the site served the production way (Gunicorn, production settings, collectstatic, WhiteNoise)
+worker, and the site served the production way (Gunicorn, or Daphne for WebSockets; production settings,
+collectstatic, WhiteNoise)
 driven by a headless Chromium.
 
 The services come from `.ci/services.sh` (which `.ci/run` sources): Redis at DJSTARTER_TEST_REDIS_URL and
@@ -8,10 +9,12 @@ Chromium at DJSTARTER_TEST_CHROMIUM. Without them these tests skip, saying why.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
 import textwrap
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +30,9 @@ from .served import (
     PASSWORD,
     background,
     chromium,
-    gunicorn,
     needs_chromium,
     prepare,
+    serve,
     served_env,
     shell,
     wait_for,
@@ -97,6 +100,25 @@ CELERY_SCENARIOS: dict[str, CeleryScenario] = {
             print("TRIGGERED")
         """,
         expected=("author@example.com", "Served by Celery"),
+    ),
+    "social": CeleryScenario(
+        combination="celery",
+        trigger=f"""
+            from django.contrib.auth import get_user_model
+            from django.test import Client
+            from django.urls import reverse
+
+            User = get_user_model()
+            User.objects.create_user("ben", "ben@example.com", "{PASSWORD}")
+            ana = User.objects.create_user("ana", "ana@example.com", "{PASSWORD}", name="Ana")
+            client = Client()
+            client.force_login(ana)
+            data = {{"body": "Hello @ben, sent by Celery", "visibility": "public"}}
+            response = client.post(reverse("posts:create"), data, secure=True)
+            assert response.status_code == 302, (response.status_code, response.content[:2000])
+            print("TRIGGERED")
+        """,
+        expected=("ben@example.com", "Ana mentioned you"),
     ),
     "todo_api": CeleryScenario(
         combination="all-on",  # the API kind needs DRF
@@ -359,10 +381,48 @@ def saas_scenario(page: Any, base: str, mail: Path) -> None:
     assert page.locator("td", has_text="mia@example.com").count() == 1
 
 
+def social_scenario(page: Any, base: str, mail: Path) -> None:
+    """Two people in two browser contexts: Ana follows Ben; Ben's page learns it live; Ben posts,
+    mentioning Ana; Ana's open notification page shows it without a reload, and her feed has the post."""
+    _sign_up_and_log_in(page, base, "ana")
+    ben = page.context.browser.new_context()
+    ben.set_default_timeout(20_000)
+    try:
+        ben_page = ben.new_page()
+        ben_errors: list[str] = []
+        ben_page.on("pageerror", lambda error: ben_errors.append(str(error)))
+        _sign_up_and_log_in(ben_page, base, "ben")
+        ben_page.goto(f"{base}/notifications/")
+        ben_page.wait_for_selector("html[data-notifications-live]")  # the WebSocket is open
+
+        page.goto(f"{base}/people/ben/")
+        page.click("main button:has-text('Follow')")
+        page.wait_for_load_state()
+        assert page.locator("text=You now follow").count() == 1, page.content()[:3000]
+        # Ben's page, never reloaded, shows the new follower and the badge.
+        ben_page.wait_for_selector("#notification-list >> text=ana followed you")
+        assert ben_page.locator("[data-unread-count]").inner_text() == "1"
+
+        page.goto(f"{base}/notifications/")
+        page.wait_for_selector("html[data-notifications-live]")
+        ben_page.goto(f"{base}/")
+        ben_page.fill("#id_body", "Hello @ana, live from Chromium")
+        ben_page.click("main form button[type=submit]")
+        ben_page.wait_for_load_state()
+        page.wait_for_selector("#notification-list >> text=ben mentioned you")
+        assert page.locator("[data-unread-count]").inner_text() == "1"
+        page.goto(f"{base}/")
+        assert page.locator("text=Hello @ana, live from Chromium").count() == 1, page.content()[:3000]
+        assert not ben_errors, ben_errors
+    finally:
+        ben.close()
+
+
 #: What a user does on the site of each kind (ending logged in), and the answers rendered: no allauth,
 #: whose mandatory email verification a browser cannot follow here.
 BROWSER_SCENARIOS: dict[str, tuple[str, Callable[[Any, str, Path], None]]] = {
     "blog": ("all-off", blog_scenario),
+    "social": ("all-off", social_scenario),
     "todo_api": ("drf", todo_api_scenario),
     "ecommerce": ("all-off", ecommerce_scenario),
     "saas": ("drf", saas_scenario),
@@ -389,8 +449,8 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
     prepare(project, env)
     for command in SETUP_COMMANDS.get(kind, ()):
         manage(project, command, env=env)
-    log = tmp_path / "gunicorn.log"
-    with gunicorn(project, env, log) as base:
+    log = tmp_path / "server.log"
+    with serve(project, env, log) as base:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         with chromium() as context:
             page = context.new_page()
@@ -425,3 +485,88 @@ def test_served_site_in_a_browser(kind: str, tmp_path: Path) -> None:
         server_log = log.read_text(errors="replace")
     assert "Traceback" not in server_log, server_log[-6000:]
     assert (SCREENSHOTS / f"{kind}-home.png").stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------------------------------------
+# WebSockets through Redis (the social kind): Daphne serves, the Redis channel layer carries.
+
+
+def _session_cookies(project: Path, env: dict[str, str], usernames: list[str]) -> dict[str, str]:
+    """Users made in the project, each signed in: their session cookie, as ``name=value``."""
+    code = f"""
+        import json
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        cookies = {{}}
+        for username in {usernames!r}:
+            user = get_user_model().objects.create_user(username, username + "@example.com", "{PASSWORD}")
+            client = Client()
+            client.force_login(user)
+            name = settings.SESSION_COOKIE_NAME
+            cookies[username] = name + "=" + client.cookies[name].value
+        print("COOKIES=" + json.dumps(cookies))
+    """
+    output = shell(project, code, env)
+    return json.loads(next(line for line in output.splitlines() if line.startswith("COOKIES="))[8:])
+
+
+def _like_with_a_form(base: str, session: str, post_id: str) -> None:
+    """An ordinary browser-like form POST: read the post page for the CSRF token, then press Like."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(urllib.request.Request(f"{base}/posts/{post_id}/", headers={"Cookie": session}))
+    token = page.read().decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    csrf_cookie = next(cookie for cookie in jar if cookie.name == "csrftoken")
+    headers = {
+        "Cookie": f"{session}; csrftoken={csrf_cookie.value}",
+        "Referer": f"{base}/",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    data = f"csrfmiddlewaretoken={token}&action=like".encode()
+    opener.open(urllib.request.Request(f"{base}/posts/{post_id}/like/", data=data, headers=headers)).read()
+
+
+@needs_redis
+def test_websocket_notifications_through_redis(tmp_path: Path) -> None:
+    """Two sockets of one person (two tabs), served by Daphne, receive a notification that a third,
+    ordinary HTTP request causes: the message crosses processes through the Redis channel layer."""
+    if "social" not in implemented_kinds():
+        pytest.skip("the social kind is not implemented")
+    import redis  # the generated group's dependency: installed in the tool's venv
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    project = render("social", "all-off", tmp_path / "project")
+    channel_db = redis_db_url(15)
+    redis.Redis.from_url(channel_db).flushdb()
+    env = served_env(project, REDIS_URL=channel_db)
+    prepare(project, env)
+    cookies = _session_cookies(project, env, ["ana", "ben"])
+    created = shell(project, f"""
+        from django.contrib.auth import get_user_model
+        from {SLUG}.posts.models import Post
+        ana = get_user_model().objects.get(username="ana")
+        print("POST=%d" % Post.objects.create(author=ana, body="Hi").pk)
+    """, env)  # fmt: skip
+    post_id = created.split("POST=")[1].split()[0]
+    log = tmp_path / "server.log"
+    with serve(project, env, log) as base:
+        url = base.replace("http://", "ws://") + "/ws/notifications/"
+        ana = {"Origin": base, "Cookie": cookies["ana"]}
+        with (
+            connect(url, additional_headers=ana, open_timeout=20) as tab1,
+            connect(url, additional_headers=ana, open_timeout=20) as tab2,
+        ):
+            _like_with_a_form(base, cookies["ben"], post_id)
+            for tab in (tab1, tab2):
+                message = json.loads(tab.recv(timeout=20))
+                assert message["notification"]["text"] == "ben liked your post", message
+                assert message["unread"] == 1
+        # No session: the handshake is refused (the consumer closes before accepting).
+        with pytest.raises(InvalidStatus) as refused:
+            connect(url, additional_headers={"Origin": base}, open_timeout=20)
+        assert refused.value.response.status_code == 403
+        server_log = log.read_text(errors="replace")
+    assert "Traceback" not in server_log, server_log[-6000:]
