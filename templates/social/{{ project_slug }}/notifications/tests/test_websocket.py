@@ -1,8 +1,7 @@
 """Live delivery over WebSockets, with Channels' test communicator and the in-memory channel layer."""
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -42,7 +41,8 @@ def test_a_like_is_pushed_to_the_author(django_capture_on_commit_callbacks):
         socket = communicator(author)
         bystander = communicator(fan)
         assert (await socket.connect())[0] and (await bystander.connect())[0]
-        await database_sync_to_async(act)()
+        # sync_to_async, not database_sync_to_async: that one closes the test's open transaction.
+        await sync_to_async(act)()
         message = await socket.receive_json_from(timeout=2)
         assert message["unread"] == 1
         assert message["notification"]["text"] == "Ben liked your post"
