@@ -2,7 +2,7 @@
 
 For every implemented kind (so kinds added later are covered as soon as they exist) a project is rendered
 with DRF (and allauth; Celery off, as it needs a broker), migrated, filled with its demo data, and served by
-Gunicorn with the *production* settings: ``DEBUG=False`` is where an unexpected error turns into the HTML
+Gunicorn (Daphne for a WebSocket kind) with the *production* settings: ``DEBUG=False`` is where an unexpected error turns into the HTML
 error page, so that is what the fuzzer must meet. Only throttling is lifted (every rate very high,
 ``fuzz_settings`` below): 429 is documented, but an API that answers 429 to most requests leaves its logic
 untested. The fuzzer signs in with the first demo user's token (so it reaches their rows too), runs every
@@ -38,7 +38,7 @@ from djstarter.templates import implemented_kinds
 
 from .generated import BIN, manage
 from .helpers import BASE_ANSWERS
-from .served import gunicorn, prepare, served_env
+from .served import prepare, serve, served_env
 
 SEED = 20261201
 MAX_EXAMPLES = 25
@@ -55,6 +55,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {scope: "1000000/hour" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
 }
 """
+
+#: Per kind: environment variables that lift the kind's own rate limits, like the throttles above.
+KIND_ENV: dict[str, dict[str, str]] = {
+    "social": {"SOCIAL_POST_LIMIT": "1000000/3600", "SOCIAL_FOLLOW_LIMIT": "1000000/3600"},
+}
 
 #: Loads the demo data and prints the token of the first user (its author or owner), made if needed.
 TOKEN_CODE = """
@@ -217,11 +222,13 @@ def test_schemathesis_finds_no_defect_in_the_served_api(kind: str, tmp_path: Pat
     started = time.monotonic()
     project = _api_project(kind, tmp_path / "project")
     (project / "fuzz_settings.py").write_text(FUZZ_SETTINGS)
-    env = served_env(project, DJANGO_SETTINGS_MODULE="fuzz_settings", PYTHONPATH=str(project))
+    env = served_env(
+        project, DJANGO_SETTINGS_MODULE="fuzz_settings", PYTHONPATH=str(project), **KIND_ENV.get(kind, {})
+    )
     prepare(project, env)
     token = re.search(r"^TOKEN=(\w+)$", manage(project, "shell", "-c", TOKEN_CODE, env=env), re.MULTILINE)
     assert token, "no API token was printed"
-    with gunicorn(project, env, tmp_path / "gunicorn.log") as base:
+    with serve(project, env, tmp_path / "server.log") as base:
         reports = tmp_path / "reports"
         output = subprocess.run(
             [
@@ -245,7 +252,7 @@ def test_schemathesis_finds_no_defect_in_the_served_api(kind: str, tmp_path: Pat
         print(f"  accepted rejection x{count}: {reason}")
     for name, count in outcome.lenient.items():
         print(f"  lenient x{count}: {name}")
-    log = (tmp_path / "gunicorn.log").read_text(errors="replace")  # the access log, and any traceback
+    log = (tmp_path / "server.log").read_text(errors="replace")  # the access log, and any traceback
     assert outcome.failures == [], "\n".join(outcome.failures[:30]) + "\n" + output.stdout[-6000:]
     assert "Traceback" not in log, log[-6000:]
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
 from ..notifications.models import Notification
 from ..posts.models import Post
@@ -29,9 +30,8 @@ class PersonSerializer(serializers.ModelSerializer):
 class PostSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
     body = serializers.CharField(max_length=settings.SOCIAL_POST_MAX_LENGTH)
-    in_reply_to = serializers.PrimaryKeyRelatedField(
-        source="reply_to", queryset=Post.objects.none(), required=False, allow_null=True
-    )
+    #: Read: the parent's id. Write: validated into the parent ``Post`` itself (``validate_in_reply_to``).
+    in_reply_to = IdField(source="reply_to_id", required=False, allow_null=True)
     like_count = serializers.IntegerField(read_only=True)
     reply_count = serializers.IntegerField(read_only=True)
     liked = serializers.BooleanField(read_only=True)
@@ -44,18 +44,20 @@ class PostSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         read_only_fields = ("created_at", "edited_at")
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # One can reply only to a post one may see: anything else is "does not exist".
-            self.fields["in_reply_to"].queryset = Post.objects.visible_to(request.user)
+    def validate_in_reply_to(self, value: int | None) -> Post | None:
+        """One may reply only to a post one may see: any other id is "does not exist"."""
+        if value is None:
+            return None
+        post = Post.objects.visible_to(self.context["request"].user).filter(pk=value).first()
+        if post is None:
+            raise serializers.ValidationError(f'Invalid pk "{value}" - object does not exist.')
+        return post
 
 
 class PostUpdateSerializer(PostSerializer):
     """Editing keeps the post where it is in its thread."""
 
-    in_reply_to = serializers.PrimaryKeyRelatedField(source="reply_to", read_only=True)
+    in_reply_to = IdField(source="reply_to_id", read_only=True)
 
 
 class UsernameSerializer(serializers.Serializer):
@@ -66,7 +68,7 @@ class FollowResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["following", "requested"])
 
 
-class FollowRequestSerializer(serializers.ModelSerializer):
+class PendingFollowSerializer(serializers.ModelSerializer):
     requester = PersonSerializer(read_only=True)
 
     class Meta:

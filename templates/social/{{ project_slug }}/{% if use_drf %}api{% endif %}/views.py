@@ -25,9 +25,9 @@ from ..posts.limits import RateLimited
 from ..posts.models import Post
 from .pagination import NewestFirstCursorPagination
 from .serializers import (
-    FollowRequestSerializer,
     FollowResultSerializer,
     NotificationSerializer,
+    PendingFollowSerializer,
     PersonSerializer,
     PostSerializer,
     PostUpdateSerializer,
@@ -95,8 +95,14 @@ class PostViewSet(viewsets.ModelViewSet):
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            post = posts.create_post(request.user, **serializer.validated_data)
+            post = posts.create_post(
+                request.user,
+                body=data["body"],
+                visibility=data.get("visibility", Post.Visibility.PUBLIC),
+                reply_to=data.get("reply_to_id"),  # the Post itself, see PostSerializer.validate_in_reply_to
+            )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
         except RateLimited as error:
@@ -214,7 +220,7 @@ class FollowRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Requests to follow the requester (a private account); accept or decline each."""
 
     queryset = FollowRequest.objects.none()  # for the schema; get_queryset scopes to the requester
-    serializer_class = FollowRequestSerializer
+    serializer_class = PendingFollowSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = NewestFirstCursorPagination
     filter_backends: list = []
