@@ -1,5 +1,6 @@
 from typing import Any
 
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 
@@ -10,6 +11,13 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def decode_cursor(self, request: Any) -> Any:
+        """A cursor that was not handed out by this API is bad input (400), not a missing page."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError({self.cursor_query_param: [str(error.detail)]}) from error
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """``page_size`` with its bounds, so clients (and the schema's tests) see them."""

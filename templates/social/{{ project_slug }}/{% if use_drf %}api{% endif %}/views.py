@@ -44,10 +44,15 @@ def _throttled(error: RateLimited) -> Throttled:
     return Throttled(wait=error.retry_after, detail=str(error))
 
 
-def _person(request: Request, username: str):
-    """An active person the requester may see (someone who blocked them is a 404)."""
+def _people(request: Request) -> QuerySet:
+    """Active people the requester may see (someone who blocked them is not among them)."""
     people = get_user_model().objects.filter(is_active=True).select_related("profile")
-    return get_object_or_404(people.exclude(pk__in=blocked_by_ids(request.user)), username=username)
+    return people.exclude(pk__in=blocked_by_ids(request.user))
+
+
+def _person(request: Request, username: str):
+    """The person named in the URL: a 404 when there is none the requester may see."""
+    return get_object_or_404(_people(request), username=username)
 
 
 class FeedView(generics.ListAPIView):
@@ -125,6 +130,7 @@ class PostViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance: Post) -> None:
         posts.delete_post(instance)
 
+    @extend_schema(responses=PostSerializer(many=True))
     @action(detail=True, methods=["get"])
     def replies(self, request: Request, pk: str | None = None) -> Response:
         """Replies to a post, newest first; hidden with the post when the requester may not see it."""
@@ -162,10 +168,14 @@ class PeopleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_field = "username"
     lookup_value_regex = r"[^/]+"
 
-    def _username(self, request: Request) -> str:
+    def _named_person(self, request: Request):
+        """The person named in the body: a 400 when there is none the requester may see."""
         serializer = UsernameSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return serializer.validated_data["username"]
+        person = _people(request).filter(username=serializer.validated_data["username"]).first()
+        if person is None:
+            raise ValidationError({"username": ["No such person."]})
+        return person
 
 
 class FollowViewSet(PeopleViewSet):
@@ -178,7 +188,7 @@ class FollowViewSet(PeopleViewSet):
 
     @extend_schema(request=UsernameSerializer, responses={201: FollowResultSerializer})
     def create(self, request: Request) -> Response:
-        person = _person(request, self._username(request))
+        person = self._named_person(request)
         try:
             result = graph.follow(request.user, person)
         except graph.GraphError as error:
@@ -203,7 +213,7 @@ class BlockViewSet(PeopleViewSet):
 
     @extend_schema(request=UsernameSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
-        person = _person(request, self._username(request))
+        person = self._named_person(request)
         try:
             graph.block(request.user, person)
         except graph.GraphError as error:
