@@ -57,7 +57,7 @@ class PostSerializer(serializers.ModelSerializer):
 class PostUpdateSerializer(PostSerializer):
     """Editing keeps the post where it is in its thread."""
 
-    in_reply_to = IdField(source="reply_to_id", read_only=True)
+    in_reply_to = IdField(source="reply_to_id", read_only=True, allow_null=True)
 
 
 class UsernameSerializer(serializers.Serializer):
