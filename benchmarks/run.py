@@ -61,8 +61,12 @@ SCALING: dict[str, dict[str, str]] = {
             "login_user = UserFactory()\n"
             "people = [UserFactory() for _ in range(10)]\n"
             "Follow.objects.bulk_create(Follow(follower=login_user, followee=p) for p in people)\n"
-            "posts = Post.objects.bulk_create(Post(author=people[i % 10], body=f'post {{i}}') for i in range(N))\n"
-            "Like.objects.bulk_create(Like(post=post, user=people[(i + 1) % 10]) for i, post in enumerate(posts))\n"
+            "posts = Post.objects.bulk_create(\n"
+            "    Post(author=people[i % 10], body=f'post {{i}}') for i in range(N)\n"
+            ")\n"
+            "Like.objects.bulk_create(\n"
+            "    Like(post=post, user=people[(i + 1) % 10]) for i, post in enumerate(posts)\n"
+            ")\n"
             "Like.objects.bulk_create(Like(post=post, user=login_user) for post in posts[::2])\n"
         ),
     },
