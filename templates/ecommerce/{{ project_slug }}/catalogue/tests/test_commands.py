@@ -17,4 +17,4 @@ def test_demo_data_loads_a_shop_and_can_run_twice(django_user_model):
     assert Variant.objects.filter(in_stock__gt=0).count() >= 5
     assert ShippingMethod.objects.count() == 3
     customer = django_user_model.objects.get(username="customer")
-    assert customer.check_password("demo-password-123")
+    assert customer.check_password("demo-password")

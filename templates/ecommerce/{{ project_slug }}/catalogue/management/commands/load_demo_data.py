@@ -7,13 +7,11 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ....orders.models import ShippingMethod
 from ...models import Category, Product, Variant
-
-DEMO_PASSWORD = "demo-password-123"  # noqa: S105 (a documented demo account, local data only)
 
 #: category, parent, products: (name, description, [(sku, variant name, price, in stock)])
 CATALOGUE = [
@@ -83,6 +81,11 @@ SHIPPING = [("Standard", "3-5 working days", "4.90"), ("Express", "Next working 
 class Command(BaseCommand):
     help = "Load a small demo catalogue with stock, shipping methods and a demo customer."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password", default="demo-password", help="The demo customer's password when created."
+        )
+
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         categories: dict[str, Category] = {}
@@ -113,7 +116,7 @@ class Command(BaseCommand):
             username="customer", defaults={"email": "customer@example.com", "name": "Demo Customer"}
         )
         if created:
-            customer.set_password(DEMO_PASSWORD)
+            customer.set_password(options["password"])
             customer.save(update_fields=["password"])
         if apps.is_installed("allauth.account"):
             # allauth asks for a verified email address before the first sign-in.
@@ -125,6 +128,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants. "
-                f"Sign in as “customer” with the password “{DEMO_PASSWORD}”."
+                + (
+                    f"Sign in as “customer” with the password “{options['password']}”."
+                    if created
+                    else "The demo customer “customer” already exists; its password is unchanged."
+                )
             )
         )
