@@ -24,7 +24,7 @@ from .served import background, free_port, served_env, wait_for
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 #: The demo data's users and what belongs to their organisation (organizations/.../load_demo_data.py).
-DEMO_PASSWORD = "demo-password-123"
+DEMO_PASSWORD = "demo-Password-123"  # passed to load_demo_data --password
 ORGS = {
     "acme": {"user": "linus", "projects": {"Launch pad", "Mission control"}},
     "globex": {"user": "hank", "projects": {"Doomsday device"}},
@@ -123,7 +123,7 @@ def scaled_out(project: Path, tmp: Path, database_url: str, redis_url: str) -> I
     )
     manage(project, "migrate", "--noinput", env=env)
     manage(project, "collectstatic", "--noinput", env=env)
-    seeded = manage(project, "load_demo_data", env=env)
+    seeded = manage(project, "load_demo_data", "--password", DEMO_PASSWORD, env=env)
     api_key = re.search(r"\(shown once\): (\S+)", seeded).group(1)
     ports = (free_port(), free_port())
     port = free_port()

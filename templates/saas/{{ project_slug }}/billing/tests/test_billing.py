@@ -58,7 +58,11 @@ def test_limits_and_features(acme, globex, stranger):
     check_seat_available(acme)
 
 
-def _post(client, payload, secret="test-webhook-secret", signature=None):  # noqa: S107
+#: BILLING_WEBHOOK_SECRET of the test settings.
+SECRET = "test-webhook-secret"
+
+
+def _post(client, payload, secret=SECRET, signature=None):
     body = json.dumps(payload).encode()
     return client.post(
         reverse("billing:webhook"),

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from ...apikeys.models import ApiKey
@@ -18,3 +19,9 @@ def test_load_demo_data_is_idempotent(capsys):
     assert Invitation.unscoped.pending().count() == 1
     assert ApiKey.unscoped.count() == 1
     assert capsys.readouterr().out.count("shown once") == 1
+    assert not get_user_model().objects.get(username="demo").has_usable_password()
+
+
+def test_load_demo_data_with_a_password():
+    call_command("load_demo_data", password="a-demo-password-9")
+    assert get_user_model().objects.get(username="linus").check_password("a-demo-password-9")

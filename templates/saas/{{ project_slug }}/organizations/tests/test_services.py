@@ -1,4 +1,5 @@
 import pytest
+from django.db import IntegrityError
 
 from ...audit.models import AuditEvent
 from ...billing.models import Subscription
@@ -98,5 +99,5 @@ def test_rename_is_audited_and_needs_the_permission(acme, owner, member):
 
 
 def test_membership_is_unique(acme, member):
-    with pytest.raises(Exception):  # noqa: B017  (the database constraint)
+    with pytest.raises(IntegrityError):
         MembershipFactory(organization=acme, user=member)

@@ -16,8 +16,6 @@ from ...context import organization_context
 from ...models import Membership, Organization
 from ...permissions import Role
 
-PASSWORD = "demo-password-123"  # noqa: S105  (demo accounts for a local database only)
-
 ORGANIZATIONS = {
     "Acme Rockets": {
         "plan": "pro",
@@ -40,6 +38,14 @@ ORGANIZATIONS = {
 class Command(BaseCommand):
     help = "Load demo organisations, members, projects, an invitation and an API key (idempotent)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--password",
+            default="",
+            help="Password for the demo users (without it they cannot log in until "
+            "`manage.py changepassword <user>`).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         User = get_user_model()
@@ -58,8 +64,11 @@ class Command(BaseCommand):
                         username=username,
                         defaults={"email": f"{username}@example.com", "name": username.title()},
                     )
-                    if created:
-                        user.set_password(PASSWORD)
+                    if created or options["password"]:
+                        if options["password"]:
+                            user.set_password(options["password"])
+                        else:
+                            user.set_unusable_password()
                         user.save()
                     Membership.objects.get_or_create(
                         organization=organization, user=user, defaults={"role": role}
@@ -91,8 +100,9 @@ class Command(BaseCommand):
                         organization=organization, name="Demo key", actor=members[0], actor_role=Role.OWNER
                     )
                     self.stdout.write(f"API key for {name} (shown once): {raw}")
+        how = (
+            "with the --password you gave" if options["password"] else "after `manage.py changepassword demo`"
+        )
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data loaded. Log in as demo / {PASSWORD} (owner of Acme, member of Globex)."
-            )
+            self.style.SUCCESS(f"Demo data loaded. Log in as demo {how} (owner of Acme, member of Globex).")
         )
