@@ -19,6 +19,7 @@ OPTIONS_OFF = {"use_drf": False, "use_celery": False, "use_allauth": False, "use
 OPTIONS_ON = {"use_drf": True, "use_celery": True, "use_allauth": True, "use_docker": True, "ci": "github"}
 
 #: Answer sets every kind is rendered with: defaults, everything on/off, each option alone, both databases.
+#: GitHub CI alone is the defaults (ci's default is github), so it has no entry of its own.
 COMBINATIONS: dict[str, dict[str, Any]] = {
     "defaults": {},
     "all-on": OPTIONS_ON,
@@ -27,7 +28,6 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
     "celery": {**OPTIONS_OFF, "use_celery": True},
     "allauth": {**OPTIONS_OFF, "use_allauth": True},
     "docker": {**OPTIONS_OFF, "use_docker": True},
-    "ci-github": {**OPTIONS_OFF, "ci": "github"},
     "ci-gitlab": {**OPTIONS_OFF, "ci": "gitlab"},
     "postgresql": {"database": "postgresql"},
     "all-on-postgresql": {**OPTIONS_ON, "ci": "gitlab", "database": "postgresql"},
