@@ -1,8 +1,26 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import F, QuerySet, Sum
 from django.http import HttpRequest
 
 from .models import Category, Product, ProductImage, Variant
+
+#: What staff may write back when they save a variant: everything but ``allocated``.
+EDITABLE_VARIANT_FIELDS = [
+    field.name
+    for field in Variant._meta.concrete_fields
+    if not field.primary_key and field.name != "allocated"
+]
+
+
+def save_variant(variant: Variant) -> None:
+    """Save a variant edited by staff without writing ``allocated`` back: reservations change only through
+    ``stock.py``, and the value loaded with the form is stale if an order was placed in the meantime."""
+    if variant._state.adding:
+        variant.save()
+    else:
+        variant.save(update_fields=EDITABLE_VARIANT_FIELDS)
 
 
 @admin.register(Category)
@@ -40,6 +58,15 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = (VariantInline, ProductImageInline)
     actions = ("activate", "deactivate")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Variant:
+            return super().save_formset(request, form, formset, change)
+        for variant in formset.save(commit=False):
+            save_variant(variant)
+        for variant in formset.deleted_objects:
+            variant.delete()
+        return None
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         return (
             super()
@@ -70,3 +97,6 @@ class VariantAdmin(admin.ModelAdmin):
     search_fields = ("sku", "name", "product__name")
     autocomplete_fields = ("product",)
     readonly_fields = ("allocated",)
+
+    def save_model(self, request: HttpRequest, obj: Variant, form: Any, change: bool) -> None:
+        save_variant(obj)

@@ -1,6 +1,7 @@
 import pytest
 
-from ..models import Product
+from ..admin import save_variant
+from ..models import Product, Variant
 from .factories import ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +26,23 @@ def test_deactivate_and_activate_actions(admin_client):
     assert not Product.objects.get(pk=product.pk).is_active
     admin_client.post(url, {"action": "activate", "_selected_action": [product.pk]})
     assert Product.objects.get(pk=product.pk).is_active
+
+
+def test_staff_saving_a_variant_never_writes_back_a_stale_reservation():
+    variant = VariantFactory(in_stock=5)
+    stale = Variant.objects.get(pk=variant.pk)  # loaded by the admin form
+    Variant.objects.filter(pk=variant.pk).update(allocated=2)  # an order placed meanwhile
+    stale.in_stock = 8
+    save_variant(stale)
+    variant.refresh_from_db()
+    assert (variant.in_stock, variant.allocated) == (8, 2)
+
+
+def test_variant_inline_saves_stock_edits(admin_client):
+    variant = VariantFactory(in_stock=5)
+    url = f"/admin/catalogue/variant/{variant.pk}/change/"
+    data = {"product": variant.product.pk, "sku": variant.sku, "name": variant.name, "price": "10.00",
+            "in_stock": "7", "is_active": "on"}  # fmt: skip
+    assert admin_client.post(url, data).status_code == 302
+    variant.refresh_from_db()
+    assert variant.in_stock == 7
