@@ -4,22 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
+from ..core.slugs import unique_slug
 from ..core.validators import IMAGE_VALIDATORS
 from .managers import CommentQuerySet, PostQuerySet, PublishedManager
-
-
-def unique_slug(instance: models.Model, value: str, *, field: str = "slug") -> str:
-    """A slug for ``value`` that no other row of ``instance``'s model uses: ``title``, ``title-2``…"""
-    max_length = instance._meta.get_field(field).max_length
-    base = slugify(value)[: max_length - 4].strip("-") or instance._meta.model_name
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    slug, number = base, 2
-    while others.filter(**{field: slug}).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
 
 
 class NamedArchive(models.Model):

@@ -7,21 +7,9 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.text import slugify
 
+from ..core.slugs import unique_slug
 from ..core.validators import IMAGE_VALIDATORS
-
-
-def unique_slug(instance: models.Model, value: str) -> str:
-    """A slug for ``value`` that no other row of ``instance``'s model uses: ``name``, ``name-2``…"""
-    max_length = instance._meta.get_field("slug").max_length
-    base = slugify(value)[: max_length - 4].strip("-") or instance._meta.model_name
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    slug, number = base, 2
-    while others.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
 
 
 class Category(models.Model):

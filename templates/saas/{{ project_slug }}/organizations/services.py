@@ -2,11 +2,11 @@
 runs in a transaction and writes the audit log."""
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
 from ..billing.services import start_free_plan
+from ..core.slugs import unique_slug
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
 from .models import Membership, Organization
@@ -15,21 +15,12 @@ from .permissions import Action, Role, assignable_roles, can, can_manage_member
 RESERVED_SLUGS = frozenset({"new", "switch", "admin", "api"})
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:40] or "org"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-org"
-    slug, number = base, 1
-    while Organization.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 @transaction.atomic
 def create_organization(*, name: str, owner) -> Organization:
     """A new organisation on the free plan, with ``owner`` as its first owner."""
-    organization = Organization.objects.create(name=name.strip(), slug=unique_slug(name))
+    name = name.strip()
+    slug = unique_slug(Organization(name=name), name, reserved=RESERVED_SLUGS)
+    organization = Organization.objects.create(name=name, slug=slug)
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     start_free_plan(organization)
     with organization_context(organization):
