@@ -2,6 +2,7 @@
 
     python benchmarks/run.py            # everything (a few minutes)
     python benchmarks/run.py --quick    # fewer repetitions
+    python benchmarks/run.py --runs 1 --suite-venv tool   # what CI runs: one sample of each row
 
 Measured side by side in the same run: generation (offline; djstarter vs `django-admin startproject`
 vs a bare `copier copy` of the same template), CLI start-up, generated suites, updates, and how each
@@ -197,6 +198,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="3 repetitions instead of 7")
     parser.add_argument(
+        "--runs", type=int, metavar="N", help="N repetitions after the warm-up (overrides --quick; CI uses 1)"
+    )
+    parser.add_argument(
         "--suite-venv",
         choices=("project", "tool"),
         default="project",
@@ -204,7 +208,9 @@ def main() -> None:
         "(default; needs PyPI or a pip cache), or in this interpreter's environment",
     )
     args = parser.parse_args()
-    runs = 3 if args.quick else 7
+    runs = args.runs if args.runs is not None else (3 if args.quick else 7)
+    if runs < 1:
+        parser.error("--runs must be at least 1")
     rows: list[tuple[str, str, str]] = []
     tmp = Path(tempfile.mkdtemp(prefix="djstarter-bench-"))
     os.environ.setdefault(store.STORE_ENV, str(tmp / "store"))
