@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import F, QuerySet, Sum
 from django.http import HttpRequest
@@ -23,6 +24,25 @@ def save_variant(variant: Variant) -> None:
         variant.save(update_fields=EDITABLE_VARIANT_FIELDS)
 
 
+class VariantAdminForm(forms.ModelForm):
+    """Staff may not set the stock below what open orders have reserved (read fresh from the database)."""
+
+    class Meta:
+        model = Variant
+        fields = EDITABLE_VARIANT_FIELDS
+
+    def clean_in_stock(self) -> int:
+        in_stock = self.cleaned_data["in_stock"]
+        if self.instance.pk:
+            reserved = Variant.objects.filter(pk=self.instance.pk).values_list("allocated", flat=True).get()
+            if in_stock is not None and in_stock < reserved:
+                raise forms.ValidationError(
+                    f"{reserved} units are reserved by open orders: the stock cannot go below that. "
+                    "Cancel or ship those orders first."
+                )
+        return in_stock
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "parent", "slug")
@@ -34,6 +54,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class VariantInline(admin.TabularInline):
+    form = VariantAdminForm
     model = Variant
     extra = 0
     fields = ("sku", "name", "price", "in_stock", "allocated", "is_active")
@@ -91,6 +112,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
+    form = VariantAdminForm
     list_display = ("sku", "product", "name", "price", "in_stock", "allocated", "is_active")
     list_filter = ("is_active", "product__category")
     list_select_related = ("product",)

@@ -46,3 +46,16 @@ def test_variant_inline_saves_stock_edits(admin_client):
     assert admin_client.post(url, data).status_code == 302
     variant.refresh_from_db()
     assert variant.in_stock == 7
+
+
+def test_stock_below_the_reservations_is_a_form_error(admin_client):
+    variant = VariantFactory(in_stock=5)
+    Variant.objects.filter(pk=variant.pk).update(allocated=3)  # open orders hold three units
+    url = f"/admin/catalogue/variant/{variant.pk}/change/"
+    data = {"product": variant.product.pk, "sku": variant.sku, "name": variant.name, "price": "10.00",
+            "in_stock": "2", "is_active": "on"}  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "3 units are reserved by open orders" in response.content.decode()
+    variant.refresh_from_db()
+    assert (variant.in_stock, variant.allocated) == (5, 3)
