@@ -55,6 +55,12 @@ install_chromium() {
   DJSTARTER_TEST_CHROMIUM=$(command -v chromium)
 }
 
+# nginx for the SaaS scale-out proof (tests/test_scale_out.py writes its own config and starts its own
+# master on a free loopback port; the Debian service is not used).
+install_nginx() {
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx
+}
+
 stop_services() {
   if [ -n "${_redis_dir:-}" ]; then
     if [ -s "$_redis_dir/redis.pid" ]; then kill "$(cat "$_redis_dir/redis.pid")" 2>/dev/null || true; fi
@@ -67,3 +73,4 @@ trap stop_services EXIT
 start_postgres
 start_redis
 install_chromium
+install_nginx
