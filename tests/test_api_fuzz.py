@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import subprocess
 import time
@@ -40,7 +41,7 @@ from .generated import BIN, manage
 from .helpers import BASE_ANSWERS
 from .served import prepare, serve, served_env
 
-SEED = 20261201
+SEED = int(os.environ.get("DJSTARTER_FUZZ_SEED", "20261201"))  # another seed explores other cases
 MAX_EXAMPLES = 25
 MAX_TIME = 45  # seconds of fuzzing per kind; with rendering and setup the test stays under 90 s
 ANSWERS = {"use_drf": True, "use_allauth": True, "use_celery": False, "use_docker": False, "ci": "none"}
@@ -118,8 +119,9 @@ ACCEPTED_REJECTIONS = (
         r"Unable to log in with provided credentials",
     ),
     Rejection(
-        "An uploaded image must decode as an image: `format: binary` cannot say which bytes.",
-        r"Upload a valid image",
+        "An uploaded image must be a non-empty file that decodes as an image: `format: binary` cannot say "
+        "which bytes.",
+        r"Upload a valid image|The submitted file is empty",
     ),
     Rejection(
         "A title needs a letter or digit (Unicode categories, which JSON Schema regexes do not share with "
