@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -118,3 +119,14 @@ def test_ctrl_c_in_a_real_terminal_exits_130_and_writes_nothing(tmp_path: Path) 
     child.close()
     assert child.exitstatus == 130
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_kind_defines_every_hook_of_the_contract() -> None:
+    """templates/README.md's hook table is the contract: each kind's _kind.jinja sets or defines every name."""
+    table = (ROOT / "templates" / "README.md").read_text()
+    hooks = re.findall(r"^\| `(\w+)(?:\(\))?` \|", table, re.MULTILINE)
+    assert len(hooks) > 20, "the hook table was not found in templates/README.md"
+    for kind in implemented_kinds(ROOT / "templates"):
+        source = (ROOT / "templates" / kind / "_kind.jinja").read_text()
+        defined = set(re.findall(r"\{%-? *(?:set|macro) (\w+)", source))
+        assert not set(hooks) - defined, f"{kind}/_kind.jinja lacks {sorted(set(hooks) - defined)}"

@@ -34,6 +34,14 @@ def muted_ids(user: AbstractBaseUser) -> QuerySet:
     return Mute.objects.filter(muter=user.pk).values("muted_id")
 
 
+def people_visible_to(viewer: AbstractBaseUser) -> QuerySet:
+    """Active people ``viewer`` may see: whoever blocked the viewer is gone for them on every profile page."""
+    people = get_user_model().objects.filter(is_active=True)
+    if viewer.is_authenticated:
+        people = people.exclude(pk__in=blocked_by_ids(viewer))
+    return people
+
+
 def is_blocked_either_way(a: AbstractBaseUser, b: AbstractBaseUser) -> bool:
     return Block.objects.filter(Q(blocker=a.pk, blocked=b.pk) | Q(blocker=b.pk, blocked=a.pk)).exists()
 

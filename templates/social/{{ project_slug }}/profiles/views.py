@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..graph.models import Follow
-from ..graph.selectors import blocked_by_ids, blocking_ids, relationship
+from ..graph.selectors import blocked_by_ids, blocking_ids, people_visible_to, relationship
 from ..posts.models import Post
 from ..posts.pagination import keyset_page
 from .counts import profile_counts
@@ -23,10 +22,7 @@ PEOPLE_PER_PAGE = 50
 
 def get_person(request: HttpRequest, username: str):
     """The active person named ``username``; a 404 when they blocked the viewer (they are gone for them)."""
-    people = get_user_model().objects.filter(is_active=True).select_related("profile")
-    if request.user.is_authenticated:
-        people = people.exclude(pk__in=blocked_by_ids(request.user))
-    return get_object_or_404(people, username=username)
+    return get_object_or_404(people_visible_to(request.user).select_related("profile"), username=username)
 
 
 def _may_see_lists(request: HttpRequest, person) -> bool:

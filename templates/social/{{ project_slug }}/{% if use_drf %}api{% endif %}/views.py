@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from ..graph import services as graph
 from ..graph.models import FollowRequest
-from ..graph.selectors import blocked_by_ids
+from ..graph.selectors import people_visible_to
 from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
@@ -46,8 +46,7 @@ def _throttled(error: RateLimited) -> Throttled:
 
 def _people(request: Request) -> QuerySet:
     """Active people the requester may see (someone who blocked them is not among them)."""
-    people = get_user_model().objects.filter(is_active=True).select_related("profile")
-    return people.exclude(pk__in=blocked_by_ids(request.user))
+    return people_visible_to(request.user).select_related("profile")
 
 
 def _person(request: Request, username: str):

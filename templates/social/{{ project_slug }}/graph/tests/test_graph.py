@@ -118,7 +118,9 @@ def test_block_removes_follows_requests_and_notifications_both_ways(client, ana,
     client.force_login(ben)
     assert client.get(post.get_absolute_url()).status_code == 404
     assert client.get(reverse("profiles:detail", kwargs={"username": "ana"})).status_code == 404
+    assert client.get(reverse("users:detail", kwargs={"username": "ana"})).status_code == 404  # shared page
     client.force_login(ana)
+    assert client.get(reverse("users:detail", kwargs={"username": "ben"})).status_code == 200  # blocker sees
     act(client, "unblock")
     assert not Block.objects.exists()
 
