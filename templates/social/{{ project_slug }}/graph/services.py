@@ -78,6 +78,15 @@ def answer_request(target: AbstractBaseUser, request: FollowRequest, *, accept: 
 
 
 @transaction.atomic
+def accept_pending_requests(target: AbstractBaseUser) -> int:
+    """A private account made public: everyone who asked to follow it now does. Returns how many."""
+    pending = list(FollowRequest.objects.filter(target=target).select_related("requester"))
+    for request in pending:
+        answer_request(target, request, accept=True)
+    return len(pending)
+
+
+@transaction.atomic
 def block(blocker: AbstractBaseUser, blocked: AbstractBaseUser) -> None:
     """Block: neither sees the other any more; follows and requests both ways end."""
     _check_other(blocker, blocked, "block")

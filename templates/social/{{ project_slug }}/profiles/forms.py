@@ -9,4 +9,8 @@ class ProfileSettingsForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ("avatar", "is_private", "hide_followers")
-        help_texts = {"avatar": "A JPEG, PNG, GIF or WebP image."}
+        help_texts = {
+            "avatar": "A JPEG, PNG, GIF or WebP image.",
+            "is_private": "Only people you approve may follow you and see your posts. Making the account "
+            "public again accepts every pending follow request.",
+        }

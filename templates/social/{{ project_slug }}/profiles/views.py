@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..graph.models import Follow
 from ..graph.selectors import blocked_by_ids, blocking_ids, people_visible_to, relationship
+from ..graph.services import accept_pending_requests
 from ..posts.models import Post
 from ..posts.pagination import keyset_page
 from .counts import profile_counts
@@ -94,11 +97,22 @@ def following(request: HttpRequest, username: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_settings(request: HttpRequest) -> HttpResponse:
     profile = request.user.profile
+    was_private = profile.is_private  # read before the form writes the new choice onto the instance
     form = ProfileSettingsForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
+                accepted = (
+                    accept_pending_requests(request.user) if was_private and not profile.is_private else 0
+                )
             messages.success(request, "Your profile settings were saved.")
+            if accepted:
+                messages.info(
+                    request,
+                    f"Your account is public: {accepted} pending follow request"
+                    f"{pluralize(accepted)} {pluralize(accepted, 'was,were')} accepted.",
+                )
             return redirect(profile)
         return render(request, "profiles/profile_settings.html", {"form": form}, status=400)
     return render(request, "profiles/profile_settings.html", {"form": form})

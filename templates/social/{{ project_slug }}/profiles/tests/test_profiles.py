@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from ...posts.tests.factories import FollowFactory, PostFactory, UserFactory
+from ...graph.models import Follow, FollowRequest
+from ...posts.tests.factories import FollowFactory, FollowRequestFactory, PostFactory, UserFactory
 from ..counts import profile_counts
 from ..models import Profile
 
@@ -85,6 +86,25 @@ def test_settings_save_a_valid_avatar_and_privacy(client):
     user.profile.refresh_from_db()
     assert user.profile.is_private
     assert user.profile.avatar.name.endswith(".png")
+
+
+def test_making_a_private_account_public_accepts_pending_requests(client):
+    ana = UserFactory(username="ana")
+    ana.profile.is_private = True
+    ana.profile.save()
+    requesters = UserFactory.create_batch(2)
+    for requester in requesters:
+        FollowRequestFactory(requester=requester, target=ana)
+    client.force_login(ana)
+    response = client.post(reverse("profiles:settings"), {"hide_followers": ""}, follow=True)
+    assert "2 pending follow requests were accepted" in response.content.decode()
+    assert not FollowRequest.objects.exists()
+    assert set(Follow.objects.filter(followee=ana).values_list("follower", flat=True)) == {
+        requester.pk for requester in requesters
+    }
+    client.post(reverse("profiles:settings"), {"is_private": "on"})  # private again: nothing to accept
+    ana.profile.refresh_from_db()
+    assert ana.profile.is_private and Follow.objects.filter(followee=ana).count() == 2
 
 
 @pytest.mark.parametrize(
