@@ -1,27 +1,10 @@
-from typing import Any
-
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import F, QuerySet, Sum
 from django.http import HttpRequest
 
 from .models import Category, Product, ProductImage, Variant
-
-#: What staff may write back when they save a variant: everything but ``allocated``.
-EDITABLE_VARIANT_FIELDS = [
-    field.name
-    for field in Variant._meta.concrete_fields
-    if not field.primary_key and field.name != "allocated"
-]
-
-
-def save_variant(variant: Variant) -> None:
-    """Save a variant edited by staff without writing ``allocated`` back: reservations change only through
-    ``stock.py``, and the value loaded with the form is stale if an order was placed in the meantime."""
-    if variant._state.adding:
-        variant.save()
-    else:
-        variant.save(update_fields=EDITABLE_VARIANT_FIELDS)
 
 
 class VariantAdminForm(forms.ModelForm):
@@ -29,12 +12,20 @@ class VariantAdminForm(forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = EDITABLE_VARIANT_FIELDS
+        fields = ("product", "sku", "name", "price", "in_stock", "is_active")
 
     def clean_in_stock(self) -> int:
         in_stock = self.cleaned_data["in_stock"]
         if self.instance.pk:
-            reserved = Variant.objects.filter(pk=self.instance.pk).values_list("allocated", flat=True).get()
+            # Locked until the admin's transaction commits: no order can reserve more in between (the
+            # admin validates and saves in one transaction; SQLite serialises writes anyway).
+            with transaction.atomic():
+                reserved = (
+                    Variant.objects.select_for_update()
+                    .filter(pk=self.instance.pk)
+                    .values_list("allocated", flat=True)
+                    .get()
+                )
             if in_stock is not None and in_stock < reserved:
                 raise forms.ValidationError(
                     f"{reserved} units are reserved by open orders: the stock cannot go below that. "
@@ -79,15 +70,6 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = (VariantInline, ProductImageInline)
     actions = ("activate", "deactivate")
 
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is not Variant:
-            return super().save_formset(request, form, formset, change)
-        for variant in formset.save(commit=False):
-            save_variant(variant)
-        for variant in formset.deleted_objects:
-            variant.delete()
-        return None
-
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         return (
             super()
@@ -119,6 +101,3 @@ class VariantAdmin(admin.ModelAdmin):
     search_fields = ("sku", "name", "product__name")
     autocomplete_fields = ("product",)
     readonly_fields = ("allocated",)
-
-    def save_model(self, request: HttpRequest, obj: Variant, form: Any, change: bool) -> None:
-        save_variant(obj)

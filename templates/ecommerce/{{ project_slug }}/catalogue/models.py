@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -108,6 +109,17 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name} ({self.name})" if self.name else self.product.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a stored variant never writes ``allocated`` back: the value loaded with it is stale as soon
+        as an order is placed, and reservations change only through ``stock.py``'s conditional updates."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "allocated"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def available(self) -> int:

@@ -92,4 +92,4 @@ def test_database_refuses_more_allocated_than_in_stock():
     variant = VariantFactory(in_stock=1)
     variant.allocated = 2
     with pytest.raises(IntegrityError), transaction.atomic():
-        variant.save()
+        variant.save(update_fields=["allocated"])

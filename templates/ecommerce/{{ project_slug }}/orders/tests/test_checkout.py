@@ -91,7 +91,7 @@ def test_sold_out_lines_refuse_the_whole_order(filled_cart, variant, place):
     other = VariantFactory(in_stock=3, price=Decimal("1.00"))
     add(filled_cart, other, 1)
     variant.allocated = 4  # someone else ordered meanwhile: 1 left, 2 in the cart
-    variant.save()
+    variant.save(update_fields=["allocated"])
     with pytest.raises(SoldOut, match="Only 1 of"):
         place(expected_total=Decimal("30.90"))
     assert not Order.objects.exists()

@@ -127,7 +127,7 @@ def test_stale_total_is_told_and_the_page_shows_the_new_one(signed_in, filled_ca
 
 def test_sold_out_at_checkout_is_told(signed_in, filled_cart, shipping, variant):
     variant.allocated = 5
-    variant.save()
+    variant.save(update_fields=["allocated"])
     response = signed_in.post("/checkout/", checkout_data(shipping))
     assert response.status_code == 409
     assert "sold out" in response.content.decode()
