@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
-from ..billing.entitlements import require_feature
+from ..billing.entitlements import has_feature, require_feature
 from ..billing.plans import Feature
 from ..organizations.exceptions import ActionRefused
 from ..organizations.permissions import Action, can
@@ -74,6 +74,10 @@ def authenticate(raw: str) -> ApiKey:
         raise InvalidApiKey("Invalid API key.")
     if key.revoked_at is not None:
         raise InvalidApiKey("This API key has been revoked.")
+    if not has_feature(key.organization, Feature.API_KEYS):  # the plan lapsed or was downgraded
+        raise InvalidApiKey(
+            "This organisation's plan no longer includes API keys: the key works again after an upgrade."
+        )
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.unscoped.filter(pk=key.pk).update(last_used_at=now)

@@ -43,6 +43,17 @@ def test_wrong_secret_and_revoked_keys(acme, owner):
     assert AuditEvent.Action.API_KEY_CREATED in actions and AuditEvent.Action.API_KEY_REVOKED in actions
 
 
+def test_keys_stop_working_when_the_plan_no_longer_includes_them(acme, owner):
+    key, raw = services.create_key(organization=acme, name="CI", actor=owner, actor_role="owner")
+    acme.subscription.status = "cancelled"  # the Pro plan ended: the Free plan applies
+    acme.subscription.save()
+    with pytest.raises(services.InvalidApiKey, match="no longer includes API keys"):
+        services.authenticate(raw)
+    acme.subscription.status = "active"
+    acme.subscription.save()
+    assert services.authenticate(raw) == key
+
+
 def test_only_admins_create_keys_and_only_on_pro(acme, globex, member, stranger):
     with pytest.raises(ActionRefused):
         services.create_key(organization=acme, name="x", actor=member, actor_role="member")
