@@ -65,6 +65,14 @@ def unfollow(follower: AbstractBaseUser, followee: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
+def remove_follower(user: AbstractBaseUser, follower: AbstractBaseUser) -> None:
+    """``follower`` no longer follows ``user`` (not told; they may follow or ask again)."""
+    if Follow.objects.filter(follower=follower, followee=user).delete()[0]:
+        invalidate_counts(follower, user)
+        retract(user, Notification.Kind.FOLLOW, follower)
+
+
+@transaction.atomic
 def answer_request(target: AbstractBaseUser, request: FollowRequest, *, accept: bool) -> None:
     """Accept (the requester now follows ``target``) or decline a request made to ``target``."""
     if request.target_id != target.pk:

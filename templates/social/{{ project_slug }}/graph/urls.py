@@ -8,6 +8,7 @@ urlpatterns = [
     path("follow-requests/<int:pk>/", views.answer_request, name="answer_request"),
     path("people/<str:username>/follow/", views.follow, name="follow"),
     path("people/<str:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("people/<str:username>/remove-follower/", views.remove_follower, name="remove_follower"),
     path("people/<str:username>/block/", views.block, name="block"),
     path("people/<str:username>/unblock/", views.unblock, name="unblock"),
     path("people/<str:username>/mute/", views.mute, name="mute"),

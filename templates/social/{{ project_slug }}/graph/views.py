@@ -58,6 +58,12 @@ def unfollow(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def remove_follower(request: HttpRequest, username: str) -> HttpResponse:
+    return _action(request, username, services.remove_follower, "{name} no longer follows you.")
+
+
+@login_required
+@require_POST
 def block(request: HttpRequest, username: str) -> HttpResponse:
     return _action(request, username, services.block, "You blocked {name}: neither of you sees the other.")
 

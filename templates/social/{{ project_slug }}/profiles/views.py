@@ -79,6 +79,7 @@ def _people_page(request: HttpRequest, username: str, *, followers: bool) -> Htt
         "people": [getattr(row, other) for row in page.items],
         "page": page,
         "heading": "Followers" if followers else "Following",
+        "removable": followers and request.user.pk == person.pk,  # one may remove one's own followers
     }
     return render(request, "profiles/people_list.html", context)
 

@@ -4,8 +4,10 @@ from rest_framework.routers import DefaultRouter
 from .views import (
     BlockViewSet,
     FeedView,
+    FollowerViewSet,
     FollowRequestViewSet,
     FollowViewSet,
+    MuteViewSet,
     NotificationViewSet,
     PostViewSet,
 )
@@ -16,7 +18,9 @@ router = DefaultRouter()
 router.register("posts", PostViewSet, basename="post")
 router.register("follows", FollowViewSet, basename="follow")
 router.register("follow-requests", FollowRequestViewSet, basename="follow-request")
+router.register("followers", FollowerViewSet, basename="follower")
 router.register("blocks", BlockViewSet, basename="block")
+router.register("mutes", MuteViewSet, basename="mute")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

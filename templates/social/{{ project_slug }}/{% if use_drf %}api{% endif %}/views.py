@@ -3,6 +3,8 @@ so the API follows exactly the rules of the HTML pages (privacy, blocks, rate li
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -202,27 +204,59 @@ class FollowViewSet(PeopleViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class BlockViewSet(PeopleViewSet):
-    """People the requester blocks; POST a username to block, DELETE to unblock."""
+class FollowerViewSet(PeopleViewSet):
+    """People who follow the requester; DELETE removes one (not told; they may follow or ask again)."""
 
     def get_queryset(self):
-        return (
-            get_user_model().objects.filter(blocked_by__blocker=self.request.user).select_related("profile")
-        )
+        followers = get_user_model().objects.filter(following__followee=self.request.user)
+        return followers.select_related("profile")
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request: Request, username: str) -> Response:
+        graph.remove_follower(request.user, _person(request, username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PersonListViewSet(PeopleViewSet):
+    """A list the requester keeps of people (blocked, muted): POST a username to add, DELETE to remove."""
+
+    #: The lookup from a person to the requester, e.g. ``blocked_by__blocker``.
+    relation: str
+    #: ``graph.services`` functions taking (requester, person).
+    add: Callable
+    remove: Callable
+
+    def get_queryset(self):
+        people = get_user_model().objects.filter(**{self.relation: self.request.user})
+        return people.select_related("profile")
 
     @extend_schema(request=UsernameSerializer, responses={201: PersonSerializer})
     def create(self, request: Request) -> Response:
         person = self._named_person(request)
         try:
-            graph.block(request.user, person)
+            type(self).add(request.user, person)
         except graph.GraphError as error:
             raise ValidationError({"username": [str(error)]}) from error
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request: Request, username: str) -> Response:
-        graph.unblock(request.user, _person(request, username))
+        type(self).remove(request.user, _person(request, username))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockViewSet(PersonListViewSet):
+    """People the requester blocks: neither sees the other any more, and follows end both ways."""
+
+    relation = "blocked_by__blocker"
+    add, remove = graph.block, graph.unblock
+
+
+class MuteViewSet(PersonListViewSet):
+    """People the requester mutes: their posts leave the requester's feed (nothing else changes)."""
+
+    relation = "muted_by__muter"
+    add, remove = graph.mute, graph.unmute
 
 
 class FollowRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -103,6 +103,20 @@ def test_only_the_target_answers_a_request(client, ana, private):
     assert FollowRequest.objects.exists() and not Follow.objects.exists()
 
 
+def test_remove_a_follower_from_ones_own_list(client, ana, ben):
+    follow(ben, ana)  # ana is told: a "follow" notification
+    url = reverse("profiles:followers", kwargs={"username": "ana"})
+    assert "Remove follower" in client.get(url).content.decode()
+    response = act(client, "remove_follower", next=url)
+    assert response["Location"] == url
+    assert not Follow.objects.exists()
+    assert not Notification.objects.filter(recipient=ana, kind="follow").exists()
+    assert act(client, "remove_follower").status_code == 302  # nobody to remove: nothing happens
+    follow(ben, ana)
+    client.force_login(ben)
+    assert "Remove follower" not in client.get(url).content.decode()  # only on one's own list
+
+
 def test_block_removes_follows_requests_and_notifications_both_ways(client, ana, ben):
     FollowFactory(follower=ana, followee=ben)
     FollowFactory(follower=ben, followee=ana)
