@@ -24,3 +24,20 @@ class RoleForm(forms.Form):
     def __init__(self, *args, actor_role: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role.value, role.label) for role in assignable_roles(actor_role)]
+
+
+class DeleteOrganizationForm(forms.Form):
+    """Deleting cannot be undone: the owner types the organisation's slug to confirm."""
+
+    confirm = forms.CharField(label="Type the organisation's address name to confirm", max_length=100)
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["confirm"].help_text = f"Type “{organization.slug}”."
+
+    def clean_confirm(self) -> str:
+        confirm = self.cleaned_data["confirm"].strip()
+        if confirm != self.organization.slug:
+            raise forms.ValidationError(f"Type “{self.organization.slug}” exactly: nothing was deleted.")
+        return confirm

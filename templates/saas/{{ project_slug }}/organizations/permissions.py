@@ -26,11 +26,12 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_BILLING = "manage_billing"
+    DELETE_ORGANIZATION = "delete_organization"
 
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action),
-    Role.ADMIN: frozenset(Action) - {Action.MANAGE_OWNERS, Action.MANAGE_BILLING},
+    Role.ADMIN: frozenset(Action) - {Action.MANAGE_OWNERS, Action.MANAGE_BILLING, Action.DELETE_ORGANIZATION},
     Role.MEMBER: frozenset({Action.VIEW_PROJECTS, Action.EDIT_PROJECTS}),
 }
 

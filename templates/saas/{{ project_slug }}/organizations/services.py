@@ -1,10 +1,14 @@
 """Changes to organisations and memberships: each checks the permission table and the last-owner rule,
 runs in a transaction and writes the audit log."""
 
+import logging
+
 from django.db import transaction
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
+from ..billing.models import Subscription
+from ..billing.plans import FREE
 from ..billing.services import start_free_plan
 from ..core.slugs import unique_slug
 from .context import organization_context
@@ -13,6 +17,8 @@ from .models import Membership, Organization
 from .permissions import Action, Role, assignable_roles, can, can_manage_member
 
 RESERVED_SLUGS = frozenset({"new", "switch", "admin", "api"})
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -79,3 +85,20 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
         organization, AuditEvent.Action.SETTINGS_CHANGED, actor=actor, summary=f"name: {previous} → {name}"
     )
     return organization
+
+
+@transaction.atomic
+def delete_organization(*, actor, actor_role: str, organization: Organization) -> None:
+    """Delete the organisation with everything it owns: memberships, invitations, projects, API keys and
+    its audit log. Refused while a paid subscription runs (the provider would go on charging)."""
+    if not can(actor_role, Action.DELETE_ORGANIZATION):
+        raise ActionRefused("Only owners can delete the organisation.")
+    subscription = Subscription.objects.filter(organization=organization).first()
+    if subscription and subscription.plan != FREE.code and subscription.status in subscription.PAID_STATUSES:
+        raise ActionRefused(
+            f"{organization.name} has a running {subscription.get_plan_display()} subscription: cancel it "
+            "on the Billing page first, then delete the organisation."
+        )
+    # The audit log goes with the organisation; this line in the server log is what remains.
+    logger.warning("Organisation %s (id %s) deleted by %s", organization.slug, organization.pk, actor)
+    organization.delete()

@@ -16,7 +16,7 @@ from ..invitations.models import Invitation
 from ..projects.models import Project, Task
 from . import services, tenancy
 from .exceptions import ActionRefused
-from .forms import OrganizationForm, RoleForm
+from .forms import DeleteOrganizationForm, OrganizationForm, RoleForm
 from .mixins import OrganizationPermissionMixin, require
 from .models import Membership
 from .permissions import Action, assignable_roles, can_manage_member
@@ -176,3 +176,30 @@ class SettingsView(OrganizationPermissionMixin, FormView):
         )
         messages.success(self.request, "Settings saved.")
         return redirect(reverse("organizations:settings", kwargs={"org_slug": organization.slug}))
+
+
+class DeleteOrganizationView(OrganizationPermissionMixin, FormView):
+    """Owners delete the organisation after typing its slug; what goes with it is listed first."""
+
+    permission = Action.DELETE_ORGANIZATION
+    form_class = DeleteOrganizationForm
+    template_name = "organizations/organization_confirm_delete.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.organization}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "usage": usage(self.request.organization)}
+
+    def form_valid(self, form: DeleteOrganizationForm) -> HttpResponse:
+        organization = self.request.organization
+        try:
+            services.delete_organization(
+                actor=self.request.user, actor_role=self.request.org_role, organization=organization
+            )
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        self.request.session.pop("organization", None)
+        messages.success(self.request, f"{organization.name} was deleted, with everything it held.")
+        return redirect("home")

@@ -72,6 +72,7 @@ def test_the_sweep_covers_every_organisation_url():
         "organizations:change_role",
         "organizations:remove_member",
         "organizations:settings",
+        "organizations:delete",
         "invitations:create",
         "invitations:revoke",
         "invitations:resend",

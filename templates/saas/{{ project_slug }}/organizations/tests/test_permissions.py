@@ -16,6 +16,7 @@ EXPECTED = {
     Action.VIEW_AUDIT_LOG: {OWN, ADM},
     Action.MANAGE_SETTINGS: {OWN, ADM},
     Action.MANAGE_BILLING: {OWN},
+    Action.DELETE_ORGANIZATION: {OWN},
 }
 
 

@@ -5,6 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ...audit.models import AuditEvent
+from ...invitations.models import Invitation
+from ...projects.models import Project
 from ..context import organization_context
 from ..models import Membership, Organization
 from ..permissions import Role
@@ -142,3 +144,38 @@ def test_header_offers_the_organisation_switcher(client_as, owner, acme):
     content = client_as(owner).get(reverse("projects:list", args=[acme.slug])).content.decode()
     assert 'name="organization"' in content
     assert "Audit log" in content
+
+
+def test_owners_delete_an_organisation_after_typing_its_slug(client_as, stranger, globex, acme):
+    ProjectFactory(organization=globex)
+    InvitationFactory(organization=globex)
+    client = client_as(stranger)
+    url = reverse("organizations:delete", kwargs={"org_slug": "globex"})
+    assert "Deleted with it: 1 project and their" in client.get(url).content.decode()
+    wrong = client.post(url, {"confirm": "acme"})
+    assert "exactly: nothing was deleted" in wrong.content.decode()
+    assert Organization.objects.filter(slug="globex").exists()
+    response = client.post(url, {"confirm": " globex "})
+    assert response["Location"] == "/"
+    assert not Organization.objects.filter(pk=globex.pk).exists()
+    for model in (Membership, Project, Invitation, AuditEvent):
+        assert not model._base_manager.filter(organization_id=globex.pk).exists(), model
+    assert Organization.objects.filter(pk=acme.pk).exists()  # nobody else's
+    assert type(stranger).objects.filter(pk=stranger.pk).exists()  # the people stay
+
+
+def test_a_running_paid_subscription_stops_the_deletion(client_as, owner, acme):
+    url = reverse("organizations:delete", kwargs={"org_slug": "acme"})
+    response = client_as(owner).post(url, {"confirm": "acme"})
+    assert "cancel it on the Billing page first" in response.content.decode()
+    assert Organization.objects.filter(pk=acme.pk).exists()
+
+
+def test_only_owners_may_delete_the_organisation(client_as, org_admin, acme):
+    client = client_as(org_admin)
+    url = reverse("organizations:delete", kwargs={"org_slug": "acme"})
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": "acme"}).status_code == 403
+    settings_page = client.get(reverse("organizations:settings", kwargs={"org_slug": "acme"}))
+    assert "Delete Acme" not in settings_page.content.decode()
+    assert Organization.objects.filter(pk=acme.pk).exists()
