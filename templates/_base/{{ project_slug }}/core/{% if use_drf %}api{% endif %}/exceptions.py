@@ -4,18 +4,16 @@ Every error body has the shapes the OpenAPI schema documents (``schema.py``): ``
 for invalid input an object of field names to lists of messages.
 """
 
-import logging
 from typing import Any
 
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.log import log_response
 from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
-
-logger = logging.getLogger(__name__)
 
 SERVER_ERROR = "A server error occurred. It has been logged; please try again later."
 
@@ -31,16 +29,20 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
     if response is None:
         request = context.get("request")
-        logger.error(
-            "Unhandled error in %s %s",
-            getattr(request, "method", "?"),
-            getattr(request, "path", "?"),
-            exc_info=(type(exc), exc, exc.__traceback__),
-        )
+        django_request = getattr(request, "_request", request)
         # As Django does for an exception it catches: error trackers (Sentry…) listen to this signal.
-        got_request_exception.send(sender=None, request=getattr(request, "_request", request))
+        got_request_exception.send(sender=None, request=django_request)
         set_rollback()
         response = Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        # Logged once, with the traceback, on Django's own "django.request" logger (as its 500 page is);
+        # the response is marked logged, so Django does not add a second line without the traceback.
+        log_response(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            response=response,
+            request=django_request,
+            exception=exc,
+        )
     return response
 
 
