@@ -136,10 +136,11 @@ def ensure(
 ) -> Release:
     """Make sure the store holds this djstarter's templates; return the release to render from.
 
-    With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain
-    folder whose content is the release's, which renders faster than the git tag (Copier runs git
-    once per file for a git source). ``checkout`` (default: whether the templates come from a source
-    checkout rather than an installed package) keeps the plain version tag for released templates.
+    With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain,
+    read-only folder (hard links where possible) whose content is the release's, which renders faster
+    than the git tag (Copier runs git once per file for a git source). ``checkout`` (default: whether the
+    templates come from a source checkout rather than an installed package) keeps the plain version tag
+    for released templates.
     """
     if checkout is None:
         checkout = templates.from_checkout(src)
@@ -159,7 +160,7 @@ def ensure(
             with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
                 _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
     if into is not None:
-        templates.compose(into, src, kinds)
+        templates.compose(into, src, kinds, link=True)
     return release
 
 
