@@ -14,6 +14,9 @@ class ApiKey(OrganizationOwned):
     name = models.CharField(max_length=80)
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     hashed_secret = models.CharField(max_length=64, editable=False)
+    read_only = models.BooleanField(
+        default=False, help_text="A read-only key may list and read, never create, change or delete."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

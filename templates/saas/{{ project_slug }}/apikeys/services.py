@@ -31,7 +31,9 @@ def _hash(secret: str) -> str:
 
 
 @transaction.atomic
-def create_key(*, organization, name: str, actor, actor_role: str) -> tuple[ApiKey, str]:
+def create_key(
+    *, organization, name: str, actor, actor_role: str, read_only: bool = False
+) -> tuple[ApiKey, str]:
     """The new key and its full text, which is never stored and never shown again."""
     if not can(actor_role, Action.MANAGE_API_KEYS):
         raise ActionRefused("Only owners and admins can create API keys.")
@@ -43,9 +45,16 @@ def create_key(*, organization, name: str, actor, actor_role: str) -> tuple[ApiK
         name=name.strip(),
         prefix=prefix,
         hashed_secret=_hash(secret),
+        read_only=read_only,
         created_by=actor,
     )
-    record(organization, AuditEvent.Action.API_KEY_CREATED, actor=actor, summary=f"{key.name} ({prefix})")
+    access = "read-only" if read_only else "read and write"
+    record(
+        organization,
+        AuditEvent.Action.API_KEY_CREATED,
+        actor=actor,
+        summary=f"{key.name} ({prefix}, {access})",
+    )
     return key, f"{prefix}.{secret}"
 
 

@@ -27,6 +27,7 @@ def key_list(request: HttpRequest, org_slug: str) -> HttpResponse:
                 key, raw = services.create_key(
                     organization=request.organization,
                     name=form.cleaned_data["name"],
+                    read_only=form.cleaned_data["access"] == "read",
                     actor=request.user,
                     actor_role=request.org_role,
                 )

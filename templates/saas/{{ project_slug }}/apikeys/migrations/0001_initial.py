@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=80)),
                 ('prefix', models.CharField(editable=False, max_length=16, unique=True)),
                 ('hashed_secret', models.CharField(editable=False, max_length=64)),
+                ('read_only', models.BooleanField(default=False, help_text='A read-only key may list and read, never create, change or delete.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('last_used_at', models.DateTimeField(blank=True, null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),

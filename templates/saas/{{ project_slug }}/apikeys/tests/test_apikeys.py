@@ -65,7 +65,7 @@ def test_only_admins_create_keys_and_only_on_pro(acme, globex, member, stranger)
 def test_the_key_is_shown_once(client_as, acme, org_admin):
     client = client_as(org_admin)
     url = reverse("apikeys:list", args=[acme.slug])
-    response = client.post(url, {"name": "Deploy"})
+    response = client.post(url, {"name": "Deploy", "access": "write"})
     assert response.status_code == 200
     raw = response.context["raw_key"]
     assert raw in response.content.decode()
@@ -74,9 +74,22 @@ def test_the_key_is_shown_once(client_as, acme, org_admin):
     assert "Deploy" in listing and raw not in listing and raw.split(".")[1] not in listing
 
 
+def test_a_read_only_key_is_made_from_the_page(client_as, acme, org_admin):
+    client = client_as(org_admin)
+    url = reverse("apikeys:list", args=[acme.slug])
+    response = client.post(url, {"name": "Dashboard", "access": "read"})
+    assert "(read only)" in response.content.decode()
+    with organization_context(acme):
+        assert ApiKey.objects.get(name="Dashboard").read_only
+    assert "read only" in client.get(url).content.decode()
+    assert client.post(url, {"name": "No access given"}).status_code == 400  # a form error, no key
+
+
 def test_pages_refuse_members_and_free_plans(client_as, acme, member, globex, stranger):
     assert client_as(member).get(reverse("apikeys:list", args=[acme.slug])).status_code == 403
-    response = client_as(stranger).post(reverse("apikeys:list", args=[globex.slug]), {"name": "x"})
+    response = client_as(stranger).post(
+        reverse("apikeys:list", args=[globex.slug]), {"name": "x", "access": "read"}
+    )
     assert response.status_code == 400
     assert "Pro plan" in response.content.decode()
     blank = client_as(stranger).post(reverse("apikeys:list", args=[globex.slug]), {"name": ""})
