@@ -7,5 +7,6 @@ class CartConfig(AppConfig):
     verbose_name = "Carts"
 
     def ready(self) -> None:
-        # Connect the signal receivers (see signals.py): a visitor's cart joins theirs at login.
-        from . import signals  # noqa: F401
+        # Connect the signal receivers (see signals.py): a visitor's cart joins theirs at login, and the
+        # tax settings' system check (checks.py).
+        from . import checks, signals  # noqa: F401

@@ -1,15 +1,20 @@
-"""All the shop's money arithmetic. Amounts are ``Decimal`` (never ``float``) and are rounded once, where
-this module says: each line to cents (half up), then subtotal + shipping = total, which need no rounding.
+"""All the shop's money arithmetic. Amounts are ``Decimal`` (never ``float``) and are rounded where this
+module says: each line to cents (half up), then subtotal + shipping, which needs no rounding; the tax on
+that sum is rounded once, half up, for the whole order.
+
+Tax (``SHOP_TAX_RATE`` percent, 0 for none) is either included in the prices (gross prices, as EU VAT: the
+total stays, the tax is the part of it that is tax) or added on top (net prices, as US sales tax).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
 
 
 def money(amount: Decimal | int | str) -> Decimal:
@@ -22,14 +27,63 @@ def line_total(unit_price: Decimal, quantity: int) -> Decimal:
 
 
 @dataclass(frozen=True)
+class TaxRule:
+    rate: Decimal  # percent: Decimal("20") is 20 %
+    included: bool  # the prices already include the tax
+
+    @classmethod
+    def from_settings(cls) -> TaxRule:
+        from django.conf import settings
+
+        return cls(rate=parse_rate(settings.SHOP_TAX_RATE), included=settings.SHOP_PRICES_INCLUDE_TAX)
+
+    def tax_on(self, amount: Decimal) -> Decimal:
+        """The tax in ``amount``: the part of it that is tax (included), or what is added to it."""
+        if not self.rate:
+            return ZERO
+        if self.included:
+            return money(amount - amount * HUNDRED / (HUNDRED + self.rate))
+        return money(amount * self.rate / HUNDRED)
+
+
+NO_TAX = TaxRule(rate=ZERO, included=True)
+
+
+def parse_rate(value: object) -> Decimal:
+    """A tax rate in percent, from 0 up to (not including) 100; ``ValueError`` with the reason otherwise."""
+    try:
+        rate = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number (write a percentage such as 20 or 7.25).") from None
+    if not rate.is_finite() or not ZERO <= rate < HUNDRED:
+        raise ValueError(f"{value!r} is not a percentage from 0 up to 100.")
+    return rate
+
+
+@dataclass(frozen=True)
 class Totals:
     subtotal: Decimal
     shipping: Decimal
+    tax: Decimal  # in the total when ``tax_included``, added to it otherwise
     total: Decimal
+    tax_rate: Decimal = ZERO
+    tax_included: bool = True
 
 
-def totals(lines: Iterable[tuple[Decimal, int]], shipping: Decimal | None = None) -> Totals:
-    """Totals of (unit price, quantity) lines plus a shipping price (none chosen yet: zero)."""
+def totals(
+    lines: Iterable[tuple[Decimal, int]], shipping: Decimal | None = None, tax: TaxRule = NO_TAX
+) -> Totals:
+    """Totals of (unit price, quantity) lines plus a shipping price (none chosen yet: zero), taxed by
+    ``tax`` (shipping is taxed like the goods)."""
     subtotal = sum((line_total(price, quantity) for price, quantity in lines), ZERO)
     shipping = money(shipping) if shipping is not None else ZERO
-    return Totals(subtotal=subtotal, shipping=shipping, total=subtotal + shipping)
+    taxed = tax.tax_on(subtotal + shipping)
+    total = subtotal + shipping + (ZERO if tax.included else taxed)
+    return Totals(
+        subtotal=subtotal,
+        shipping=shipping,
+        tax=taxed,
+        total=total,
+        tax_rate=tax.rate,
+        tax_included=tax.included,
+    )

@@ -65,7 +65,9 @@ def summarize(cart: Cart | None, shipping: Decimal | None = None) -> CartView:
     problems = {
         line.pk: problem for line in lines if (problem := purchase_problem(line.variant, line.quantity))
     }
-    totals = pricing.totals(((line.variant.price, line.quantity) for line in lines), shipping)
+    totals = pricing.totals(
+        ((line.variant.price, line.quantity) for line in lines), shipping, pricing.TaxRule.from_settings()
+    )
     return CartView(lines=lines, problems=problems, totals=totals)
 
 

@@ -52,7 +52,8 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("=id", "email", "full_name", "user__username", "lines__sku", "payment_reference")
     date_hierarchy = "created_at"
     readonly_fields = (
-        "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal", "total",
+        "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal", "tax",
+        "tax_rate", "tax_included", "total",
         "currency", "payment_method", "payment_reference", "created_at", "paid_at", "shipped_at",
         "completed_at", "cancelled_at",
     )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency."""
+"""Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency;
+``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``)."""
 
 from decimal import Decimal
 
@@ -16,3 +17,8 @@ def money(amount: Decimal | int | str | None) -> str:
     if amount is None or amount == "":
         return ""
     return f"{to_money(amount):,.2f} {settings.SHOP_CURRENCY}"
+
+
+@register.simple_tag
+def tax_label() -> str:
+    return settings.SHOP_TAX_LABEL

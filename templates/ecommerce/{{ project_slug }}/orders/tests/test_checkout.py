@@ -48,6 +48,30 @@ def test_placing_an_order_snapshots_allocates_and_empties_the_cart(
     assert "transfer 29.90 EUR" in mail.outbox[0].body
 
 
+def test_the_order_keeps_the_tax_of_its_day(filled_cart, place, settings, client, customer):
+    settings.SHOP_TAX_RATE = "20"  # prices include 20 % VAT: the total stays, the order shows the tax
+    order = place()
+    assert (order.total, order.tax, order.tax_rate, order.tax_included) == (
+        Decimal("29.90"),
+        Decimal("4.98"),
+        Decimal("20"),
+        True,
+    )
+    settings.SHOP_TAX_RATE = "0"  # a later change of the rate leaves past orders as they were
+    client.force_login(customer)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "VAT 20 % (included)" in page and "4.98 EUR" in page
+
+
+def test_added_tax_raises_the_total_the_customer_confirms(filled_cart, place, settings):
+    settings.SHOP_TAX_RATE = "10"
+    settings.SHOP_PRICES_INCLUDE_TAX = False
+    with pytest.raises(PricesChanged):
+        place()  # confirmed 29.90, but 29.90 + 2.99 tax is due
+    order = place(expected_total=Decimal("32.89"))
+    assert (order.tax, order.total, order.tax_included) == (Decimal("2.99"), Decimal("32.89"), False)
+
+
 def test_later_catalogue_edits_never_change_a_placed_order(filled_cart, variant, place):
     order = place()
     variant.price = Decimal("99.00")
