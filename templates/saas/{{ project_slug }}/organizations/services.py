@@ -7,7 +7,7 @@ from django.db import transaction
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
-from ..billing.models import Subscription
+from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.services import start_free_plan
 from ..core.slugs import unique_slug
@@ -93,10 +93,10 @@ def delete_organization(*, actor, actor_role: str, organization: Organization) -
     its audit log. Refused while a paid subscription runs (the provider would go on charging)."""
     if not can(actor_role, Action.DELETE_ORGANIZATION):
         raise ActionRefused("Only owners can delete the organisation.")
-    subscription = Subscription.objects.filter(organization=organization).first()
-    if subscription and subscription.plan != FREE.code and subscription.status in subscription.PAID_STATUSES:
+    plan = plan_for(organization)  # the paid plan while its subscription runs, else Free
+    if plan != FREE:
         raise ActionRefused(
-            f"{organization.name} has a running {subscription.get_plan_display()} subscription: cancel it "
+            f"{organization.name} has a running {plan.name} subscription: cancel it "
             "on the Billing page first, then delete the organisation."
         )
     # The audit log goes with the organisation; this line in the server log is what remains.
