@@ -198,7 +198,8 @@ def _explained(interaction: dict[str, Any]) -> Rejection | None:
             (
                 rule
                 for rule in ACCEPTED_REJECTIONS
-                if re.search(rule.messages, message) and (is_form or not rule.forms_only)
+                # DOTALL: messages quote the input, which may hold any character, newlines included.
+                if re.search(rule.messages, message, re.DOTALL) and (is_form or not rule.forms_only)
             ),
             None,
         )
@@ -303,3 +304,6 @@ def test_the_gate_explains_only_documented_rejections() -> None:
     mixed = {"name": ["You already have a label named “x”."], "title": ["This field is required."]}
     assert _explained(interaction(mixed)) is None
     assert _explained(interaction({"detail": "Not found."}, status=404)) is None
+    # Messages quote the input, newlines included (a slug CI met): the rules still match across them.
+    assert _explained(interaction({"tags": ["Object with slug=þq\n\u0002D does not exist."]}))
+    assert _explained(interaction({"tags": ["Something undocumented\nwent wrong."]})) is None
