@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import ClassVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
+
+from .integrity import is_unique_violation
 
 
 def unique_slug(
@@ -23,3 +26,33 @@ def unique_slug(
         slug = f"{base}-{number}"
         number += 1
     return slug
+
+
+class UniqueSlugModel(models.Model):
+    """A model whose ``slug`` is made from another field when it is first saved.
+
+    Two requests saving the same name at the same moment both find the slug free; the unique index
+    refuses the second, which then takes the next free slug instead of failing.
+    """
+
+    slug_from: ClassVar[str]
+    reserved_slugs: ClassVar[Collection[str]] = ()
+    slug_attempts: ClassVar[int] = 3
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "slug", ""):
+            super().save(*args, **kwargs)
+            return
+        for attempt in range(1, self.slug_attempts + 1):
+            self.slug = unique_slug(self, getattr(self, self.slug_from), reserved=self.reserved_slugs)
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError as error:
+                self.slug = ""
+                if attempt == self.slug_attempts or not is_unique_violation(error):
+                    raise

@@ -6,13 +6,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from ..core.slugs import unique_slug
+from ..core.slugs import UniqueSlugModel
 from ..core.validators import IMAGE_VALIDATORS
 from .managers import CommentQuerySet, PostQuerySet, PublishedManager
 
 
-class NamedArchive(models.Model):
+class NamedArchive(UniqueSlugModel):
     """What categories and tags share: a name, a slug made from it, and an archive page."""
+
+    slug_from = "name"
 
     #: The URL name of the archive page, which takes the slug.
     archive_url_name: str
@@ -26,11 +28,6 @@ class NamedArchive(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(self.archive_url_name, kwargs={"slug": self.slug})
@@ -54,7 +51,9 @@ class Tag(NamedArchive):
     archive_url_name = "blog:tag"
 
 
-class Post(models.Model):
+class Post(UniqueSlugModel):
+    slug_from = "title"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -102,11 +101,6 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("blog:post_detail", kwargs={"slug": self.slug})

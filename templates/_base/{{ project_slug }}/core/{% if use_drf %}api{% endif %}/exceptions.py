@@ -11,17 +11,29 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 from django.views import defaults
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
+from ..integrity import is_unique_violation
+
 SERVER_ERROR = "A server error occurred. It has been logged; please try again later."
+CONFLICT = (
+    "This conflicts with a change sent at the same moment (a value that must be unique is now taken); "
+    "reload and try again."
+)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's handler for the errors it knows (400, 401, 403, 404, 405, 429…); any other exception is
     logged with its traceback, signalled like Django does, and answered with a JSON 500 instead of
-    Django's HTML error page."""
+    Django's HTML error page.
+
+    A unique constraint that refuses a write which passed validation (two requests creating the same name
+    at once) is invalid input, answered 400 like any other."""
+    if is_unique_violation(exc):
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [CONFLICT]})
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         # A ValidationError raised with a bare message (e.g. a NUL character in ?search=): one shape for

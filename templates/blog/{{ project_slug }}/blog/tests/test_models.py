@@ -58,6 +58,22 @@ def test_slug_is_generated_from_title_and_unique(author):
     assert (first.slug, second.slug, third.slug) == ("hello-world", "hello-world-2", "hello-world-3")
 
 
+def test_a_slug_taken_between_the_check_and_the_insert_moves_to_the_next_one(author, monkeypatch):
+    """What two requests publishing the same title at the same moment meet: the unique index refuses the
+    slug that both found free, and the loser takes the next one instead of failing with a 500."""
+    from ...core import slugs
+
+    PostFactory(author=author, title="Hello")
+    checks = iter(["hello"])  # the first check runs before the other request's row existed
+    real = slugs.unique_slug
+
+    def racing_unique_slug(*args, **kwargs):
+        return next(checks, None) or real(*args, **kwargs)
+
+    monkeypatch.setattr(slugs, "unique_slug", racing_unique_slug)
+    assert PostFactory(author=author, title="Hello").slug == "hello-2"
+
+
 def test_slug_is_kept_on_save(post):
     slug = post.slug
     post.title = "A new title"

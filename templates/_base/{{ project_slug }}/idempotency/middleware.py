@@ -1,0 +1,196 @@
+"""Requests that change state take effect once, however many identical copies arrive at the same moment.
+
+Two kinds of repeat are recognised:
+
+- **a form sent again from the same rendered page** (a double click, two tabs restored from one page, a
+  browser retry): the same path, the same fields and the same CSRF token. Django masks that token afresh
+  for every page it renders, so it names one rendering of one page;
+- **an API call carrying an ``Idempotency-Key`` header** (as Stripe's and Mastodon's APIs take it),
+  scoped to the credentials that sent it.
+
+The first request claims the key by inserting a row, and the unique index decides among simultaneous
+ones. Repeats wait for it to finish and get its answer again: a form its redirect (with a message), an
+API call its response, marked ``Idempotent-Replayed: true``. A key reused for a different API request is
+refused (422). A request that did not succeed (a form shown again with its errors, any 4xx or 5xx)
+releases its key, so that it can be corrected and sent again.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, RawPostDataException
+from django.utils import timezone
+
+from .models import Submission
+
+HEADER = "Idempotency-Key"
+#: How long an answer is replayed for the same key.
+KEY_TTL = timedelta(hours=24)
+#: A claim still running after this long belongs to a request that died (a killed worker): a repeat takes it.
+ABANDONED_AFTER = timedelta(minutes=2)
+#: How long a repeat waits for the first request's answer before it is told to try again later.
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.05
+#: API answers larger than this are not kept (the key is released instead).
+MAX_REPLAYED_BODY = 256 * 1024
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class IdempotencyMiddleware:
+    """Claims a repeatable request's key before its view runs; records or releases it afterwards.
+
+    ``process_view`` runs after ``CsrfViewMiddleware`` has accepted the request, so a forged form never
+    claims anything.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            _release(request)
+            raise
+        claim: _Claim | None = getattr(request, "_idempotency_claim", None)
+        if claim is not None:
+            claim.finish(response)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, args, kwargs) -> HttpResponseBase | None:
+        if request.method not in UNSAFE_METHODS:
+            return None
+        claim = _Claim.for_request(request)
+        if isinstance(claim, HttpResponseBase):  # a malformed header
+            return claim
+        if claim is None:
+            return None
+        answer = claim.take()
+        if answer is None:
+            request._idempotency_claim = claim  # type: ignore[attr-defined]
+        return answer
+
+
+def _release(request: HttpRequest) -> None:
+    claim: _Claim | None = getattr(request, "_idempotency_claim", None)
+    if claim is not None:
+        claim.release()
+
+
+class _Claim:
+    def __init__(self, request: HttpRequest, key: str, fingerprint: str, *, api: bool) -> None:
+        self.request = request
+        self.key = key
+        self.fingerprint = fingerprint
+        self.api = api
+
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> "_Claim | HttpResponseBase | None":
+        header = request.headers.get(HEADER)
+        if header is not None:
+            if not 1 <= len(header) <= 255:
+                return JsonResponse({"detail": f"{HEADER} must be 1 to 255 characters long."}, status=400)
+            scope = _digest(request.headers.get("Authorization", ""), request.session.session_key or "",
+                            str(request.user.pk or ""))  # fmt: skip
+            body = _body(request)
+            if body is None:
+                return None
+            fingerprint = _digest(request.method or "", request.get_full_path(), body)
+            return cls(request, _digest("api", scope, header), fingerprint, api=True)
+        if not _is_form(request) or not request.POST.get("csrfmiddlewaretoken"):
+            return None
+        key = _digest("form", str(request.user.pk or ""), request.get_full_path(), _body(request) or "")
+        return cls(request, key, key, api=False)
+
+    def take(self) -> HttpResponseBase | None:
+        """None: this request holds the key and runs. Otherwise the answer a repeat gets."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                with transaction.atomic():
+                    Submission.objects.create(key=self.key, fingerprint=self.fingerprint)
+                return None
+            except IntegrityError:
+                pass
+            earlier = Submission.objects.filter(key=self.key).first()
+            if earlier is None:  # released in the meantime: try to claim it again
+                continue
+            now = timezone.now()
+            stale = earlier.created < now - (KEY_TTL if earlier.status_code else ABANDONED_AFTER)
+            if stale:
+                Submission.objects.filter(pk=earlier.pk, created=earlier.created).delete()
+                continue
+            if self.api and earlier.fingerprint != self.fingerprint:
+                detail = f"This {HEADER} was already used for a different request."
+                return JsonResponse({"detail": detail}, status=422)
+            if earlier.status_code:
+                return self._replay(earlier)
+            if time.monotonic() > deadline:
+                return self._busy()
+            time.sleep(POLL_SECONDS)
+
+    def finish(self, response: HttpResponseBase) -> None:
+        if self.api:
+            kept = (
+                200 <= response.status_code < 300
+                and not response.streaming
+                and len(response.content) <= MAX_REPLAYED_BODY  # type: ignore[attr-defined]
+            )
+        else:
+            kept = 300 <= response.status_code < 400 and response.has_header("Location")
+        if not kept:
+            self.release()
+            return
+        Submission.objects.filter(key=self.key).update(
+            status_code=response.status_code,
+            location=response.get("Location", "")[:2000],
+            content_type=response.get("Content-Type", "")[:200] if self.api else "",
+            body=response.content if self.api else b"",  # type: ignore[attr-defined]
+        )
+
+    def release(self) -> None:
+        Submission.objects.filter(key=self.key, status_code__isnull=True).delete()
+
+    def _replay(self, earlier: Submission) -> HttpResponse:
+        if self.api:
+            response = HttpResponse(bytes(earlier.body), status=earlier.status_code,
+                                    content_type=earlier.content_type or None)  # fmt: skip
+            if earlier.location:
+                response["Location"] = earlier.location
+            response["Idempotent-Replayed"] = "true"
+            return response
+        messages.info(self.request, "That form had already been sent: this is its result.")
+        response = HttpResponse(status=earlier.status_code)
+        response["Location"] = earlier.location
+        return response
+
+    def _busy(self) -> HttpResponse:
+        detail = "The same request is still being processed; try again in a moment."
+        if self.api:
+            return JsonResponse({"detail": detail}, status=409)
+        return HttpResponse(detail, status=409, content_type="text/plain; charset=utf-8")
+
+
+def _is_form(request: HttpRequest) -> bool:
+    return request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _body(request: HttpRequest) -> str | None:
+    """What identifies the request's content; None when it cannot be read (the view will say why)."""
+    if _is_form(request):
+        fields = sorted((name, value) for name, values in request.POST.lists() for value in values)
+        files = sorted((name, upload.name or "", str(upload.size)) for name, upload in request.FILES.items())
+        return repr((fields, files))
+    try:
+        return hashlib.sha256(request.body).hexdigest()
+    except (RequestDataTooBig, RawPostDataException):  # the view answers it; nothing to claim
+        return None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

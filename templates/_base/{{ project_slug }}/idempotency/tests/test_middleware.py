@@ -1,0 +1,139 @@
+"""A form sent twice from one page, or an API call retried with one Idempotency-Key, takes effect once."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.utils import timezone
+
+from .. import middleware
+from ..models import Submission
+from . import urls
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(urls.__name__)]
+
+FORM = {"csrfmiddlewaretoken": "page-one-token", "title": "Hello"}
+
+
+@pytest.fixture(autouse=True)
+def _calls():
+    urls.calls.clear()
+    yield
+    urls.calls.clear()
+
+
+def test_a_form_sent_twice_from_one_page_runs_once_and_replays_its_redirect(client):
+    first = client.post("/create/", FORM)
+    second = client.post("/create/", FORM)
+    assert urls.calls == ["Hello"]
+    assert (first.status_code, first["Location"]) == (302, "/done/1/")
+    assert (second.status_code, second["Location"]) == (302, "/done/1/")
+    assert "already been sent" in str(next(iter(get_messages(second.wsgi_request))))
+
+
+def test_another_rendering_of_the_page_or_other_fields_run_again(client):
+    client.post("/create/", FORM)
+    client.post("/create/", {**FORM, "csrfmiddlewaretoken": "page-two-token"})
+    client.post("/create/", {**FORM, "title": "Other"})
+    assert urls.calls == ["Hello", "Hello", "Other"]
+
+
+def test_the_same_form_from_another_user_is_not_a_repeat(client, django_user_model):
+    client.post("/create/", FORM)
+    client.force_login(django_user_model.objects.create_user("other", password="x"))
+    client.post("/create/", FORM)
+    assert urls.calls == ["Hello", "Hello"]
+
+
+def test_a_form_shown_again_with_errors_releases_its_key(client):
+    client.post("/invalid/", FORM)
+    client.post("/invalid/", FORM)
+    assert urls.calls == ["invalid", "invalid"]
+    assert not Submission.objects.exists()
+
+
+def test_a_post_without_a_csrf_token_field_is_left_alone(client):
+    client.post("/create/", {"title": "Hello"})
+    client.post("/create/", {"title": "Hello"})
+    assert urls.calls == ["Hello", "Hello"]
+
+
+def test_a_repeat_while_the_first_still_runs_waits_then_is_told_to_retry(client, monkeypatch):
+    monkeypatch.setattr(middleware, "WAIT_SECONDS", 0.1)
+    Submission.objects.create(key=_form_key(client), fingerprint="")
+    response = client.post("/create/", FORM)
+    assert response.status_code == 409
+    assert b"still being processed" in response.content
+    assert urls.calls == []
+
+
+def test_a_claim_left_by_a_dead_request_is_taken_over(client):
+    key = _form_key(client)
+    Submission.objects.create(key=key, fingerprint="")
+    Submission.objects.filter(key=key).update(created=timezone.now() - middleware.ABANDONED_AFTER * 2)
+    assert client.post("/create/", FORM).status_code == 302
+    assert urls.calls == ["Hello"]
+
+
+def test_an_api_call_retried_with_its_key_gets_the_first_answer():
+    api = Client(headers={"Authorization": "Token abc", "Idempotency-Key": "order-42"})
+    first = api.post("/api/create/", {"title": "x"}, content_type="application/json")
+    again = api.post("/api/create/", {"title": "x"}, content_type="application/json")
+    assert len(urls.calls) == 1
+    assert (again.status_code, again.json()) == (201, first.json())
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_an_api_key_reused_for_another_request_is_refused():
+    api = Client(headers={"Authorization": "Token abc", "Idempotency-Key": "order-42"})
+    api.post("/api/create/", {"title": "x"}, content_type="application/json")
+    response = api.post("/api/create/", {"title": "y"}, content_type="application/json")
+    assert response.status_code == 422
+    assert "different request" in response.json()["detail"]
+
+
+def test_api_keys_belong_to_their_credentials_and_refusals_are_not_kept():
+    for token in ("Token abc", "Token def"):
+        Client(headers={"Authorization": token, "Idempotency-Key": "k"}).post(
+            "/api/create/", {}, content_type="application/json"
+        )
+    assert len(urls.calls) == 2
+    refused = Client(headers={"Authorization": "Token abc", "Idempotency-Key": "r"})
+    refused.post("/api/refused/", {}, content_type="application/json")
+    refused.post("/api/refused/", {}, content_type="application/json")
+    assert urls.calls[2:] == ["refused", "refused"]
+
+
+@pytest.mark.parametrize("key", ["", "k" * 256])
+def test_a_malformed_idempotency_key_is_a_400(key):
+    api = Client(headers={"Idempotency-Key": key})
+    response = api.post("/api/create/", {}, content_type="application/json")
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["detail"]
+    assert urls.calls == []
+
+
+def test_without_a_key_api_calls_run_every_time():
+    for _ in range(2):
+        Client().post("/api/create/", {}, content_type="application/json")
+    assert len(urls.calls) == 2
+
+
+def test_purge_deletes_expired_keys_only(client):
+    from django.core.management import call_command
+
+    Submission.objects.create(key="old", fingerprint="", status_code=302)
+    Submission.objects.create(key="new", fingerprint="", status_code=302)
+    Submission.objects.filter(key="old").update(created=timezone.now() - timedelta(days=2))
+    call_command("purge_idempotency_keys")
+    assert list(Submission.objects.values_list("key", flat=True)) == ["new"]
+
+
+def _form_key(client) -> str:
+    """The key the middleware gives FORM from an anonymous visitor (found by sending it once)."""
+    client.post("/create/", FORM)
+    key = Submission.objects.get().key
+    Submission.objects.all().delete()
+    urls.calls.clear()
+    return key

@@ -1,0 +1,37 @@
+"""Views that count how often they ran, for the middleware's tests."""
+
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+calls: list[str] = []
+
+
+def created(request):
+    calls.append(request.POST.get("title", ""))
+    return HttpResponseRedirect(f"/done/{len(calls)}/")
+
+
+def invalid(request):
+    calls.append("invalid")
+    return HttpResponse("Please correct the errors below.", status=200)
+
+
+@csrf_exempt
+def api_create(request):
+    calls.append(request.body.decode())
+    return JsonResponse({"id": len(calls)}, status=201)
+
+
+@csrf_exempt
+def api_refused(request):
+    calls.append("refused")
+    return JsonResponse({"detail": "No."}, status=400)
+
+
+urlpatterns = [
+    path("create/", created),
+    path("invalid/", invalid),
+    path("api/create/", api_create),
+    path("api/refused/", api_refused),
+]
