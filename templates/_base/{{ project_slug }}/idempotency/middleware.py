@@ -9,16 +9,16 @@ Two kinds of repeat are recognised:
   scoped to the credentials that sent it.
 
 The first request claims the key by inserting a row, and the unique index decides among simultaneous
-ones. Repeats wait for it to finish and get its answer again: a form its redirect (with a message), an
-API call its response, marked ``Idempotent-Replayed: true``. A key reused for a different API request is
-refused (422). A request that did not succeed (a form shown again with its errors, any 4xx or 5xx)
-releases its key, so that it can be corrected and sent again.
+ones. Repeats wait for it to finish and get its answer again: a form its redirect (with a message) for
+10 minutes, an API call its response, marked ``Idempotent-Replayed: true``, for 24 hours. A key reused
+for a different API request is refused (422). A request that did not succeed (a form shown again with
+its errors, any 4xx or 5xx) releases its key, so that it can be corrected and sent again.
 """
 
 import hashlib
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
@@ -29,8 +29,10 @@ from django.utils import timezone
 from .models import Submission
 
 HEADER = "Idempotency-Key"
-#: How long an answer is replayed for the same key.
-KEY_TTL = timedelta(hours=24)
+#: How long a recorded answer is replayed: an API client may retry a call for a day (as Stripe allows); a
+#: form's repeats (a double click, a restored tab, a browser retry) come within minutes.
+API_KEY_TTL = timedelta(hours=24)
+FORM_KEY_TTL = timedelta(minutes=10)
 #: A claim still running after this long belongs to a request that died (a killed worker): a repeat takes it.
 ABANDONED_AFTER = timedelta(minutes=2)
 #: How long a repeat waits for the first request's answer before it is told to try again later.
@@ -113,15 +115,19 @@ class _Claim:
         while True:
             try:
                 with transaction.atomic():
-                    Submission.objects.create(key=self.key, fingerprint=self.fingerprint)
+                    Submission.objects.create(
+                        key=self.key, fingerprint=self.fingerprint, expires=self._expiry()
+                    )
                 return None
             except IntegrityError:
                 pass
             earlier = Submission.objects.filter(key=self.key).first()
             if earlier is None:  # released in the meantime: try to claim it again
                 continue
-            now = timezone.now()
-            stale = earlier.created < now - (KEY_TTL if earlier.status_code else ABANDONED_AFTER)
+            if earlier.status_code:
+                stale = earlier.expires < timezone.now()
+            else:
+                stale = earlier.created < timezone.now() - ABANDONED_AFTER
             if stale:
                 Submission.objects.filter(pk=earlier.pk, created=earlier.created).delete()
                 continue
@@ -147,11 +153,15 @@ class _Claim:
             self.release()
             return
         Submission.objects.filter(key=self.key).update(
+            expires=self._expiry(),
             status_code=response.status_code,
             location=response.get("Location", "")[:2000],
             content_type=response.get("Content-Type", "")[:200] if self.api else "",
             body=response.content if self.api else b"",  # type: ignore[attr-defined]
         )
+
+    def _expiry(self) -> datetime:
+        return timezone.now() + (API_KEY_TTL if self.api else FORM_KEY_TTL)
 
     def release(self) -> None:
         Submission.objects.filter(key=self.key, status_code__isnull=True).delete()

@@ -12,7 +12,9 @@ class Submission(models.Model):
 
     key = models.CharField(max_length=64, unique=True)
     fingerprint = models.CharField(max_length=64)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    #: Until when repeats get the recorded answer (``purge_idempotency_keys`` deletes the rows after it).
+    expires = models.DateTimeField(db_index=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     location = models.CharField(max_length=2000, blank=True)
     content_type = models.CharField(max_length=200, blank=True)

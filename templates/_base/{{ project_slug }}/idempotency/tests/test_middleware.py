@@ -61,16 +61,27 @@ def test_a_post_without_a_csrf_token_field_is_left_alone(client):
 
 def test_a_repeat_while_the_first_still_runs_waits_then_is_told_to_retry(client, monkeypatch):
     monkeypatch.setattr(middleware, "WAIT_SECONDS", 0.1)
-    Submission.objects.create(key=_form_key(client), fingerprint="")
+    Submission.objects.create(key=_form_key(client), fingerprint="", expires=timezone.now())
     response = client.post("/create/", FORM)
     assert response.status_code == 409
     assert b"still being processed" in response.content
     assert urls.calls == []
 
 
+def test_a_form_answer_is_replayed_for_minutes_an_api_answer_for_a_day(client):
+    client.post("/create/", FORM)
+    Client(headers={"Idempotency-Key": "k"}).post("/api/create/", {}, content_type="application/json")
+    form, api = Submission.objects.order_by("created")
+    assert form.expires - form.created < timedelta(minutes=11)
+    assert api.expires - api.created > timedelta(hours=23)
+    Submission.objects.filter(pk=form.pk).update(expires=timezone.now() - timedelta(seconds=1))
+    client.post("/create/", FORM)
+    assert len(urls.calls) == 3  # the expired form ran again
+
+
 def test_a_claim_left_by_a_dead_request_is_taken_over(client):
     key = _form_key(client)
-    Submission.objects.create(key=key, fingerprint="")
+    Submission.objects.create(key=key, fingerprint="", expires=timezone.now())
     Submission.objects.filter(key=key).update(created=timezone.now() - middleware.ABANDONED_AFTER * 2)
     assert client.post("/create/", FORM).status_code == 302
     assert urls.calls == ["Hello"]
@@ -123,9 +134,9 @@ def test_without_a_key_api_calls_run_every_time():
 def test_purge_deletes_expired_keys_only(client):
     from django.core.management import call_command
 
-    Submission.objects.create(key="old", fingerprint="", status_code=302)
-    Submission.objects.create(key="new", fingerprint="", status_code=302)
-    Submission.objects.filter(key="old").update(created=timezone.now() - timedelta(days=2))
+    now = timezone.now()
+    Submission.objects.create(key="old", fingerprint="", status_code=302, expires=now - timedelta(seconds=1))
+    Submission.objects.create(key="new", fingerprint="", status_code=302, expires=now + timedelta(minutes=1))
     call_command("purge_idempotency_keys")
     assert list(Submission.objects.values_list("key", flat=True)) == ["new"]
 

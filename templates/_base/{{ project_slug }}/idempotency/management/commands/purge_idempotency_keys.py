@@ -3,13 +3,12 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from ...middleware import KEY_TTL
 from ...models import Submission
 
 
 class Command(BaseCommand):
-    help = "Delete idempotency keys older than the time they are replayed for (24 hours)."
+    help = "Delete idempotency keys whose answers are no longer replayed."
 
     def handle(self, *args, **options) -> None:
-        deleted, _ = Submission.objects.filter(created__lt=timezone.now() - KEY_TTL).delete()
+        deleted, _ = Submission.objects.filter(expires__lt=timezone.now()).delete()
         self.stdout.write(f"Deleted {deleted} expired idempotency key(s).")
