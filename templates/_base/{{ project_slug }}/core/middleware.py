@@ -1,11 +1,20 @@
-"""Custom middleware: a ``Server-Timing`` header with the time Django spent on the request, and a
-``Permissions-Policy`` header that turns off the browser features the site does not use."""
+"""The project's own middleware: a ``Server-Timing`` header with the time Django spent on the request, and
+a 400 for text the database cannot store (``storable.py``)."""
 
 import time
 from collections.abc import Awaitable, Callable
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.http import HttpRequest, HttpResponse
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.template.loader import render_to_string
+
+from . import storable
+
+#: The key of errors that belong to no one field, as DRF names it.
+NON_FIELD_ERRORS = "non_field_errors"
 
 
 class ServerTimingMiddleware:
@@ -41,3 +50,65 @@ class ServerTimingMiddleware:
         earlier = response.get("Server-Timing")
         response["Server-Timing"] = f"{earlier}, {metric}" if earlier else metric
         return response
+
+
+class UnstorableTextMiddleware:
+    """Answers 400, with the reason, a request that carries text the database cannot store: a NUL character
+    or a lone surrogate in the path, the query string, a cookie, a form or a JSON body (``storable.py``).
+
+    PostgreSQL raises ``DataError`` on such text (a server error) wherever a view compares or saves it,
+    so this one check spares every view, form, filter and serializer from repeating it. Pages get the
+    ``400.html`` page; URLs under ``/api/`` a JSON body in the API's documented error shape
+    (``{"<field>": ["<message>"]}``).
+
+    It runs before the session middleware (a forged session cookie would reach the database there), so the
+    error page renders without the request's context. It reads a POST form through ``request.POST``, as
+    CSRF protection does, so a view cannot change ``request.upload_handlers`` afterwards. Works under WSGI
+    and ASGI (sync and async capable); under ASGI a body is read in a thread, as a sync view would read it.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(self.get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if iscoroutinefunction(self):
+            return self.__acall__(request)
+        refusal = self._refusal(request, storable.in_request_line(request))
+        if refusal is None and storable.has_checked_body(request):
+            refusal = self._body_refusal(request)
+        return refusal or self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._refusal(request, storable.in_request_line(request))
+        if refusal is None and storable.has_checked_body(request):
+            refusal = await sync_to_async(self._body_refusal)(request)
+        return refusal or await self.get_response(request)  # type: ignore[misc]
+
+    def _body_refusal(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            found = storable.in_body(request)
+        except (MultiPartParserError, SuspiciousOperation, BadRequest) as error:
+            if not _is_api(request):
+                raise  # Django answers these with its 400 page, as it would without this middleware
+            # What DRF answers for a body it cannot parse (its parsers' ParseError).
+            return JsonResponse({"detail": f"The request body could not be read: {error}"}, status=400)
+        return self._refusal(request, found)
+
+    @staticmethod
+    def _refusal(request: HttpRequest, found: storable.Unstorable | None) -> HttpResponse | None:
+        if found is None:
+            return None
+        if _is_api(request):
+            api = getattr(settings, "REST_FRAMEWORK", {})
+            key = found.field or api.get("NON_FIELD_ERRORS_KEY", NON_FIELD_ERRORS)
+            return JsonResponse({key: [found.message]}, status=400)
+        return HttpResponseBadRequest(render_to_string("400.html", {"reason": found.reason}))
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")

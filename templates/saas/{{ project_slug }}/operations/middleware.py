@@ -2,24 +2,13 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from ..core.client_ip import client_ip
 from .context import client_address, request_id
 
 #: An incoming X-Request-ID (from the load balancer) is kept only if it looks like an id.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the first of them saw."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
