@@ -114,3 +114,20 @@ class OrderLine(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_name} ({self.sku})"
 
+
+class GatewayEvent(models.Model):
+    """A payment gateway's event that was handled (``webhooks.py``): its id is unique, so an event the
+    gateway delivers twice, or two deliveries at once, is acted on once."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=100)
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="gateway_events"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"
