@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from ..cart.models import Cart
-from ..cart.services import clear, lock, summarize
+from ..cart.services import CartView, clear, lock, summarize
 from ..catalogue import stock
 from ..catalogue.models import Variant
 from .models import Order, OrderLine, ShippingMethod
@@ -172,7 +172,7 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
     return Placed(order, created=True)
 
 
-def _names(summary, quote: Quote) -> dict[int, str]:
+def _names(summary: CartView, quote: Quote) -> dict[int, str]:
     """Names of the variants of ``summary`` and ``quote`` (one query for those no longer in the cart)."""
     names = {line.variant_id: str(line.variant) for line in summary.lines}
     gone = [line.variant_id for line in quote.lines if line.variant_id not in names]
