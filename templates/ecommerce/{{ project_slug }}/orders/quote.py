@@ -90,9 +90,13 @@ def changes(seen: Quote, now: Quote, names: Mapping[int, str]) -> tuple[bool, li
     """What differs between the quote the customer saw and the one of their cart now, in words; and whether
     a price differs (rather than only the cart's contents). ``names`` maps variant ids to their names."""
     currency = settings.SHOP_CURRENCY
-    before = {line.variant_id: line for line in seen.lines}
-    after = {line.variant_id: line for line in now.lines}
     found: list[str] = []
+    before: dict[int, QuotedLine] = {}
+    for line in seen.lines:  # a cart holds one line per variant
+        if line.variant_id in before:
+            found.append(f"{names.get(line.variant_id, 'An item')} is listed more than once")
+        before[line.variant_id] = line
+    after = {line.variant_id: line for line in now.lines}
     price_changed = False
     for variant_id in [*after, *(pk for pk in before if pk not in after)]:
         old, new = before.get(variant_id), after.get(variant_id)
