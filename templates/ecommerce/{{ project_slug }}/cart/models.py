@@ -14,6 +14,9 @@ class Cart(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Counts the orders this cart became: placing an order spends the cart's current version and moves it
+    #: on (``orders.checkout``); each order records the version it spent, unique per cart.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]

@@ -1,6 +1,11 @@
 """Cart operations, shared by the pages and the API. A visitor's cart is found through their session
 (``SESSION_KEY``); a signed-in customer's through ``Cart.user``. At login the first joins the second
-(``merge``, called by the ``user_logged_in`` signal in ``signals.py``)."""
+(``merge``, called by the ``user_logged_in`` signal in ``signals.py``).
+
+Locks: every change of a cart locks the cart's row first (``lock``), then its lines; placing an order does
+the same (``orders.checkout``), then locks the variants. One order for everyone: a cart edited in one tab
+while another tab places the order waits for that order instead of deadlocking with it or changing a cart
+that is being ordered."""
 
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ def get_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
         cart = Cart.objects.create()
         request.session[SESSION_KEY] = cart.pk
     return cart
+
+
+def lock(cart_id: int) -> Cart:
+    """Lock the cart's row until the transaction ends and return it as it is now (its current ``version``)."""
+    return Cart.objects.select_for_update().get(pk=cart_id)
 
 
 def lines_of(cart: Cart | None) -> list[CartLine]:
@@ -74,6 +84,7 @@ def summarize(cart: Cart | None, shipping: Decimal | None = None) -> CartView:
 @transaction.atomic
 def add(cart: Cart, variant: Variant, quantity: int) -> CartLine:
     """Add ``quantity`` of ``variant``; the line's new quantity must be purchasable (``CartError`` if not)."""
+    lock(cart.pk)
     line = CartLine.objects.select_for_update().filter(cart=cart, variant=variant).first()
     new_quantity = quantity + (line.quantity if line else 0)
     if problem := purchase_problem(variant, new_quantity):
@@ -90,7 +101,11 @@ def add(cart: Cart, variant: Variant, quantity: int) -> CartLine:
 
 @transaction.atomic
 def set_quantity(line: CartLine, quantity: int) -> CartLine | None:
-    """Change a line's quantity; 0 removes the line (and returns ``None``)."""
+    """Change a line's quantity; 0 removes the line (and returns ``None``). A line that is gone meanwhile
+    (ordered in another tab) is a ``CartError``."""
+    lock(line.cart_id)
+    if not CartLine.objects.filter(pk=line.pk).exists():
+        raise CartError(f"{line.variant} is no longer in your cart (was it ordered in another window?).")
     if quantity == 0:
         line.delete()
         return None
@@ -106,6 +121,7 @@ def merge(source: Cart, target: Cart) -> list[str]:
     """Move the lines of ``source`` (a visitor's cart) into ``target`` (the customer's), then delete
     ``source``. Quantities add up, capped at what can be bought; returns a message per line that changed."""
     notes: list[str] = []
+    lock(target.pk)
     existing = {line.variant_id: line for line in target.lines.select_for_update()}
     for line in lines_of(source):
         variant = line.variant

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .lifecycle import TransitionNotAllowed, transition
-from .models import Order, OrderLine, ShippingMethod
+from .models import GatewayEvent, Order, OrderLine, ShippingMethod
 
 
 @admin.register(ShippingMethod)
@@ -85,3 +85,19 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel (releases the reserved stock)")
     def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         _move(self, request, queryset, Order.Status.CANCELLED)
+
+
+@admin.register(GatewayEvent)
+class GatewayEventAdmin(admin.ModelAdmin):
+    """The payment gateway's events that were acted on (read-only: the webhook records them)."""
+
+    list_display = ("event_id", "event", "order", "received_at")
+    list_select_related = ("order",)
+    search_fields = ("=event_id", "=order__id")
+    readonly_fields = ("event_id", "event", "order", "received_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: GatewayEvent | None = None) -> bool:
+        return False

@@ -2,28 +2,34 @@
 
 1. The checkout token: placing again with a token that already made an order returns that order
    (a double submit or a retried request never makes a second one).
-2. Every line is checked with ``purchase_problem`` and the total is compared with the one the customer
-   confirmed (prices may have changed since the summary was shown).
-3. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
+2. The cart's row is locked (``cart.services.lock``) and its lines are read under that lock, so checkouts
+   of one cart run one after the other: after the lock, the token is looked up again (a repeat that
+   arrived while the first was committing finds its order), and a cart that was spent meanwhile (another
+   tab placed it) is refused. The order records the cart version it spent and moves the cart's version on;
+   (cart, version) is unique on ``Order``, so the database, too, lets one filling of a cart become one order.
+3. The quote the customer confirmed (``quote.Quote``: each line's price and quantity, the shipping and the
+   total) is compared with the cart now; any difference refuses the order with what changed.
+4. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
    another checkout took the last units first, everything rolls back.
-4. The order keeps copies of the address, the shipping method and each line's name, SKU and price.
+5. The order keeps copies of the address, the shipping method and each line's name, SKU and price.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from ..cart import pricing
 from ..cart.models import Cart
-from ..cart.services import clear, summarize
+from ..cart.services import CartView, clear, lock, summarize
 from ..catalogue import stock
+from ..catalogue.models import Variant
 from .models import Order, OrderLine, ShippingMethod
 from .notify import order_placed
+from .quote import Quote, changes, quote_of
 
 ADDRESS_FIELDS = ("email", "full_name", "address_line1", "address_line2", "postcode", "city", "country")
 
@@ -42,6 +48,22 @@ class PricesChanged(CheckoutError):
     code = "prices_changed"
 
 
+class ShippingChanged(CheckoutError):
+    """The customer chose another shipping method than the one their summary was shown with."""
+
+    code = "shipping_changed"
+
+
+class CartSpent(CheckoutError):
+    """The cart was placed as an order by another checkout (another tab) meanwhile."""
+
+    code = "cart_spent"
+
+    def __init__(self, message: str, order: Order | None = None) -> None:
+        super().__init__(message)
+        self.order = order
+
+
 @dataclass(frozen=True)
 class Placed:
     order: Order
@@ -56,43 +78,67 @@ def place_order(
     address: dict[str, str],
     shipping_method: ShippingMethod,
     payment_method: str,
-    expected_total: Decimal,
+    quote: Quote,
 ) -> Placed:
-    existing = Order.objects.filter(checkout_token=checkout_token).first()
-    if existing is not None:
-        if existing.user_id != user.pk:
-            raise CheckoutError("This checkout form was already used. Please start the checkout again.")
+    """Place ``cart`` as ``user``'s order, at the prices of ``quote`` (what the customer confirmed) or not
+    at all (``CheckoutError``)."""
+    if existing := _placed_with(checkout_token, user):
         return Placed(existing, created=False)
     try:
         with transaction.atomic():
-            order = _place(
-                user, cart, checkout_token, address, shipping_method, payment_method, expected_total
-            )
+            return _place(user, cart, checkout_token, address, shipping_method, payment_method, quote)
     except IntegrityError:
-        # The same token placed an order in a concurrent request (a double click): that one wins.
-        existing = Order.objects.filter(checkout_token=checkout_token, user=user).first()
-        if existing is None:
-            raise
-        return Placed(existing, created=False)
-    return Placed(order, created=True)
+        # Two checkouts collided on a unique column without sharing a cart lock (the same token sent by
+        # another customer at the same moment): the one that committed first wins.
+        if existing := _placed_with(checkout_token, user):
+            return Placed(existing, created=False)
+        raise CheckoutError("This checkout form was already used. Please start the checkout again.") from None
 
 
-def _place(user, cart, checkout_token, address, shipping_method, payment_method, expected_total) -> Order:
+def _placed_with(checkout_token: uuid.UUID, user) -> Order | None:
+    """The order this token placed (``None``: none yet); another customer's token is refused."""
+    existing = Order.objects.filter(checkout_token=checkout_token).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise CheckoutError("This checkout form was already used. Please start the checkout again.")
+    return existing
+
+
+def _place(user, cart, checkout_token, address, shipping_method, payment_method, quote: Quote) -> Placed:
+    if cart is not None:
+        # From here on, until the commit, every other checkout (and every change) of this cart waits.
+        cart = lock(cart.pk)
+        # A repeat of this token that waited for the lock: its first request has committed the order.
+        if existing := _placed_with(checkout_token, user):
+            return Placed(existing, created=False)
+        if quote.cart_version is not None and quote.cart_version != cart.version:
+            spent = Order.objects.filter(cart=cart, cart_version=quote.cart_version).first()
+            where = f" as order {spent.number}" if spent else ""
+            raise CartSpent(f"This cart was already ordered{where} (in another window or tab).", spent)
     summary = summarize(cart, shipping_method.price)
     if not summary.lines:
         raise CheckoutError("Your cart is empty.")
+    if quote.shipping_method_id is not None and quote.shipping_method_id != shipping_method.pk:
+        # The customer chose another method on the form without updating the summary: they have not seen
+        # the total with it, so they are shown it and confirm it (never charged an amount they did not see).
+        raise ShippingChanged(
+            f"Shipping changed to {shipping_method.name}: check the new total and place the order."
+        )
     if summary.problems:
         raise SoldOut(" ".join(summary.problems.values()))
-    if summary.totals.total != pricing.money(expected_total):
+    now = quote_of(summary, shipping_method, cart)
+    price_changed, differences = changes(quote, now, _names(summary, quote))
+    if differences:
+        heading = "Prices changed" if price_changed else "Your cart changed"
         raise PricesChanged(
-            f"Prices changed since you opened the checkout: the total is now "
-            f"{summary.totals.total} {settings.SHOP_CURRENCY}, not {pricing.money(expected_total)}. "
+            f"{heading} since you opened the checkout: {'; '.join(differences)}. "
             "Please check the summary and place the order again."
         )
     # The order row first: its unique token makes a concurrent duplicate wait here, then fail.
     order = Order.objects.create(
         user=user,
         checkout_token=checkout_token,
+        cart=cart,
+        cart_version=cart.version,
         **{field: address.get(field, "") for field in ADDRESS_FIELDS},
         shipping_method=shipping_method.name,
         shipping_price=summary.totals.shipping,
@@ -121,5 +167,15 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         for line in summary.lines
     )
     clear(cart)
+    Cart.objects.filter(pk=cart.pk).update(version=F("version") + 1)
     order_placed(order)
-    return order
+    return Placed(order, created=True)
+
+
+def _names(summary: CartView, quote: Quote) -> dict[int, str]:
+    """Names of the variants of ``summary`` and ``quote`` (one query for those no longer in the cart)."""
+    names = {line.variant_id: str(line.variant) for line in summary.lines}
+    gone = [line.variant_id for line in quote.lines if line.variant_id not in names]
+    for variant in Variant.objects.filter(pk__in=gone).select_related("product"):
+        names[variant.pk] = str(variant)
+    return names

@@ -6,11 +6,30 @@ from django import forms
 
 from .models import Order, ShippingMethod
 from .payments import enabled_providers
+from .quote import BadQuote, Quote
+
+
+class QuoteField(forms.CharField):
+    """The signed summary the customer saw (``quote.Quote``), carried by the checkout page."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value: Any) -> Quote | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return Quote.unsign(value)
+        except BadQuote as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.sign() if isinstance(value, Quote) else value
 
 
 class CheckoutForm(forms.ModelForm):
-    """Address, shipping and payment; the hidden ``checkout_token`` and ``expected_total`` make placing
-    idempotent and reveal prices that changed since the summary was shown."""
+    """Address, shipping and payment; the hidden ``checkout_token`` and ``quote`` make placing idempotent
+    and reveal prices that changed since the summary was shown."""
 
     shipping_method = forms.ModelChoiceField(
         queryset=ShippingMethod.objects.filter(is_active=True),
@@ -20,7 +39,7 @@ class CheckoutForm(forms.ModelForm):
     )
     payment_method = forms.ChoiceField(widget=forms.RadioSelect)
     checkout_token = forms.UUIDField(widget=forms.HiddenInput)
-    expected_total = forms.DecimalField(max_digits=12, decimal_places=2, widget=forms.HiddenInput)
+    quote = QuoteField()
 
     class Meta:
         model = Order

@@ -1,6 +1,8 @@
 """The order's state machine: the one place that says which status may follow which, and what each
 transition does to the stock. The site, the admin actions, the API and the payment webhook all call
-``transition()``."""
+``transition()``; events that may arrive twice or late (the gateway's) call ``advance()``.
+
+No transition leads back: an order only ever moves forward, or to cancelled, which ends it."""
 
 from __future__ import annotations
 
@@ -84,3 +86,19 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
     for field in fields:  # the caller's instance shows the new state too
         setattr(order, field, getattr(locked, field))
     return locked
+
+
+@transaction.atomic
+def advance(order: Order, target: str, *, payment_reference: str = "") -> bool:
+    """Move ``order`` to ``target`` unless it has been there already; ``False`` when it had (nothing changed).
+
+    For events that may come twice or out of order, such as a gateway's "paid": the status's timestamp
+    (``paid_at``…) is set when the order reaches it and never cleared, so a repeated or late event is a
+    no-op, even for an order that has moved on since (shipped, or paid then cancelled). A target the order
+    has not reached and cannot reach raises ``TransitionNotAllowed`` like ``transition()``.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if getattr(locked, TIMESTAMPS[target]) is not None:
+        return False
+    transition(order, target, payment_reference=payment_reference)
+    return True

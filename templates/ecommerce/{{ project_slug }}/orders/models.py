@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from ..cart.models import Cart
 from ..catalogue.models import Variant
 
 
@@ -38,6 +39,12 @@ class Order(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     #: One per checkout page: placing twice with the same token gives back the same order.
     checkout_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    #: The cart this order was placed from and the cart's version it spent (``orders.checkout``): unique
+    #: together, so one filling of a cart becomes at most one order, however many tabs submit it.
+    cart = models.ForeignKey(
+        Cart, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="orders"
+    )
+    cart_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
     )
@@ -69,6 +76,9 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "cart_version"], name="orders_order_spends_a_cart_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.number}"
@@ -103,3 +113,21 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_name} ({self.sku})"
+
+
+class GatewayEvent(models.Model):
+    """A payment gateway's event that was handled (``webhooks.py``): its id is unique, so an event the
+    gateway delivers twice, or two deliveries at once, is acted on once."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=100)
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="gateway_events"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from ..cart.services import get_cart, summarize
-from .checkout import CheckoutError, place_order
+from .checkout import CartSpent, CheckoutError, ShippingChanged, place_order
 from .forms import CheckoutForm
 from .lifecycle import TransitionNotAllowed, can_transition, transition
 from .models import Order, ShippingMethod
 from .payments import provider_for
+from .quote import quote_of
 
 
 def _checkout_page(
@@ -31,22 +32,24 @@ def _checkout_page(
     initial: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The checkout form and the summary for the chosen shipping method. The hidden ``expected_total`` is
-    always the total shown on this page: placing the order confirms exactly that amount."""
+    """The checkout form and the summary for the chosen shipping method. The hidden ``quote`` is always the
+    summary shown on this page: placing the order confirms exactly those prices and that total."""
     chosen = CheckoutForm(data, initial=initial)["shipping_method"].value()
     methods = list(ShippingMethod.objects.filter(is_active=True))
     shipping = next((method for method in methods if str(method.pk) == str(chosen)), None)
-    cart = summarize(get_cart(request), shipping.price if shipping else None)
+    cart = get_cart(request)
+    summary = summarize(cart, shipping.price if shipping else None)
+    quote = quote_of(summary, shipping, cart).sign()
     if data is not None:
         data = data.copy()
-        data["expected_total"] = str(cart.totals.total)
+        data["quote"] = quote
         if "checkout_token" in CheckoutForm(data).errors:
             data["checkout_token"] = str(uuid.uuid4())
         form = CheckoutForm(data)
         form.is_valid()
     else:
-        form = CheckoutForm(initial={**(initial or {}), "expected_total": cart.totals.total})
-    context = {"form": form, "cart": cart, "shipping": shipping}
+        form = CheckoutForm(initial={**(initial or {}), "quote": quote})
+    context = {"form": form, "cart": summary, "shipping": shipping}
     return render(request, "orders/checkout.html", context, status=status)
 
 
@@ -56,7 +59,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     """GET: the address, shipping and payment form with the summary. POST: place the order.
 
     "Update summary" (``update`` in the POST) re-shows the summary for another shipping method; the order
-    is placed only with "Place order" and the total the customer saw.
+    is placed only with "Place order" and the summary the customer saw. A repeat of a form that already
+    placed its order (same checkout token) goes to that order.
     """
     if request.method != "POST":
         if not summarize(get_cart(request)).lines:
@@ -73,7 +77,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _checkout_page(request, request.POST)
     form = CheckoutForm(request.POST)
     if not form.is_valid():
-        if {"checkout_token", "expected_total"} & form.errors.keys():
+        if {"checkout_token", "quote"} & form.errors.keys():
             messages.error(
                 request,
                 "This checkout page was incomplete; please check the summary and place the order again.",
@@ -87,8 +91,18 @@ def checkout(request: HttpRequest) -> HttpResponse:
             address=form.address(),
             shipping_method=form.cleaned_data["shipping_method"],
             payment_method=form.cleaned_data["payment_method"],
-            expected_total=form.cleaned_data["expected_total"],
+            quote=form.cleaned_data["quote"],
         )
+    except CartSpent as error:
+        if error.order is None:
+            messages.error(request, str(error))
+            return _checkout_page(request, request.POST, status=409)
+        messages.info(request, str(error))
+        return redirect(error.order)
+    except ShippingChanged as error:
+        # Not an error: the summary is shown again with the method the customer chose, to be confirmed.
+        messages.info(request, str(error))
+        return _checkout_page(request, request.POST)
     except CheckoutError as error:
         messages.error(request, str(error))
         return _checkout_page(request, request.POST, status=409)

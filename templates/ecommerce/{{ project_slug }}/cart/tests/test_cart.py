@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 
 from ...catalogue.tests.factories import PASSWORD, UserFactory, VariantFactory
 from ..models import Cart, CartLine
-from ..services import SESSION_KEY, CartError, add
+from ..services import SESSION_KEY, CartError, add, set_quantity
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,15 @@ def test_service_add_raises_without_changing_anything():
 
 
 # Merge at login ---------------------------------------------------------------------------------
+
+
+def test_changing_a_line_that_was_ordered_meanwhile_is_told_not_crashed():
+    """The line was read, then another tab placed the order (which empties the cart)."""
+    cart = Cart.objects.create()
+    line = add(cart, VariantFactory(in_stock=5), 1)
+    CartLine.objects.filter(pk=line.pk).delete()
+    with pytest.raises(CartError, match="no longer in your cart"):
+        set_quantity(line, 2)
 
 
 def test_visitor_cart_merges_into_the_customer_cart_at_login(client):

@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 
 from ...cart.models import Cart, CartLine
-from ...cart.services import add
-from ..checkout import CheckoutError, PricesChanged, SoldOut, place_order
+from ...cart.services import add, summarize
+from .. import checkout
+from ..checkout import CartSpent, CheckoutError, PricesChanged, SoldOut, place_order
 from ..models import Order, OrderLine
-from .conftest import ADDRESS
-from .factories import UserFactory, VariantFactory
+from ..quote import quote_of
+from .conftest import ADDRESS, confirmed
+from .factories import ShippingMethodFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +160,91 @@ def test_allocation_losing_the_race_rolls_everything_back(
             address=ADDRESS,
             shipping_method=shipping,
             payment_method="bank_transfer",
-            expected_total=Decimal("29.90"),
+            quote=confirmed(filled_cart, Decimal("29.90")),
         )
     assert not Order.objects.exists()
     assert CartLine.objects.filter(cart=filled_cart).count() == 1
+
+
+def shown(cart, shipping):
+    """The quote of the checkout page showing ``cart`` with ``shipping`` now."""
+    return quote_of(summarize(cart, shipping.price), shipping, cart)
+
+
+def test_a_cart_is_spent_by_one_order_only(filled_cart, variant, shipping, place):
+    """Two tabs opened the checkout of one cart: the second is told which order the cart became."""
+    seen = shown(filled_cart, shipping)
+    order = place(quote=seen)
+    with pytest.raises(CartSpent, match=f"already ordered as order {order.number}") as spent:
+        place(quote=seen)
+    assert spent.value.order == order
+    add(filled_cart, variant, 2)  # filled again with the same: that old page still places nothing
+    with pytest.raises(CartSpent):
+        place(quote=seen)
+    assert Order.objects.count() == 1
+    assert stock_of(variant) == (5, 2)
+    filled_cart.refresh_from_db()
+    assert place(quote=shown(filled_cart, shipping)).cart_version == 1  # a fresh page orders the refill
+
+
+def test_the_database_lets_one_cart_version_become_one_order(filled_cart, place):
+    order = place()
+    duplicate = Order.objects.get(pk=order.pk)
+    duplicate.pk, duplicate.checkout_token = None, uuid.uuid4()
+    with pytest.raises(IntegrityError):
+        duplicate.save()
+
+
+def test_a_repeat_arriving_while_the_first_commits_answers_with_the_order(filled_cart, place, monkeypatch):
+    """The repeat looked its token up before the first request committed, and reads the cart after: the
+    cart is empty by then, but the answer is the order the token placed, not "Your cart is empty"."""
+    token = uuid.uuid4()
+    real_lookup = checkout._placed_with
+    first: list[Order] = []
+
+    def first_request_commits_meanwhile(checkout_token, user):
+        found = real_lookup(checkout_token, user)
+        monkeypatch.setattr(checkout, "_placed_with", real_lookup)
+        first.append(place(token=token))
+        return found
+
+    monkeypatch.setattr(checkout, "_placed_with", first_request_commits_meanwhile)
+    repeat = place(token=token)
+    assert repeat.pk == first[0].pk
+    assert Order.objects.count() == 1
+
+
+def test_two_price_changes_that_cancel_out_are_refused(filled_cart, variant, shipping, place):
+    socks = VariantFactory(in_stock=5, price=Decimal("5.00"), name="Pair", product__name="Socks")
+    add(filled_cart, socks, 1)
+    seen = shown(filled_cart, shipping)  # 2 x 12.50 + 5.00 + 4.90 shipping = 34.90
+    variant.price = Decimal("13.00")  # +1.00
+    variant.save()
+    socks.price = Decimal("4.00")  # -1.00: the total is still 34.90
+    socks.save()
+    with pytest.raises(PricesChanged) as changed:
+        place(quote=seen)
+    message = str(changed.value)
+    assert "Linen shirt (Size M) now costs 13.00 EUR, not 12.50" in message
+    assert "Socks (Pair) now costs 4.00 EUR, not 5.00" in message
+    assert not Order.objects.exists()
+    assert place(quote=shown(filled_cart, shipping)).total == Decimal("34.90")
+
+
+def test_a_shipping_price_change_cancelled_by_a_line_change_is_refused(filled_cart, variant, place):
+    express = ShippingMethodFactory(name="Express", price=Decimal("10.00"))
+    seen = shown(filled_cart, express)  # 25.00 + 10.00
+    express.price = Decimal("11.00")
+    express.save()
+    variant.price = Decimal("12.00")
+    variant.save()
+    with pytest.raises(PricesChanged, match=r"shipping now costs 11\.00 EUR, not 10\.00"):
+        place(quote=seen, shipping_method=express)
+    assert not Order.objects.exists()
+
+
+def test_a_quantity_changed_in_another_tab_is_refused(filled_cart, variant, shipping, place):
+    seen = shown(filled_cart, shipping)
+    filled_cart.lines.update(quantity=3)
+    with pytest.raises(PricesChanged, match=r"Your cart changed .* quantity is now 3, not 2"):
+        place(quote=seen)

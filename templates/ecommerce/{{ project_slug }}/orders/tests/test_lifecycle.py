@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from ..lifecycle import TRANSITIONS, TransitionNotAllowed, transition
+from ..lifecycle import TRANSITIONS, TransitionNotAllowed, advance, transition
 from ..models import Order
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,18 @@ def test_each_transition_emails_the_customer(filled_cart, place, django_capture_
     assert any("paid" in subject for subject in subjects)
     assert any("shipped" in subject for subject in subjects)
     assert "on its way" in mail.outbox[-1].body
+
+
+def test_advance_moves_forward_once_and_never_back(filled_cart, place):
+    order = place()
+    assert advance(order, Status.PAID, payment_reference="pay_1") is True
+    move(order, Status.SHIPPED)
+    assert advance(order, Status.PAID, payment_reference="pay_2") is False  # late: already paid
+    order.refresh_from_db()
+    assert (order.status, order.payment_reference) == (Status.SHIPPED, "pay_1")
+
+
+def test_advance_refuses_what_the_order_never_reached_and_cannot_reach(filled_cart, place):
+    order = move(place(), Status.CANCELLED)
+    with pytest.raises(TransitionNotAllowed):
+        advance(order, Status.PAID)

@@ -8,8 +8,11 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ...cart.models import Cart
+from ...cart.services import summarize
 from ..models import Order, OrderLine
 from ..payments import PROVIDERS, PaymentProvider, PaymentStart
+from ..quote import Quote, quote_of
 from .conftest import ADDRESS
 from .factories import ShippingMethodFactory, UserFactory
 
@@ -17,10 +20,18 @@ pytestmark = pytest.mark.django_db
 
 
 def checkout_data(shipping, **changes) -> dict:
+    """The checkout form as its page shows it now: its quote is the summary of the customer's cart."""
+    cart = Cart.objects.filter(user__username="customer").first()
+    quote = quote_of(summarize(cart, shipping.price), shipping, cart).sign()
     data = {**ADDRESS, "shipping_method": shipping.pk, "payment_method": "bank_transfer",
-            "checkout_token": str(uuid.uuid4()), "expected_total": "29.90", "place": "1"}  # fmt: skip
+            "checkout_token": str(uuid.uuid4()), "quote": quote, "place": "1"}  # fmt: skip
     data.update(changes)
     return data
+
+
+def shown_total(response) -> Decimal:
+    """The total the page's form confirms."""
+    return Quote.unsign(response.context["form"]["quote"].value()).total
 
 
 @pytest.fixture
@@ -42,7 +53,7 @@ def test_checkout_page_shows_the_summary_and_a_token(signed_in, filled_cart, shi
     assert response.status_code == 200
     assert "29.90 EUR" in content
     assert response.context["form"]["checkout_token"].value()
-    assert response.context["form"]["expected_total"].value() == Decimal("29.90")
+    assert shown_total(response) == Decimal("29.90")
 
 
 def test_choosing_another_shipping_method_updates_the_summary(signed_in, filled_cart, shipping):
@@ -51,7 +62,7 @@ def test_choosing_another_shipping_method_updates_the_summary(signed_in, filled_
     del data["place"]
     response = signed_in.post("/checkout/", data)
     assert response.status_code == 200
-    assert response.context["form"]["expected_total"].value() == "37.00"
+    assert shown_total(response) == Decimal("37.00")
     assert not Order.objects.exists()
 
 
@@ -81,6 +92,35 @@ def test_a_gateway_provider_sends_the_customer_to_its_payment_page(
     assert order.status == Order.Status.PENDING_PAYMENT  # only the gateway's signed webhook marks it paid
 
 
+def test_placing_after_choosing_another_shipping_shows_its_total_first(signed_in, filled_cart, shipping):
+    """Express chosen on the form, "Place order" pressed without "Update summary": not a price change
+    behind the customer's back, but they have not seen the total with Express yet."""
+    express = ShippingMethodFactory(name="Express", price=Decimal("12.00"))
+    response = signed_in.post("/checkout/", checkout_data(shipping, shipping_method=express.pk))
+    assert response.status_code == 200
+    texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert texts == ["Shipping changed to Express: check the new total and place the order."]
+    assert "Prices changed" not in response.content.decode()
+    assert shown_total(response) == Decimal("37.00")
+    assert not Order.objects.exists()
+    new_quote = response.context["form"]["quote"].value()
+    placed = signed_in.post(
+        "/checkout/", checkout_data(shipping, shipping_method=express.pk, quote=new_quote)
+    )
+    assert placed.status_code == 302
+    assert Order.objects.get().total == Decimal("37.00")
+
+
+def test_a_second_tab_of_an_ordered_cart_goes_to_the_order(signed_in, filled_cart, shipping):
+    first_tab, second_tab = checkout_data(shipping), checkout_data(shipping)
+    placed = signed_in.post("/checkout/", first_tab)
+    again = signed_in.post("/checkout/", second_tab, follow=True)
+    order = Order.objects.get()
+    assert placed.url == again.redirect_chain[-1][0] == f"/orders/{order.pk}/"
+    texts = " ".join(str(message) for message in get_messages(again.wsgi_request))
+    assert f"already ordered as order {order.number}" in texts
+
+
 def test_a_double_submit_places_one_order(signed_in, filled_cart, shipping):
     data = checkout_data(shipping)
     first = signed_in.post("/checkout/", data)
@@ -98,7 +138,8 @@ def test_a_double_submit_places_one_order(signed_in, filled_cart, shipping):
         ({"shipping_method": "999"}, "Choose one of the shipping methods"),
         ({"payment_method": "free_money"}, "Select a valid choice"),
         ({"checkout_token": "not-a-uuid"}, "place the order again"),
-        ({"expected_total": "1e999"}, "place the order again"),
+        ({"quote": "forged"}, "place the order again"),
+        ({"quote": ""}, "place the order again"),
     ],
 )
 def test_invalid_checkout_forms_are_refused_without_an_order(
@@ -113,14 +154,16 @@ def test_invalid_checkout_forms_are_refused_without_an_order(
 
 
 def test_stale_total_is_told_and_the_page_shows_the_new_one(signed_in, filled_cart, shipping, variant):
+    shown = checkout_data(shipping)
     variant.price = Decimal("15.00")
     variant.save()
-    response = signed_in.post("/checkout/", checkout_data(shipping))
+    response = signed_in.post("/checkout/", shown)
     assert response.status_code == 409
     assert "Prices changed" in response.content.decode()
-    assert response.context["form"]["expected_total"].value() == "34.90"
+    assert shown_total(response) == Decimal("34.90")
     assert not Order.objects.exists()
-    retry = signed_in.post("/checkout/", checkout_data(shipping, expected_total="34.90"))
+    new_quote = response.context["form"]["quote"].value()
+    retry = signed_in.post("/checkout/", checkout_data(shipping, quote=new_quote))
     assert retry.status_code == 302
     assert Order.objects.get().total == Decimal("34.90")
 

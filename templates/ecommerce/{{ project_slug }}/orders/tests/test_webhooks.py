@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from ..models import Order
+from ..lifecycle import transition
+from ..models import GatewayEvent, Order
 from ..webhooks import sign
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def order(filled_cart, place):
     return place()
 
 
-def payload(order: Order, **changes) -> bytes:
+def payload(order: Order, /, **changes) -> bytes:
     data = {"event": "payment.succeeded", "order": order.number, "amount": str(order.total)}
     data |= {"currency": "EUR", "reference": "pay_123"}
     data.update(changes)
@@ -87,8 +88,6 @@ def test_a_payment_that_does_not_match_the_order_is_refused(client, order, chang
 
 
 def test_a_cancelled_order_cannot_be_paid(client, order):
-    from ..lifecycle import transition
-
     transition(order, Order.Status.CANCELLED)
     response = post(client, payload(order))
     assert response.status_code == 409
@@ -99,3 +98,74 @@ def test_without_a_secret_every_webhook_is_refused(client, order, settings):
     settings.PAYMENT_WEBHOOK_SECRET = ""
     assert post(client, payload(order)).status_code == 503
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.parametrize("signature", ["sha256=é", "sha256=" + "\u00ff" * 64, "\u00e9t\u00e9"])
+def test_a_non_ascii_signature_is_refused_not_a_crash(client, order, signature):
+    response = post(client, payload(order), signature)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Invalid signature."}
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"order": "\u00b2"}, "not an order number"),  # a superscript two: str.isdigit() says yes
+        ({"order": "abc"}, "not an order number"),
+        ({"order": "-1"}, "not an order number"),
+        ({"order": {"id": 1}}, "must be a string"),
+        ({"order": None}, "has no 'order'"),
+        ({"reference": "pay\u0000123"}, "'reference' is not valid"),
+        ({"id": "evt\n1"}, "'id' is not valid"),
+        ({"amount": True}, "must be a string"),
+    ],
+)
+def test_signed_but_malformed_payloads_get_400_with_a_reason(client, order, changes, reason):
+    response = post(client, payload(order, **changes))
+    assert response.status_code == 400
+    assert reason in response.json()["detail"]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_PAYMENT
+
+
+def test_deeply_nested_json_gets_400(client, order):
+    body = b'{"event": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = post(client, body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The payload is not JSON."}
+
+
+def test_a_late_or_repeated_payment_never_moves_an_order_back(client, order):
+    assert post(client, payload(order)).status_code == 200
+    transition(order, Order.Status.SHIPPED)
+    for body in (
+        payload(order, reference="pay_again"),  # the same payment, delivered again with another reference
+        payload(order, event="payment.failed"),
+        payload(order, event="payment.pending"),
+    ):
+        response = post(client, body)
+        assert response.status_code == 200, response.content
+    order.refresh_from_db()
+    assert (order.status, order.payment_reference) == (Order.Status.SHIPPED, "pay_123")
+
+
+def test_a_duplicate_paid_event_after_cancelling_a_paid_order_is_a_no_op(client, order):
+    assert post(client, payload(order)).status_code == 200
+    transition(order, Order.Status.CANCELLED)
+    response = post(client, payload(order, reference="pay_retry"))
+    assert response.json() == {"detail": "Already paid."}
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+
+
+def test_an_event_delivered_twice_is_processed_once(client, order):
+    body = payload(order, id="evt_1")
+    assert post(client, body).json() == {"detail": f"Order {order.number} is paid."}
+    assert post(client, body).json() == {"detail": "Already processed."}
+    event = GatewayEvent.objects.get()
+    assert (event.event_id, event.event, event.order) == ("evt_1", "payment.succeeded", order)
+    assert post(client, payload(order, id="evt_2")).json() == {"detail": "Already paid."}
+
+
+def test_a_refused_event_is_not_recorded_so_its_redelivery_is_judged_again(client, order):
+    assert post(client, payload(order, id="evt_1", amount="1.00")).status_code == 409
+    assert not GatewayEvent.objects.exists()
+    assert post(client, payload(order, id="evt_1")).status_code == 200
