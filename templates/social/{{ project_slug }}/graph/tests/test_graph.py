@@ -165,6 +165,8 @@ def test_report_rejects_bad_input(client, ana, ben):
     url = reverse("graph:report", kwargs={"username": "ben"})
     assert client.post(url, {"reason": "boring"}).status_code == 400
     assert client.get(url + "?post=abc").status_code == 400
+    assert client.get(url, {"post": "²"}).status_code == 400  # a digit int() refuses
+    assert client.post(url, {"post": "9" * 30, "reason": "spam"}).status_code == 400
     hidden = PostFactory(author=ben, visibility="followers")
     assert client.get(url + f"?post={hidden.pk}").status_code == 404
     someone_elses = PostFactory()
