@@ -136,10 +136,19 @@ def report(
     note: str = "",
     post: Post | None = None,
 ) -> Report:
-    """File a report for the staff; a post is reported together with its author."""
+    """File a report for the staff; a post is reported together with its author.
+
+    While the reporter's earlier report of the same post (or profile) waits for review, that one is
+    returned and nothing is added (the constraint decides between simultaneous reports).
+    """
     _check_other(reporter, reported_user, "report")
     if post is not None and post.author_id != reported_user.pk:
         raise GraphError("That post is not by this person.")
-    return Report.objects.create(
-        reporter=reporter, reported_user=reported_user, post=post, reason=reason, note=note
+    report, _ = Report.objects.get_or_create(
+        reporter=reporter,
+        reported_user=reported_user,
+        post=post,
+        resolved_at=None,
+        defaults={"reason": reason, "note": note},
     )
+    return report
