@@ -108,6 +108,20 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # One open report per reporter and post (or profile): reporting again while the staff have not
+        # reviewed it, or twice at once, adds nothing. Once resolved, the same thing may be reported anew.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "post"],
+                condition=Q(resolved_at__isnull=True, post__isnull=False),
+                name="graph_report_open_post_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "reported_user"],
+                condition=Q(resolved_at__isnull=True, post__isnull=True),
+                name="graph_report_open_profile_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         what = f"post #{self.post_id}" if self.post_id else f"profile {self.reported_user}"

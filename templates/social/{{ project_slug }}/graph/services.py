@@ -40,17 +40,20 @@ def follow(follower: AbstractBaseUser, followee: AbstractBaseUser) -> str:
     if is_blocked_either_way(follower, followee):
         raise GraphError("You cannot follow this account.")
     if Follow.objects.filter(follower=follower, followee=followee).exists():
-        return "following"
-    if FollowRequest.objects.filter(requester=follower, target=followee).exists():
-        return "requested"
-    limits.hit(follower.pk, "follow")
+        return "following"  # also when a private account one follows is asked again
+    # get_or_create: the unique constraint decides between simultaneous requests (one row, one
+    # notification; the others find the row), so a double click is never an IntegrityError.
     if followee.profile.is_private:
-        FollowRequest.objects.create(requester=follower, target=followee)
-        notify(followee, Notification.Kind.FOLLOW_REQUEST, follower)
+        _, created = FollowRequest.objects.get_or_create(requester=follower, target=followee)
+        if created:
+            limits.hit(follower.pk, "follow")
+            notify(followee, Notification.Kind.FOLLOW_REQUEST, follower)
         return "requested"
-    Follow.objects.create(follower=follower, followee=followee)
-    invalidate_counts(follower, followee)
-    notify(followee, Notification.Kind.FOLLOW, follower)
+    _, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        limits.hit(follower.pk, "follow")
+        invalidate_counts(follower, followee)
+        notify(followee, Notification.Kind.FOLLOW, follower)
     return "following"
 
 
@@ -133,10 +136,19 @@ def report(
     note: str = "",
     post: Post | None = None,
 ) -> Report:
-    """File a report for the staff; a post is reported together with its author."""
+    """File a report for the staff; a post is reported together with its author.
+
+    While the reporter's earlier report of the same post (or profile) waits for review, that one is
+    returned and nothing is added (the constraint decides between simultaneous reports).
+    """
     _check_other(reporter, reported_user, "report")
     if post is not None and post.author_id != reported_user.pk:
         raise GraphError("That post is not by this person.")
-    return Report.objects.create(
-        reporter=reporter, reported_user=reported_user, post=post, reason=reason, note=note
+    report, _ = Report.objects.get_or_create(
+        reporter=reporter,
+        reported_user=reported_user,
+        post=post,
+        resolved_at=None,
+        defaults={"reason": reason, "note": note},
     )
+    return report

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..posts.limits import RateLimited
 from ..posts.models import Post
+from ..posts.pagination import parse_id
 from ..profiles.views import get_person
 from . import services
 from .forms import ReportForm
@@ -117,9 +118,9 @@ def report(request: HttpRequest, username: str) -> HttpResponse:
     post_id = request.GET.get("post") or request.POST.get("post")
     post = None
     if post_id:
-        if not str(post_id).isdigit():
+        if parse_id(post_id) is None:
             return HttpResponse("The post id must be a number.", status=400, content_type="text/plain")
-        post = get_object_or_404(Post.objects.visible_to(request.user), pk=post_id, author=person)
+        post = get_object_or_404(Post.objects.visible_to(request.user), pk=parse_id(post_id), author=person)
     form = ReportForm(request.POST or None)
     context = {"form": form, "person": person, "post": post}
     if request.method == "POST":

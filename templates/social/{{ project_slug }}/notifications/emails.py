@@ -31,8 +31,13 @@ def send_notification_email(notification_id: int) -> bool:
     notification = (
         Notification.objects.select_related("recipient", "last_actor").filter(pk=notification_id).first()
     )
-    if notification is None or not notification.recipient.email or notification.is_read:
+    if notification is None or notification.is_read:
         return False
+    recipient = notification.recipient
+    if not (recipient.is_active and recipient.email):
+        return False
+    if not Notification.objects.for_recipient(recipient).filter(pk=notification.pk).exists():
+        return False  # about a post the recipient may not see (any more)
     send_mail(
         subject=f"{settings.SITE_NAME}: {notification.summary}",
         message=render_to_string("notifications/email/notification.txt", _context(notification=notification)),

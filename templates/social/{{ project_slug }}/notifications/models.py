@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from ..posts.models import Post
@@ -17,9 +17,15 @@ from ..posts.models import Post
 
 class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user) -> NotificationQuerySet:
-        """``user``'s notifications whose post they may still see (the one privacy rule)."""
+        """``user``'s notifications about what they may still see (the one privacy rule), checked each
+        time they are read: the post it is about, and for "replied to your post" a reply by one of its
+        actors (a followers-only reply of someone the author does not follow is not announced)."""
+        visible = Post.objects.visible_to(user)
+        actors = NotificationActor.objects.filter(notification=OuterRef(OuterRef("pk"))).values("actor_id")
+        a_reply_seen = Exists(visible.filter(reply_to=OuterRef("post"), author__in=actors))
         return self.filter(recipient=user.pk).filter(
-            Q(post__isnull=True) | Q(post__in=Post.objects.visible_to(user).values("pk"))
+            Q(post__isnull=True) | Q(post__in=visible.values("pk")),
+            ~Q(kind=Notification.Kind.REPLY) | a_reply_seen,
         )
 
     def unread(self) -> NotificationQuerySet:

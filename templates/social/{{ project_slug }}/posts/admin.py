@@ -27,6 +27,11 @@ class PostAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
         return super().get_queryset(request).annotate(like_count=Count("likes"))
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> tuple[str, ...]:
+        """A reply stays where it is in its thread (``PostAncestor`` records the thread once)."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "reply_to") if obj is not None else fields
+
     @admin.display(description="text")
     def short_body(self, obj: Post) -> str:
         return obj.body[:80]

@@ -3,11 +3,14 @@
 Every page, the feed, replies, search, the API and notifications start from it, so the rule is tested
 once, exhaustively (``tests/test_privacy.py``), and cannot be forgotten by the next view.
 
-A post is visible to its author always; to anyone else only if neither has blocked the other, and then
+A post is visible to its author always; to anyone else only if its author's account is active and
+neither has blocked the other, and then
 - a public post of a public account: to everyone, signed in or not;
 - any post of someone the viewer follows (a private account's followers were approved);
 - a post that mentions the viewer;
-and a reply only if the post it answers is visible by the same rule.
+and a reply only if every post above it in its thread (``PostAncestor``: the parent, its parent… up to
+the root) is visible by the same rule. One ``NOT EXISTS`` checks the whole thread at any depth, inside
+the same SQL query, so a page of the feed stays one query.
 """
 
 from __future__ import annotations
@@ -31,31 +34,31 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
     """Whether ``viewer`` may see the post at ``prefix`` ("" for the post, "reply_to__" for its parent)."""
     from .models import Mention, Post
 
+    active = Q(**{f"{prefix}author__is_active": True})  # a deactivated account's posts are gone
     public_and_open = Q(
-        **{
-            f"{prefix}visibility": Post.Visibility.PUBLIC,
-            f"{prefix}author__profile__is_private": False,
-            f"{prefix}author__is_active": True,
-        }
+        **{f"{prefix}visibility": Post.Visibility.PUBLIC, f"{prefix}author__profile__is_private": False}
     )
     if not viewer.is_authenticated:
-        return public_and_open
+        return active & public_and_open
     author = f"{prefix}author_id"
     post = OuterRef(prefix.removesuffix("__") if prefix else "pk")
     mentioned = Exists(Mention.objects.filter(post=post, user=viewer.pk))
     not_blocked = ~Q(**{f"{author}__in": blocking_ids(viewer)}) & ~Q(
         **{f"{author}__in": blocked_by_ids(viewer)}
     )
-    followed = Q(**{f"{author}__in": followee_ids(viewer), f"{prefix}author__is_active": True})
-    return Q(**{author: viewer.pk}) | (not_blocked & (public_and_open | followed | mentioned))
+    followed = Q(**{f"{author}__in": followee_ids(viewer)})
+    return Q(**{author: viewer.pk}) | (active & not_blocked & (public_and_open | followed | mentioned))
 
 
 class PostQuerySet(models.QuerySet):
     def visible_to(self, viewer: Viewer) -> PostQuerySet:
-        """Posts ``viewer`` may see (see the module's docstring); replies to invisible posts are left out."""
-        return self.filter(_audience(viewer)).filter(
-            Q(reply_to__isnull=True) | _audience(viewer, "reply_to__")
+        """Posts ``viewer`` may see (see the module's docstring): replies below an invisible post are out."""
+        from .models import PostAncestor
+
+        hidden_above = PostAncestor.objects.filter(post=OuterRef("pk")).exclude(
+            _audience(viewer, "ancestor__")
         )
+        return self.filter(_audience(viewer)).exclude(Exists(hidden_above))
 
     def feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         """The home feed: the viewer's own posts and those of people they follow, minus muted people."""
@@ -77,8 +80,13 @@ class PostQuerySet(models.QuerySet):
         from .models import Like, Post
 
         likes = Like.objects.filter(post=OuterRef("pk")).values("post").annotate(n=Count("*")).values("n")
+        # Replies the viewer may see: the card's post is visible, so each reply's own audience decides.
         replies = (
-            Post.objects.filter(reply_to=OuterRef("pk")).values("reply_to").annotate(n=Count("*")).values("n")
+            Post.objects.filter(reply_to=OuterRef("pk"))
+            .filter(_audience(viewer))
+            .values("reply_to")
+            .annotate(n=Count("*"))
+            .values("n")
         )
         queryset = self.select_related("author__profile", "reply_to__author").annotate(
             like_count=Coalesce(Subquery(likes), Value(0)),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -43,8 +43,40 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.author}: {Truncator(self.body).chars(40)}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving a new reply also records every post above it in its thread (``PostAncestor``)."""
+        if not (self._state.adding and self.reply_to_id is not None):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            above = PostAncestor.objects.filter(post=self.reply_to_id).values_list("ancestor_id", flat=True)
+            PostAncestor.objects.bulk_create(
+                PostAncestor(post=self, ancestor_id=pk) for pk in [self.reply_to_id, *above]
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("posts:detail", kwargs={"pk": self.pk})
+
+
+class PostAncestor(models.Model):
+    """A post above a reply in its thread, at any depth: the parent, the parent's parent… up to the root.
+
+    Seeing a reply takes seeing every one of these, so the privacy rule checks a whole thread with one
+    ``NOT EXISTS`` (an ancestor the viewer may not see), however deep the reply. Rows are written when the
+    reply is saved (``Post.save``): a post's parent never changes afterwards. Posts made with
+    ``bulk_create`` skip ``save``: make replies one by one.
+    """
+
+    # The unique constraint's index starts with ``post``: it serves the lookup, no index of its own.
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="ancestor_rows", db_index=False)
+    ancestor = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="descendant_rows")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "ancestor"], name="posts_ancestor_unique")]
+
+    def __str__(self) -> str:
+        return f"post #{self.ancestor_id} above post #{self.post_id}"
 
 
 class Mention(models.Model):

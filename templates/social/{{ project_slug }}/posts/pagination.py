@@ -19,11 +19,19 @@ class KeysetPage:
     next_before: int | None
 
 
-def parse_before(value: str | None) -> int | None:
-    """A ``before`` cursor from the query string; anything that is not a positive id means "first page"."""
-    if value and value.isdigit() and len(value) <= 18:
+def parse_id(value: object) -> int | None:
+    """An id from the query string (ASCII digits that fit a 64-bit key), else None.
+
+    ``str.isdigit`` alone is not enough: it accepts "²" and other digits ``int()`` refuses.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
+
+
+def parse_before(value: str | None) -> int | None:
+    """A ``before`` cursor from the query string; anything that is not a positive id means "first page"."""
+    return parse_id(value)
 
 
 def keyset_page(queryset: QuerySet, before: str | None, size: int) -> KeysetPage:

@@ -55,13 +55,33 @@ def _sync_mentions(post: Post) -> tuple[set[int], set[int]]:
         .values_list("pk", flat=True)
     )
     current = set(post.mention_rows.values_list("user_id", flat=True))
-    Mention.objects.bulk_create([Mention(post=post, user_id=user_id) for user_id in wanted - current])
+    # ignore_conflicts: two edits saved at once may both add a mention; the unique constraint keeps one.
+    Mention.objects.bulk_create(
+        [Mention(post=post, user_id=user_id) for user_id in wanted - current], ignore_conflicts=True
+    )
     post.mention_rows.filter(user_id__in=current - wanted).delete()
     return wanted - current, current - wanted
 
 
 def _users(ids: set[int]) -> list[AbstractBaseUser]:
     return list(get_user_model().objects.filter(pk__in=ids)) if ids else []
+
+
+def may_see(person: AbstractBaseUser, post: Post) -> bool:
+    return Post.objects.visible_to(person).filter(pk=post.pk).exists()
+
+
+def _announce(post: Post, mentioned: set[int]) -> None:
+    """Tell the people ``post`` newly mentions, and the author of the post it answers, if they may see it.
+
+    Someone mentioned in a reply below a post they may not see is not told (the link would be a 404).
+    """
+    parent = post.reply_to
+    if parent is not None and parent.author_id != post.author_id and may_see(parent.author, post):
+        notify(parent.author, Notification.Kind.REPLY, post.author, parent)
+    for person in _users(mentioned):
+        if may_see(person, post):
+            notify(person, Notification.Kind.MENTION, post.author, post)
 
 
 def clean_body(body: str) -> str:
@@ -91,10 +111,7 @@ def create_post(
     post = Post.objects.create(author=author, body=body, visibility=visibility, reply_to=reply_to)
     added, _ = _sync_mentions(post)
     invalidate_counts(author)
-    if reply_to is not None:
-        notify(reply_to.author, Notification.Kind.REPLY, author, reply_to)
-    for person in _users(added):
-        notify(person, Notification.Kind.MENTION, author, post)
+    _announce(post, added)
     return post
 
 
@@ -105,8 +122,7 @@ def edit_post(post: Post, *, body: str, visibility: str) -> Post:
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "visibility", "edited_at"])
     added, removed = _sync_mentions(post)
-    for person in _users(added):
-        notify(person, Notification.Kind.MENTION, post.author, post)
+    _announce(post, added)  # a reply now visible to the post's author is announced (once)
     for person in _users(removed):
         retract(person, Notification.Kind.MENTION, post.author, post)
     return post

@@ -1,5 +1,8 @@
+import importlib
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ...notifications.models import Notification
 from ...posts.tests.factories import (
@@ -165,6 +168,8 @@ def test_report_rejects_bad_input(client, ana, ben):
     url = reverse("graph:report", kwargs={"username": "ben"})
     assert client.post(url, {"reason": "boring"}).status_code == 400
     assert client.get(url + "?post=abc").status_code == 400
+    assert client.get(url, {"post": "²"}).status_code == 400  # a digit int() refuses
+    assert client.post(url, {"post": "9" * 30, "reason": "spam"}).status_code == 400
     hidden = PostFactory(author=ben, visibility="followers")
     assert client.get(url + f"?post={hidden.pk}").status_code == 404
     someone_elses = PostFactory()
@@ -192,3 +197,28 @@ def test_actions_need_a_signed_in_post(client, ben):
     client.force_login(UserFactory())
     assert client.get(reverse("graph:follow", kwargs={"username": "ben"})).status_code == 405
     assert act(client, "follow", username="nobody").status_code == 404
+
+
+def test_reporting_again_while_the_report_is_open_adds_nothing(client, ana, ben):
+    url = reverse("graph:report", kwargs={"username": "ben"})
+    post = PostFactory(author=ben)
+    for _ in range(2):
+        assert client.post(url, {"reason": "spam"}).status_code == 302
+        assert client.post(url, {"reason": "abuse", "post": post.pk}).status_code == 302
+    assert Report.objects.count() == 2  # one for the profile, one for the post
+    Report.objects.update(resolved_at=timezone.now())
+    client.post(url, {"reason": "abuse", "post": post.pk})
+    assert Report.objects.filter(resolved_at__isnull=True).count() == 1  # reviewed: may be reported anew
+
+
+def test_the_migration_keeps_the_earliest_of_repeated_open_reports():
+    migration = importlib.import_module("..migrations.0002_one_open_report_each", __package__)
+    rows = [
+        {"pk": 1, "reporter_id": 1, "reported_user_id": 2, "post_id": None},
+        {"pk": 2, "reporter_id": 1, "reported_user_id": 2, "post_id": 7},
+        {"pk": 3, "reporter_id": 1, "reported_user_id": 2, "post_id": None},
+        {"pk": 4, "reporter_id": 1, "reported_user_id": 2, "post_id": 7},
+        {"pk": 5, "reporter_id": 3, "reported_user_id": 2, "post_id": 7},
+        {"pk": 6, "reporter_id": 1, "reported_user_id": 4, "post_id": None},
+    ]
+    assert migration.later_duplicates(rows) == [3, 4]

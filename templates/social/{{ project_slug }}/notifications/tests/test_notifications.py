@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from ...posts.services import like, unlike
-from ...posts.tests.factories import PostFactory, UserFactory
+from ...posts.services import create_post, edit_post, like, unlike
+from ...posts.tests.factories import FollowFactory, PostFactory, UserFactory
+from ..emails import send_notification_email
 from ..models import Notification
-from ..services import unread_count
+from ..services import notify, unread_count
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,6 @@ def test_mention_and_follow_request_are_emailed_after_commit(
     ana, mailoutbox, django_capture_on_commit_callbacks
 ):
     from ...graph.services import follow
-    from ...posts.services import create_post
 
     private = UserFactory(username="pia", email="pia@example.com")
     private.profile.is_private = True
@@ -108,3 +108,49 @@ def test_mention_and_follow_request_are_emailed_after_commit(
         "Ana mentioned you",
     ]
     assert all(message.to == ["pia@example.com"] for message in mailoutbox)
+
+
+def test_no_notification_about_a_reply_below_a_post_one_may_not_see(
+    client, ana, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A private account's post; a follower replies mentioning Mo (who may not see the post), then
+    replies to their own reply mentioning Mo again. Mo is told nothing, at any depth."""
+    pia, mo = UserFactory(username="pia"), UserFactory(username="mo", email="mo@example.com")
+    pia.profile.is_private = True
+    pia.profile.save()
+    FollowFactory(follower=ana, followee=pia)
+    reply = create_post(ana, body="@mo look", reply_to=create_post(pia, body="for my followers"))
+    deeper = create_post(ana, body="@mo and this", reply_to=reply)
+    assert not Notification.objects.filter(recipient=mo).exists()
+    # Even a notification made anyway (say, before this rule) is not delivered: list, count, email.
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(mo, Notification.Kind.MENTION, ana, deeper)
+    assert mailoutbox == []
+    assert send_notification_email(Notification.objects.get(recipient=mo).pk) is False
+    assert unread_count(mo) == 0
+    client.force_login(mo)
+    assert list(client.get(reverse("notifications:list")).context["notifications"]) == []
+    assert client.get(deeper.get_absolute_url()).status_code == 404
+
+
+def test_replied_to_your_post_only_for_a_reply_one_may_see(client, ana, post):
+    fan = UserFactory(name="Fan")  # ana does not follow fan
+    reply = create_post(fan, body="only for my followers", visibility="followers", reply_to=post)
+    assert unread_count(ana) == 0 and not Notification.objects.exists()
+    edit_post(reply, body=reply.body, visibility="public")
+    assert Notification.objects.get(recipient=ana).summary == "Fan replied to your post"
+    assert unread_count(ana) == 1
+    fan.profile.is_private = True  # the reply is no longer visible to ana: neither is the notification
+    fan.profile.save()
+    assert unread_count(ana) == 0
+    client.force_login(ana)
+    assert list(client.get(reverse("notifications:list")).context["notifications"]) == []
+
+
+def test_a_deactivated_person_gets_no_email(ana, mailoutbox):
+    mo = UserFactory(username="mo", email="mo@example.com")
+    create_post(ana, body="hi @mo")
+    mo.is_active = False
+    mo.save()
+    assert send_notification_email(Notification.objects.get(recipient=mo).pk) is False
+    assert mailoutbox == []

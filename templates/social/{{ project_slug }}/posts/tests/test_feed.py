@@ -51,11 +51,14 @@ def test_keyset_pages_do_not_shift_when_new_posts_arrive(client, me, settings):
     assert last.next_before is None
 
 
-@pytest.mark.parametrize("cursor", ["abc", "-1", "1e9", "9" * 40, ""])
+@pytest.mark.parametrize("cursor", ["abc", "-1", "1e9", "9" * 40, "", "²", "١٢"])
 def test_a_bad_cursor_means_the_first_page(client, me, cursor):
     post = PostFactory(author=me)
     assert parse_before(cursor) is None
     assert feed(client, before=cursor) == [post]
+    for page in ("posts:explore", "posts:search"):
+        assert client.get(reverse(page), {"before": cursor, "q": "a"}).status_code == 200
+    assert client.get(reverse("profiles:detail", args=["me"]), {"before": cursor}).status_code == 200
 
 
 def test_blocked_people_leave_the_feed_even_if_followed_before(client, me):
