@@ -17,7 +17,8 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(OrganizationOwned):
-    """Who did what in which organisation, when and from where. Append-only."""
+    """Who did what in which organisation, when and from where. Append-only: refused here in Python,
+    and by the database itself (triggers in migration ``0002``)."""
 
     class Action(models.TextChoices):
         ORGANIZATION_CREATED = "organization.created", "Organisation created"
