@@ -61,7 +61,7 @@ def apply_event(event: ProviderEvent) -> Outcome:
     if rule is None:
         return _ignored(processed, "unknown event type")
     subscription = (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("organization")
         .filter(organization__slug=event.organization_slug)
         .first()

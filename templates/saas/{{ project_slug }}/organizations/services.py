@@ -89,8 +89,8 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
 
 @transaction.atomic
 def delete_organization(*, actor, actor_role: str, organization: Organization) -> None:
-    """Delete the organisation with everything it owns: memberships, invitations, projects, API keys and
-    its audit log. Refused while a paid subscription runs (the provider would go on charging)."""
+    """Delete the organisation with everything it owns (memberships, invitations, projects… and its audit
+    log). Refused while a paid subscription runs (the provider would go on charging)."""
     if not can(actor_role, Action.DELETE_ORGANIZATION):
         raise ActionRefused("Only owners can delete the organisation.")
     plan = plan_for(organization)  # the paid plan while its subscription runs, else Free

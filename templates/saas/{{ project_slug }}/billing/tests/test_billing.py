@@ -46,7 +46,8 @@ def test_effective_plan(status, plan):
 
 def test_limits_and_features(acme, globex, stranger):
     assert plan_for(acme) == PRO and plan_for(globex) == FREE
-    assert has_feature(acme, Feature.API_KEYS) and not has_feature(globex, Feature.API_KEYS)
+    assert all(has_feature(acme, feature) for feature in PRO.features)
+    assert not any(has_feature(globex, feature) for feature in Feature)
     MembershipFactory.create_batch(1, organization=globex)
     InvitationFactory(organization=globex)
     assert usage(globex)["seats"] == 3
