@@ -1,3 +1,4 @@
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
@@ -11,13 +12,26 @@ from .context import client_address, request_id
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def _valid_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the first of them saw."""
+    """``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the first of them saw.
+
+    A forwarded value that is not an IP address (a client's own ``X-Forwarded-For`` reaching the site
+    past a proxy that does not append) is not used: the audit log stores addresses in an ``inet`` column
+    on PostgreSQL, which refuses anything else.
+    """
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
         forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
         forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= count:
+        if len(forwarded) >= count and _valid_ip(forwarded[-count]):
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR") or None
 
