@@ -7,7 +7,7 @@ from .models import Subscription, WebhookEvent
 class SubscriptionAdmin(admin.ModelAdmin):
     """Read-only: the provider's webhook moves subscriptions (a hand edit would drift from the provider)."""
 
-    list_display = ["organization", "plan", "status", "current_period_end", "updated_at"]
+    list_display = ["organization", "plan", "status", "current_period_end", "last_event_at", "updated_at"]
     list_filter = ["plan", "status"]
     search_fields = ["organization__name", "organization__slug", "provider_reference"]
     list_select_related = ["organization"]
@@ -24,8 +24,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(admin.ModelAdmin):
-    list_display = ["event_id", "type", "received_at"]
-    list_filter = ["type"]
+    list_display = ["event_id", "type", "created", "outcome", "received_at"]
+    list_filter = ["type", "outcome"]
     search_fields = ["event_id"]
 
     def has_add_permission(self, request) -> bool:

@@ -31,6 +31,22 @@ def check_seat_available(organization) -> None:
         )
 
 
+def check_member_allowed(organization) -> None:
+    """Raise ``PlanLimitReached`` if one more *member* would exceed the plan's seats.
+
+    Checked when an invitation is accepted: the plan may have shrunk since it was sent (a Pro invitation
+    accepted after a downgrade to Free). Pending invitations do not count here, since accepting turns one
+    into a member. The caller holds a lock on the organisation row, so two acceptances cannot both take
+    the last seat.
+    """
+    plan = plan_for(organization)
+    if organization.memberships.count() >= plan.seats:
+        raise PlanLimitReached(
+            f"{organization.name} has no free seat: its {plan.name} plan includes {plan.seats} members, all "
+            "taken. Your invitation stays open; ask an owner to upgrade or free a seat, then accept again."
+        )
+
+
 def check_project_allowed(organization) -> None:
     plan = plan_for(organization)
     if Project.unscoped.filter(organization=organization).count() >= plan.projects:

@@ -38,6 +38,11 @@ class Subscription(models.Model):
     provider_reference = models.CharField(
         max_length=100, blank=True, help_text="The provider's subscription id."
     )
+    last_event_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The provider's time of the last event applied: older events change nothing.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -61,10 +66,13 @@ class Subscription(models.Model):
 
 
 class WebhookEvent(models.Model):
-    """Provider events already applied: a redelivered event changes nothing (idempotency)."""
+    """Provider events already processed (applied or ignored): a redelivered event changes nothing. The
+    unique ``event_id`` makes this hold for two deliveries at the same moment too."""
 
     event_id = models.CharField(max_length=100, unique=True)
     type = models.CharField(max_length=60)
+    created = models.DateTimeField(null=True, help_text="When the provider created the event.")
+    outcome = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,22 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, View
 
-from ..organizations.context import organization_context
 from ..organizations.mixins import OrganizationPermissionMixin
-from ..organizations.models import Organization
 from ..organizations.permissions import Action
 from . import webhooks
 from .entitlements import usage
-from .models import InvalidTransition, WebhookEvent
+from .models import InvalidTransition
 from .plans import PLANS, PRO
 from .providers import get_provider
-from .services import apply_provider_update
+from .services import UnknownOrganization, apply_event
 
 
 class BillingView(OrganizationPermissionMixin, TemplateView):
@@ -54,30 +52,22 @@ class CheckoutView(OrganizationPermissionMixin, View):
 @require_POST
 @transaction.non_atomic_requests
 def webhook(request: HttpRequest) -> JsonResponse:
-    """Apply a signed subscription event; a redelivered event is acknowledged and changes nothing."""
+    """Apply a signed provider event (``services.apply_event``); redelivered, stale and unknown events are
+    acknowledged with 200 and change nothing. Bad input: 400 (malformed), 403 (signature), 409 (a move the
+    state machine forbids: the provider retries)."""
     try:
         webhooks.verify(
             request.body, request.headers.get(webhooks.SIGNATURE_HEADER, ""), settings.BILLING_WEBHOOK_SECRET
         )
         event = webhooks.parse_event(request.body)
+        outcome = apply_event(event)
     except webhooks.WebhookError as error:
         return JsonResponse({"error": error.message}, status=error.status)
-    organization = Organization.objects.filter(slug=event.organization_slug).first()
-    if organization is None:
-        return JsonResponse({"error": f"Unknown organisation '{event.organization_slug}'."}, status=400)
-    try:
-        with transaction.atomic(), organization_context(organization):
-            WebhookEvent.objects.create(event_id=event.event_id, type=event.type)
-            subscription = apply_provider_update(
-                organization,
-                plan=event.plan,
-                status=event.status,
-                current_period_end=event.current_period_end,
-            )
-    except IntegrityError:
-        return JsonResponse({"status": "already processed"})
+    except UnknownOrganization as error:
+        return JsonResponse({"error": error.message}, status=400)
     except InvalidTransition as error:
         return JsonResponse({"error": error.message}, status=409)
-    return JsonResponse(
-        {"status": "ok", "plan": subscription.plan, "subscription_status": subscription.status}
-    )
+    body = {"status": outcome.detail}
+    if outcome.subscription is not None:
+        body.update(plan=outcome.subscription.plan, subscription_status=outcome.subscription.status)
+    return JsonResponse(body)

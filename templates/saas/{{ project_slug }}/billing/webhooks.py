@@ -1,24 +1,31 @@
-"""The billing provider's webhook: HMAC-SHA256 signed with ``BILLING_WEBHOOK_SECRET``.
+"""The billing provider's webhook: the HMAC-SHA256 signature (``BILLING_WEBHOOK_SECRET``) and the payload.
 
-The provider POSTs JSON such as
-``{"id": "evt_1", "type": "subscription.updated", "organization": "<slug>", "plan": "pro",
-"status": "active", "current_period_end": "2030-01-31T00:00:00Z"}`` with the header
-``X-Billing-Signature: sha256=<hex of HMAC-SHA256(secret, raw body)>``. Adapt ``parse_event`` to your
-provider's payload.
+The provider POSTs a JSON object such as ``{"id": "evt_1", "type": "subscription.updated",
+"created": "2030-01-01T12:00:00Z", "organization": "<slug>", "plan": "pro", "status": "active",
+"current_period_end": "2030-01-31T00:00:00Z"}`` with the header ``X-Billing-Signature: sha256=<hex of
+HMAC-SHA256(secret, raw body)>``; the README's "Billing webhook" section describes every field.
+``parse_event`` checks the shape (a ``WebhookError`` with the reason otherwise); what an event may change
+is decided in ``events.py`` and ``services.apply_event``. Adapt ``parse_event`` to your provider's payload.
 """
 
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 
+from .events import EVENT_TYPES
 from .models import Subscription
 from .plans import PLANS
 
 SIGNATURE_HEADER = "X-Billing-Signature"
+#: Ids, types and organisation slugs: printable ASCII without spaces (no control character, no NUL).
+_TOKEN = re.compile(r"[!-~]+")
+#: The latest time a ``created`` may be, in seconds since the epoch (the end of year 9999).
+_MAX_TIMESTAMP = 253402300799
 
 
 class WebhookError(Exception):
@@ -29,13 +36,15 @@ class WebhookError(Exception):
 
 
 @dataclass(frozen=True)
-class SubscriptionEvent:
+class ProviderEvent:
     event_id: str
     type: str
-    organization_slug: str
-    plan: str
-    status: str
-    current_period_end: datetime | None
+    created: datetime
+    #: The fields below are read only for the types in ``EVENT_TYPES``; ``None``: not sent.
+    organization_slug: str = ""
+    plan: str | None = None
+    status: str | None = None
+    current_period_end: datetime | None = None
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -45,41 +54,78 @@ def sign(body: bytes, secret: str) -> str:
 def verify(body: bytes, header: str, secret: str) -> None:
     if not secret:
         raise WebhookError("Billing webhooks are not configured (BILLING_WEBHOOK_SECRET).", status=503)
-    if not header or not hmac.compare_digest(sign(body, secret), header):
+    # A signature is ASCII hex: anything else is refused before comparing (compare_digest refuses non-ASCII
+    # text with a TypeError).
+    if not header.isascii() or not hmac.compare_digest(sign(body, secret).encode(), header.encode()):
         raise WebhookError("Invalid signature.", status=403)
 
 
-def parse_event(body: bytes) -> SubscriptionEvent:
+def _token(payload: dict, name: str, max_length: int) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value) or len(value) > max_length:
+        raise WebhookError(
+            f"'{name}' must be a string of 1 to {max_length} printable ASCII characters without spaces."
+        )
+    return value
+
+
+def _time(payload: dict, name: str) -> datetime | None:
+    """A date-time: ISO 8601 (no zone: UTC) or seconds since the epoch. ``None`` when absent or null."""
+    value = payload.get(name)
+    if value is None:
+        return None
+    parsed = None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_TIMESTAMP:
+        parsed = datetime.fromtimestamp(value, tz=UTC)
+    elif isinstance(value, str) and len(value) <= 40:
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:  # well formed but impossible, e.g. month 13
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+    if parsed is None:
+        raise WebhookError(f"'{name}' must be an ISO 8601 date-time or a number of seconds since 1970.")
+    return parsed
+
+
+def _choice(payload: dict, name: str, choices) -> str | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in choices:
+        raise WebhookError(f"'{name}' must be one of: {', '.join(choices)}.")
+    return value
+
+
+def parse_event(body: bytes) -> ProviderEvent:
     try:
         payload = json.loads(body)
+    except RecursionError:
+        raise WebhookError("The JSON body is nested too deeply.") from None
     except (UnicodeDecodeError, ValueError):
         raise WebhookError("The body is not JSON.") from None
     if not isinstance(payload, dict):
         raise WebhookError("The body must be a JSON object.")
-    fields = {}
-    for name in ("id", "type", "organization", "plan", "status"):
-        value = payload.get(name)
-        if not isinstance(value, str) or not value or len(value) > 100:
-            raise WebhookError(f"'{name}' must be a non-empty string.")
-        fields[name] = value
-    if fields["plan"] not in PLANS:
-        raise WebhookError(f"Unknown plan '{fields['plan']}'.")
-    if fields["status"] not in Subscription.Status.values:
-        raise WebhookError(f"Unknown status '{fields['status']}'.")
-    period_end = payload.get("current_period_end")
-    parsed_end = None
-    if period_end is not None:
-        try:
-            parsed_end = parse_datetime(period_end) if isinstance(period_end, str) else None
-        except ValueError:  # well formed but impossible, e.g. month 13
-            parsed_end = None
-        if parsed_end is None:
-            raise WebhookError("'current_period_end' must be an ISO 8601 date-time.")
-    return SubscriptionEvent(
-        event_id=fields["id"],
-        type=fields["type"],
-        organization_slug=fields["organization"],
-        plan=fields["plan"],
-        status=fields["status"],
-        current_period_end=parsed_end,
+    event_id = _token(payload, "id", 100)
+    event_type = _token(payload, "type", 60)
+    created = _time(payload, "created")
+    if created is None:
+        raise WebhookError("'created' (when the provider created the event) is required.")
+    rule = EVENT_TYPES.get(event_type)
+    if rule is None:  # acknowledged and ignored: its other fields are not read
+        return ProviderEvent(event_id=event_id, type=event_type, created=created)
+    status = None
+    if rule.status is None:  # a type that means a status (a payment) does not read the payload's
+        status = _choice(payload, "status", Subscription.Status.values)
+        if status is not None and status not in rule.payload_statuses:
+            raise WebhookError(f"A {event_type} event cannot set the status '{status}'.")
+    return ProviderEvent(
+        event_id=event_id,
+        type=event_type,
+        created=created,
+        organization_slug=_token(payload, "organization", 50),
+        plan=_choice(payload, "plan", PLANS) if rule.sets_plan else None,
+        status=rule.status or status,
+        current_period_end=_time(payload, "current_period_end") if rule.sets_period_end else None,
     )

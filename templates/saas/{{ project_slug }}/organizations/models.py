@@ -6,7 +6,7 @@ from .permissions import Role
 
 
 class Organization(models.Model):
-    """A tenant: the account that owns projects, members, API keys, a subscription and an audit log."""
+    """A tenant: the account that owns members, projects, a subscription, an audit log and the rest."""
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)

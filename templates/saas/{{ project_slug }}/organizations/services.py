@@ -6,7 +6,7 @@ import logging
 from django.db import transaction
 
 from ..audit.models import AuditEvent
-from ..audit.services import record
+from ..audit.services import record, release_log_for_deletion
 from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.services import start_free_plan
@@ -89,8 +89,8 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
 
 @transaction.atomic
 def delete_organization(*, actor, actor_role: str, organization: Organization) -> None:
-    """Delete the organisation with everything it owns: memberships, invitations, projects, API keys and
-    its audit log. Refused while a paid subscription runs (the provider would go on charging)."""
+    """Delete the organisation with everything it owns (memberships, invitations, projects… and its audit
+    log). Refused while a paid subscription runs (the provider would go on charging)."""
     if not can(actor_role, Action.DELETE_ORGANIZATION):
         raise ActionRefused("Only owners can delete the organisation.")
     plan = plan_for(organization)  # the paid plan while its subscription runs, else Free
@@ -101,4 +101,5 @@ def delete_organization(*, actor, actor_role: str, organization: Organization) -
         )
     # The audit log goes with the organisation; this line in the server log is what remains.
     logger.warning("Organisation %s (id %s) deleted by %s", organization.slug, organization.pk, actor)
+    release_log_for_deletion(organization)
     organization.delete()

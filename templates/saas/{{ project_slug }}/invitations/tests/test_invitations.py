@@ -250,3 +250,23 @@ def test_already_a_member_cannot_accept_twice(client_as, acme, owner, member):
     assert response.status_code == 400
     assert "already a member" in response.content.decode()
     assert MembershipFactory._meta.model.objects.filter(user=member).count() == 1
+
+
+def test_acceptance_rechecks_seats_after_a_downgrade(client_as, acme, owner):
+    """Six invitations sent on Pro, accepted after a downgrade to Free (3 seats): two fit, four wait."""
+    invitations = [_invite(acme, owner, email=f"pro{n}@example.com") for n in range(6)]
+    acme.subscription.status = "cancelled"  # the Pro plan ended: the Free plan's 3 seats apply
+    acme.subscription.save()
+    accepted, refused = [], []
+    for invitation in invitations:
+        invitee = UserFactory(email=invitation.email)
+        response = client_as(invitee).post(
+            reverse("invitations:respond", args=[make_token(invitation)]), {"answer": "accept"}
+        )
+        (accepted if response.status_code == 302 else refused).append(response)
+    assert (len(accepted), len(refused)) == (2, 4)
+    assert {response.status_code for response in refused} == {400}
+    assert "no free seat" in refused[0].content.decode() and "stays open" in refused[0].content.decode()
+    assert Membership.objects.filter(organization=acme).count() == 3
+    with organization_context(acme):
+        assert Invitation.objects.filter(status=Invitation.Status.PENDING).count() == 4

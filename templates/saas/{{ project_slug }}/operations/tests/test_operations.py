@@ -4,6 +4,8 @@ import logging
 import pytest
 from django.urls import reverse
 
+from ...audit.models import AuditEvent
+from ...organizations.context import organization_context
 from .. import views
 from ..logging import JsonFormatter, RequestContextFilter
 
@@ -33,6 +35,30 @@ def test_request_id_is_kept_or_made(client):
     assert kept["X-Request-ID"] == "abc-123456"
     made = client.get(reverse("readyz"), HTTP_X_REQUEST_ID="bad id with spaces")
     assert len(made["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "recorded"),
+    [
+        ("198.51.100.4", "198.51.100.4"),
+        ("not-an-ip", "203.0.113.9"),
+        ("1" * 30, "203.0.113.9"),
+        ("%", "203.0.113.9"),
+    ],
+)
+def test_client_addresses_behind_a_proxy_are_ip_addresses(
+    client_as, acme, owner, settings, forwarded, recorded
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client_as(owner).post(
+        reverse("organizations:settings", args=[acme.slug]),
+        {"name": "Acme Ltd"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    with organization_context(acme):
+        assert AuditEvent.objects.get(action=AuditEvent.Action.SETTINGS_CHANGED).ip_address == recorded
 
 
 def test_json_log_lines_carry_the_request_context():
