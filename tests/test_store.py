@@ -28,8 +28,10 @@ def git(project: Path, *args: str) -> str:
 
 
 def test_store_lives_under_the_user_data_folder_and_is_recorded_home_relative() -> None:
+    from djstarter import version
+
     release = store.ensure()
-    assert release.tag == "v0.1.0" or release.tag.startswith("v0.1.0")
+    assert release.tag.startswith(f"v{version()}")  # a checkout: the version and the files' fingerprint
     assert release.path.is_relative_to(Path.home())
     assert release.src_path.startswith("~/")
 
@@ -48,33 +50,44 @@ def test_same_templates_reuse_the_tag(source: Path) -> None:
     assert git(first.path, "rev-list", "--count", "HEAD").strip() == "1"
 
 
-def test_changed_templates_without_a_version_bump_get_a_new_tag(source: Path) -> None:
+def test_a_tag_never_means_two_things(source: Path) -> None:
+    """Other files under a version already tagged (an edited checkout) get their fingerprint as a label."""
     assert store.ensure(source, version="1.0.0").tag == "v1.0.0"
     readme = source / "_base" / "README.md.jinja"
     readme.write_text(readme.read_text() + "\nChanged.\n")
     first = store.ensure(source, version="1.0.0").tag
-    assert first == f"v1.0.0+dev.1.{store.fingerprint_files(templates.layout(source))[:8]}"
+    assert first == f"v1.0.0+f{store.fingerprint_files(templates.layout(source))[:10]}"
     readme.write_text(readme.read_text() + "\nChanged again.\n")
     second = store.ensure(source, version="1.0.0").tag
-    assert second.startswith("v1.0.0+dev.2.") and second != first
+    assert second.startswith("v1.0.0+f") and second != first
+    assert store.ensure(source, version="1.0.1.post2+gabc1234").tag == "v1.0.1.post2+gabc1234"
     assert store.ensure(source, version="1.1.0").tag == "v1.1.0"
-    assert set(store.tags(store.store_dir())) == {"v1.0.0", first, second, "v1.1.0"}
-    assert store.sorted_tags([second, "v1.1.0", first, "v1.0.0"]) == ["v1.0.0", first, second, "v1.1.0"]
+    assert len(store.tags(store.store_dir())) == 5
 
 
-def test_a_checkout_never_takes_the_plain_version_tag(source: Path) -> None:
+def test_a_checkout_is_named_by_its_version_and_content(source: Path) -> None:
     """An editable install ran first with changed templates; the real release still gets `v1.0.0`."""
     release_files = store.fingerprint_files(templates.layout(source))
     readme = source / "_base" / "README.md.jinja"
     original = readme.read_text()
     readme.write_text(original + "\nWork in progress.\n")
-    dev = store.ensure(source, version="1.0.0", checkout=True).tag
-    assert dev.startswith("v1.0.0+dev.1.") and dev != "v1.0.0"
+    dev = store.ensure(source, version="1.0.0.post1+gabc1234.dirty", checkout=True).tag
+    assert dev.startswith("v1.0.0.post1+gabc1234.dirty.f")
     readme.write_text(original)
-    assert store.ensure(source, version="1.0.0", checkout=True).tag.startswith("v1.0.0+dev.2.")
+    assert store.ensure(source, version="1.0.0", checkout=True).tag == f"v1.0.0+f{release_files[:10]}"
     released = store.ensure(source, version="1.0.0", checkout=False)
     assert released.tag == "v1.0.0"
     assert store.tags(released.path)["v1.0.0"] == release_files
+
+
+def test_versions_are_ordered_as_copier_orders_them() -> None:
+    """Copier reads tags without their local label (``+…``) and refuses to go to a lower version."""
+    order = ["v0.1.0", "v0.1.0.post4+g1234567", "v0.2.0", "v0.2.0.post1+gabcdef0.dirty.f0123456789", "v0.3.0"]
+    assert [str(store.public_version(tag)) for tag in order] == [
+        "0.1.0", "0.1.0.post4", "0.2.0", "0.2.0.post1", "0.3.0",
+    ]  # fmt: skip
+    assert store.sorted_tags(reversed(order)) == order
+    assert store.public_version("not-a-version") is None
 
 
 def test_the_checkout_is_told_apart_from_an_installed_package(source: Path) -> None:
@@ -182,25 +195,54 @@ def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
 
 
 def test_latest_tag_is_the_one_copier_update_picks() -> None:
-    tags = ["v1.0.0", "v1.0.0+dev.2", "v1.0.0+dev.10", "v0.9.0", "v2.0.0rc1", "not-a-version"]
-    assert store.latest_tag(tags) == "v1.0.0+dev.10"  # PEP 440 order, prereleases skipped (Copier's rule)
+    tags = ["v1.0.0", "v1.0.0.post2+gabc", "v1.0.0.post10+gdef", "v0.9.0", "v2.0.0rc1", "not-a-version"]
+    assert store.latest_tag(tags) == "v1.0.0.post10+gdef"  # PEP 440 order, prereleases skipped (Copier's)
     assert store.latest_tag(["v2.0.0rc1", "junk"]) is None
 
 
 @pytest.mark.slow
-def test_djstarter_update_moves_to_a_newer_release(
-    tmp_path: Path, answers: dict[str, Any], source: Path, capsys: pytest.CaptureFixture[str]
+def test_djstarter_update_moves_to_its_own_newer_release(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Not mistaken for a no-op: the project's version is no longer the newest, so Copier runs."""
+    """Not mistaken for a no-op: the project's version is older than this djstarter's, so Copier runs."""
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
     local = source / "_base" / "config" / "settings" / "local.py"
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
-    store.ensure(source, version="1.1.0")
-    assert main(["update", str(project)]) == 0  # it also adds the installed (older) release
-    assert (
-        f"Updated {project.name} from djstarter templates v1.0.0 to v1.1.0." in capsys.readouterr().out
-    )  # the release Copier took
+    ensure = store.ensure
+    monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="1.1.0"))  # "this djstarter"
+    assert main(["update", str(project)]) == 0
+    assert f"Updated {project.name} from djstarter templates v1.0.0 to v1.1.0." in capsys.readouterr().out
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()
+
+
+def test_an_update_to_older_templates_is_refused(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A project updated by a newer djstarter, then an older djstarter: refused, nothing changes."""
+    from djstarter.cli import main
+
+    project = _generate(tmp_path, answers, store.ensure(source, version="1.1.0"))
+    local = source / "_base" / "config" / "settings" / "local.py"
+    local.write_text(local.read_text() + '\nOLDER = "templates"\n')
+    ensure = store.ensure
+    for older in ("1.0.0", "1.0.0.post7+g1234567", "1.1.0rc1"):
+        monkeypatch.setattr(store, "ensure", lambda older=older: ensure(source, version=older))
+        assert main(["update", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert f"The project is on djstarter templates v1.1.0, newer than this djstarter's (v{older})" in err
+        assert "Nothing was changed" in err and "pip install --upgrade djstarter" in err
+        assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    for command in ([COPIER, "update", "--defaults", "--vcs-ref", "v1.0.0"],):  # plain Copier refuses too
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+        assert result.returncode != 0 and "downgrading" in result.stderr, result.stderr
