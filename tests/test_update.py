@@ -95,17 +95,44 @@ def test_version_missing_from_the_store(project: Path, capsys: pytest.CaptureFix
     assert "no-op" not in err  # running the old djstarter's update would not be one: the store has newer
 
 
-def test_dev_version_missing_from_the_store_says_no_install_brings_it_back(
+def test_checkout_build_missing_from_the_store_says_how_to_bring_it_back(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = project / ".copier-answers.yml"
     text = path.read_text()
     recorded = yaml.safe_load(text)["_commit"]
-    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v9.9.9+dev.3.0123abcd"))
+    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v0.1.5.post3+g0123abc"))
     git(project, "commit", "-qam", "from a checkout elsewhere")
     assert main(["update", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "development checkout" in err and "djstarter==" not in err
+    assert (
+        "a build of a djstarter checkout" in err and "pip install 'git+" in err and "djstarter==" not in err
+    )
+    assert "Nothing was changed" in err
+
+
+def test_a_rebuilt_store_gets_the_earlier_releases_back(tmp_path: Path) -> None:
+    """0.1.0's templates (commit 4389b33) come back into an empty store, and an old checkout's
+    ``v0.1.0+dev.<n>.<fingerprint>`` tag finds them by their fingerprint."""
+    from djstarter import _version, store, templates
+
+    repo = store.store_dir()
+    assert store.restore(repo, "v0.1.0")
+    archive = subprocess.run(
+        ["git", "archive", _version.EARLIER["0.1.0"], "templates"],
+        cwd=Path(templates.source_dir()).parent, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp_path / "old", filter="data")
+    digest = store.fingerprint_files(templates.layout(tmp_path / "old" / "templates"))
+    assert store.tags(repo)["v0.1.0"] == digest
+    legacy = f"v0.1.0+dev.2.{digest[:8]}"
+    assert store.restore(repo, legacy)
+    assert git(repo, "rev-parse", f"{legacy}^{{tree}}") == git(repo, "rev-parse", "v0.1.0^{tree}")
+    assert not store.restore(repo, "v0.1.0+dev.3.00000000")
 
 
 @pytest.mark.parametrize(
@@ -201,13 +228,25 @@ def test_report_names_new_files_migration_collisions_and_the_env_file(
     git(project, "commit", "-qm", "A second leaf (as a release adding its own migration would make)")
     assert main(["update", str(project), "--data", "database=postgresql"]) == 0
     out = capsys.readouterr().out
-    assert "Migration conflict in app 'blog': 0099_other_change and 0099_user_change" in out
-    assert "python manage.py makemigrations --merge" in out
+    merge = "demo_blog/blog/migrations/0100_merge_0099_other_change_0099_user_change.py"
+    assert "Migration fork in app 'blog'" in out and f"djstarter wrote {merge}" in out
+    assert (
+        '("blog", "0099_other_change"),\n        ("blog", "0099_user_change"),'
+        in (project / merge).read_text()
+    )
+    from djstarter import migration_graph
+
+    assert migration_graph.conflicts(project) == {}  # one leaf again: migrate runs
     assert "your .env was left as it is" in out and "set DATABASE_URL in .env" in out
     assert "Changed files:\n" in out and "  .env.example" in out
-    recipe = out[out.index("Next:") :]
+    recipe = out[out.index("Next, in this order:") :]
     assert (
-        recipe.index("git add -A") < recipe.index("--check") < recipe.index("pytest") < recipe.index("commit")
+        recipe.index("pip install -e . --group dev")  # psycopg is a new dependency
+        < recipe.index("python manage.py migrate")
+        < recipe.index("git add -A")
+        < recipe.index("--check")
+        < recipe.index("pytest")
+        < recipe.index("commit")
     )
 
 
