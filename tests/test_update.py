@@ -331,3 +331,55 @@ def test_report_refuses_nothing_silently(tmp_path: Path, capsys: pytest.CaptureF
     assert "could not merge" in out and "  binary.png.rej\n" in out and "apply and delete the .rej" in out
     assert "New files (untracked until you 'git add' them):\n  new dir/new file.txt\n" in out
     assert "Deleted files:\n  gone.txt\n" in out and "Changed files:\n  changed.txt\n  notes.md\n" in out
+
+
+@pytest.mark.parametrize("key", ["project_kind", "project_slug"])
+def test_an_answers_file_without_the_kind_or_slug_is_refused_before_any_change(
+    project: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    path = project / ".copier-answers.yml"
+    path.write_text("".join(line for line in path.read_text().splitlines(True) if not line.startswith(key)))
+    git(project, "commit", "-qam", f"lose {key}")
+    head = git(project, "rev-parse", "HEAD")
+    assert main(["update", str(project), "--data", "use_celery=true"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"lacks {key}" in err and "Nothing was changed" in err and "git checkout" in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["project_kind", "project_slug"])
+def test_plain_copier_refuses_an_answers_file_without_the_kind_or_slug(project: Path, key: str) -> None:
+    path = project / ".copier-answers.yml"
+    path.write_text("".join(line for line in path.read_text().splitlines(True) if not line.startswith(key)))
+    git(project, "commit", "-qam", f"lose {key}")
+    result = subprocess.run(
+        [COPIER, "update", "--defaults", "--data", "use_celery=true"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and f".copier-answers.yml has no {key}" in result.stderr, result.stderr
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@pytest.mark.parametrize("content", ["", "# nothing but a comment\n", "- a list\n", "project_kind: [blog\n"])
+def test_an_empty_or_unreadable_answers_file_is_a_clear_error(
+    project: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    (project / ".copier-answers.yml").write_text(content)
+    git(project, "commit", "-qam", "break the answers file")
+    assert main(["update", str(project)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("djstarter: ") and "Traceback" not in err and "git checkout" in err, err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_another_git_holding_the_index_lock_is_explained(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".git" / "index.lock").write_text("")
+    assert main(["update", str(project), "--data", "use_celery=true"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "Another git process is working" in err and "index.lock" in err and "Traceback" not in err
