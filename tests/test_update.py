@@ -383,3 +383,56 @@ def test_another_git_holding_the_index_lock_is_explained(
     assert main(["update", str(project), "--data", "use_celery=true"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "Another git process is working" in err and "index.lock" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("when", ["after Copier wrote files", "as a real SIGINT"])
+def test_an_interrupted_update_is_undone_and_says_so(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    when: str,
+) -> None:
+    import os
+    import signal
+    import tempfile
+
+    import copier
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    head = git(project, "rev-parse", "HEAD")
+
+    def half_an_update(dst_path: Path, **_kwargs: object) -> None:
+        (Path(dst_path) / "config" / "celery.py").write_text("half written\n")
+        (Path(dst_path) / "README.md").write_text("changed\n")
+        git(Path(dst_path), "add", "README.md")
+        if when == "as a real SIGINT":
+            os.kill(os.getpid(), signal.SIGINT)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_update", half_an_update)
+    assert main(["update", str(project), "--data", "use_celery=true"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted; the update was undone" in err and "nothing was written" not in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("djstarter-")]
+
+
+def test_a_failing_update_is_undone(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+    from plumbum import ProcessExecutionError
+
+    def failing(dst_path: Path, **_kwargs: object) -> None:
+        (Path(dst_path) / "new_file.py").write_text("x = 1\n")
+        raise ProcessExecutionError(["git", "apply"], 128, "", "fatal: Unable to create '.git/index.lock'")
+
+    monkeypatch.setattr(copier, "run_update", failing)
+    assert main(["update", str(project), "--data", "use_celery=true"]) == 1
+    err = capsys.readouterr().err
+    assert "git said: fatal: Unable to create '.git/index.lock'" in err and "The update was undone" in err
+    assert "Traceback" not in err and git(project, "status", "--porcelain", "--untracked-files=all") == ""

@@ -126,6 +126,15 @@ def refuse_fixed_changes(recorded: dict[str, Any], changes: dict[str, Any]) -> N
 
 def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = False) -> int:
     project = find_root(project)
+    try:
+        return _run(project, data=data, quiet=quiet, allow_delete=allow_delete)
+    except KeyboardInterrupt:  # before apply_update started (it explains its own interruptions)
+        raise Interrupted(
+            f"interrupted before the update changed anything: {project} is as it was."
+        ) from None
+
+
+def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool) -> int:
     recorded = recorded_answers(project)
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
@@ -185,8 +194,9 @@ def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = Fal
             )  # fmt: skip
     except KeyboardInterrupt:
         raise Interrupted(
-            f"interrupted after the update finished: {project} holds all of it, uncommitted ('git status' "
-            "lists it); run 'djstarter update' again to see the steps."
+            f"interrupted after the update finished: {project} holds all of it, uncommitted. Review it "
+            "('git status', 'git diff'), then 'git add -A', 'pytest' and commit; or undo it with "
+            "'git reset --hard && git clean -fd'."
         ) from None
     return EXIT_OK
 
