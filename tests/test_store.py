@@ -246,3 +246,86 @@ def test_an_update_to_older_templates_is_refused(
     for command in ([COPIER, "update", "--defaults", "--vcs-ref", "v1.0.0"],):  # plain Copier refuses too
         result = subprocess.run(command, cwd=project, capture_output=True, text=True)
         assert result.returncode != 0 and "downgrading" in result.stderr, result.stderr
+
+
+# --- Versions: every build its own, ordered, without tags ------------------------------------------
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "checkout"
+    (repo / "src" / "djstarter").mkdir(parents=True)
+    (repo / "templates").mkdir()
+    (repo / "pyproject.toml").write_text("[project]\nname = 'djstarter'\n")
+    (repo / "src" / "djstarter" / "_version.py").write_text('RELEASE = "1.0.0"\n')
+    git(tmp_path, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Release 1.0.0")
+    return repo
+
+
+def _commit(repo: Path, message: str, name: str = "templates/file.txt") -> None:
+    path = repo / name
+    path.write_text(path.read_text() + message if path.exists() else message)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+def test_versions_come_from_history_not_tags(tmp_path: Path) -> None:
+    from djstarter import versioning
+
+    repo = _repo(tmp_path)
+    assert versioning.from_git(repo) == "1.0.0"
+    _commit(repo, "a template change")
+    head = git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    first = versioning.from_git(repo)
+    assert first == f"1.0.0.post1+g{head}"
+    _commit(repo, "another")
+    second = versioning.from_git(repo)
+    assert second.startswith("1.0.0.post2+g")
+    (repo / "templates" / "file.txt").write_text("edited, not committed")
+    assert versioning.from_git(repo).endswith(".dirty")
+    git(repo, "checkout", "-q", "--", ".")
+    order = ["1.0.0", first, second, "1.1.0"]
+    assert store.sorted_tags(f"v{v}" for v in reversed(order)) == [f"v{v}" for v in order]
+    git(repo, "tag", "v7.0.0")  # tags do not matter
+    assert versioning.from_git(repo) == second
+
+    (repo / "src" / "djstarter" / "_version.py").write_text('RELEASE = "1.1.0"\n')  # cutting 1.1.0
+    git(repo, "commit", "-qam", "Set 1.1.0")
+    assert versioning.from_git(repo) == "1.1.0"
+    _commit(repo, "the lead merges more work")
+    assert versioning.from_git(repo).startswith("1.1.0.post1+g")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Release 1.1.0")  # the release's last commit
+    assert versioning.from_git(repo) == "1.1.0"
+
+
+def test_a_shallow_clone_cannot_tell_its_version(tmp_path: Path) -> None:
+    from djstarter import versioning
+
+    repo = _repo(tmp_path)
+    for n in range(3):
+        _commit(repo, f"change {n}")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    with pytest.raises(versioning.VersionError, match=r"shallow clone.*git fetch --unshallow"):
+        versioning.from_git(shallow)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(versioning.VERSION_ENV, "1.0.0.post3")
+        assert versioning.build_version(shallow) == "1.0.0.post3"
+
+
+def test_the_changelog_describes_this_release_and_the_earlier_ones() -> None:
+    from djstarter import _version, changelog, versioning
+
+    releases = changelog.releases()
+    assert str(releases[0].version) == versioning.release() == _version.RELEASE
+    assert releases[0].upgrade_notes, "every release has upgrade notes"
+    described = {str(release.version) for release in releases}
+    assert set(_version.EARLIER) <= described
+    text = (changelog.path() or Path()).read_text()
+    assert all(len(commit) == 40 and commit[:7] in text for commit in _version.EARLIER.values())
+    from packaging.version import Version
+
+    notes = changelog.notes_between(Version("0.1.0"), Version(f"{_version.RELEASE}.post4"))
+    assert notes == releases[0].upgrade_notes
+    assert changelog.notes_between(Version(_version.RELEASE), Version(_version.RELEASE)) == []
