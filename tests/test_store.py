@@ -309,6 +309,7 @@ def test_a_shallow_clone_cannot_tell_its_version(tmp_path: Path) -> None:
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
     with pytest.raises(versioning.VersionError, match=r"shallow clone.*git fetch --unshallow"):
         versioning.from_git(shallow)
+    assert versioning.build_version(shallow).startswith("1.0.0+shallow.g")  # an editable install still works
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(versioning.VERSION_ENV, "1.0.0.post3")
         assert versioning.build_version(shallow) == "1.0.0.post3"

@@ -10,7 +10,8 @@ Every build has its own version, ordered as the commits are:
   their content).
 
 Tags are never read, so a clone without them builds the same version. A shallow clone cannot count the
-commits: the build stops with a clear message. Installed packages read the version written into them at
+commits: its version says so (``+shallow``, with a warning), and a wheel built from one stops with a clear
+message (it lacks the earlier releases' commits). Installed packages read the version written into them at
 build time (``_build.py``); an unpacked sdist reads its ``PKG-INFO``. ``DJSTARTER_VERSION`` overrides
 everything (for packagers who build from an export without history).
 
@@ -55,7 +56,17 @@ def build_version(root: Path = ROOT) -> str:
     if override:
         return override
     if is_checkout(root):
-        return from_git(root)
+        try:
+            return from_git(root)
+        except VersionError as exc:
+            if _git(root, "rev-parse", "--is-shallow-repository") != "true":
+                raise
+            # An editable install from a shallow clone still installs (its runtime version says
+            # "+unknown"); a wheel cannot be built from one (the earlier releases' commits are missing).
+            import sys
+
+            print(f"warning: {exc}", file=sys.stderr)
+            return f"{release(root)}+shallow.g{_git(root, 'rev-parse', '--short=7', 'HEAD')}"
     pkg_info = root / "PKG-INFO"  # an unpacked sdist: the version its checkout computed
     if pkg_info.is_file():
         match = re.search(r"^Version: (\S+)$", pkg_info.read_text(encoding="utf-8"), re.MULTILINE)
