@@ -278,3 +278,43 @@ def test_slugs_of_every_dependency_module_are_refused_and_the_table_cannot_drift
 def test_slugs_that_shadow_a_dependency_are_refused(slug: str) -> None:
     problem = answers.slug_problem(slug)
     assert problem is not None and "generated projects depend on" in problem, problem
+
+
+def test_plain_copier_refuses_the_same_dependency_slugs() -> None:
+    """copier.yml's slug validator holds the same list as DEPENDENCY_MODULES (the slugs it can refuse)."""
+    import re
+
+    import yaml
+
+    from djstarter.templates import source_dir
+
+    validator = yaml.safe_load((source_dir() / "copier.yml").read_text())["project_slug"]["validator"]
+    listed = re.search(r"project_slug in (\[[^\]]*\])", validator)
+    assert listed is not None
+    expected = {
+        module for modules in answers.DEPENDENCY_MODULES.values() for module in modules
+        if module.isidentifier() and module == module.lower() and not module.startswith("_")
+    }  # fmt: skip
+    assert set(yaml.safe_load(listed.group(1))) == expected
+
+
+@pytest.mark.slow
+def test_plain_copier_copy_refuses_a_slug_that_shadows_a_dependency(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from djstarter import store
+
+    template = tmp_path / "template"
+    store.ensure(into=template, kinds=["blog"])
+    copier = str(Path(sys.executable).parent / "copier")
+    result = subprocess.run(
+        [copier, "copy", "--defaults", "--data", "project_slug=celery", str(template), str(tmp_path / "p")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0 and "module the generated project depends on" in result.stderr, (
+        result.stderr
+    )
+    command = [copier, "copy", "--defaults", "--data", "project_slug=celery_site", str(template)]
+    ok = subprocess.run([*command, str(tmp_path / "q")], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
