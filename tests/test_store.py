@@ -330,3 +330,43 @@ def test_the_changelog_describes_this_release_and_the_earlier_ones() -> None:
     notes = changelog.notes_between(Version("0.1.0"), Version(f"{_version.RELEASE}.post4"))
     assert notes == releases[0].upgrade_notes
     assert changelog.notes_between(Version(_version.RELEASE), Version(_version.RELEASE)) == []
+
+
+@pytest.mark.slow
+def test_the_steps_name_a_new_variable_with_its_upgrade_note_before_migrating(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from djstarter import changelog
+    from djstarter.cli import main
+
+    project = _generate(tmp_path, answers, store.ensure(source, version="8.0.0"))
+    example = source / "_base" / ".env.example.jinja"
+    example.write_text(example.read_text() + "\n# The payment provider's key.\nPAYMENT_KEY=\n")
+    pyproject = source / "_base" / "pyproject.toml.jinja"
+    pyproject.write_text(
+        pyproject.read_text().replace('"whitenoise', '"django-payments>=3,<4",\n    "whitenoise', 1)
+    )
+    notes = tmp_path / "CHANGELOG.md"
+    notes.write_text(
+        "# Changelog\n\n## 9.0.0 — 2027-01-01\n\n### Upgrade notes\n\n"
+        "- PAYMENT_KEY is required in production: set it to your provider's secret key.\n"
+        "- Run the migrations.\n\n## 8.0.0 — 2026-12-01\n\n### Upgrade notes\n\n- Not shown: older.\n"
+    )
+    monkeypatch.setattr(changelog, "path", lambda: notes)
+    ensure = store.ensure
+    monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="9.0.0"))
+    assert main(["update", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "Upgrade notes (CHANGELOG.md, after v8.0.0 up to v9.0.0):\n  - PAYMENT_KEY is required" in out
+    assert "Not shown" not in out
+    steps = out[out.index("Next, in this order:") :].splitlines()[1:]
+    assert steps[0].startswith("  1. pip install -e . --group dev"), steps
+    assert steps[1] == (
+        "  2. set PAYMENT_KEY in .env and wherever the site runs (see .env.example): "
+        "PAYMENT_KEY is required in production: set it to your provider's secret key."
+    ), steps
+    assert steps[2].startswith("  3. git add -A"), steps
