@@ -223,3 +223,98 @@ def test_empty_long_and_mistyped_text(raw: dict[str, object], problem: str) -> N
         answers.validate(raw)
     assert len(info.value.problems) == 1
     assert problem in info.value.problems[0]
+
+
+def _top_level_modules(distribution: str) -> set[str]:
+    """An installed distribution's importable top-level names (top_level.txt, else its files)."""
+    from importlib import metadata
+
+    dist = metadata.distribution(distribution)
+    listed = dist.read_text("top_level.txt")
+    if listed:
+        return {name.strip() for name in listed.split() if name.strip()}
+    names = set()
+    for file in dist.files or []:
+        first = file.parts[0]
+        if first.endswith((".dist-info", ".data", ".pth")) or first == "..":
+            continue
+        names.add(first.split(".")[0])
+    return names
+
+
+@pytest.mark.slow
+def test_slugs_of_every_dependency_module_are_refused_and_the_table_cannot_drift(tmp_path: Path) -> None:
+    """Every kind rendered with every option: each dependency (project and dependency groups) is in
+    DEPENDENCY_MODULES with exactly its installed top-level modules, each of those is refused as a
+    slug, and the table names nothing the templates no longer use."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    from djstarter.generate import generate
+
+    used: set[str] = set()
+    for kind in implemented_kinds():
+        every_option = {
+            **BASE_ANSWERS, "project_kind": kind, "project_slug": f"all_{kind}", "use_drf": True,
+            "use_celery": True, "use_allauth": True, "use_docker": True, "database": "postgresql",
+        }  # fmt: skip
+        project = generate(every_option, tmp_path / kind, git=False)
+        config = tomllib.loads((project / "pyproject.toml").read_text())
+        requirements = list(config["project"]["dependencies"])
+        for group in config.get("dependency-groups", {}).values():
+            requirements += [item for item in group if isinstance(item, str)]
+        used |= {canonicalize_name(Requirement(item).name) for item in requirements}
+    assert used == set(answers.DEPENDENCY_MODULES), "update DEPENDENCY_MODULES in src/djstarter/answers.py"
+    for distribution, modules in answers.DEPENDENCY_MODULES.items():
+        assert _top_level_modules(distribution) == set(modules), distribution
+        for module in modules:
+            if module.isidentifier() and module == module.lower() and not module.startswith("_"):
+                assert answers.slug_problem(module) is not None, module
+
+
+@pytest.mark.parametrize("slug", ["celery", "environ", "whitenoise", "pytest", "factory", "channels", "csp"])
+def test_slugs_that_shadow_a_dependency_are_refused(slug: str) -> None:
+    problem = answers.slug_problem(slug)
+    assert problem is not None and "generated projects depend on" in problem, problem
+
+
+def test_plain_copier_refuses_the_same_dependency_slugs() -> None:
+    """copier.yml's slug validator holds the same list as DEPENDENCY_MODULES (the slugs it can refuse)."""
+    import re
+
+    import yaml
+
+    from djstarter.templates import source_dir
+
+    validator = yaml.safe_load((source_dir() / "copier.yml").read_text())["project_slug"]["validator"]
+    listed = re.search(r"project_slug in (\[[^\]]*\])", validator)
+    assert listed is not None
+    expected = {
+        module for modules in answers.DEPENDENCY_MODULES.values() for module in modules
+        if module.isidentifier() and module == module.lower() and not module.startswith("_")
+    }  # fmt: skip
+    assert set(yaml.safe_load(listed.group(1))) == expected
+
+
+@pytest.mark.slow
+def test_plain_copier_copy_refuses_a_slug_that_shadows_a_dependency(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from djstarter import store
+
+    template = tmp_path / "template"
+    store.ensure(into=template, kinds=["blog"])
+    copier = str(Path(sys.executable).parent / "copier")
+    result = subprocess.run(
+        [copier, "copy", "--defaults", "--data", "project_slug=celery", str(template), str(tmp_path / "p")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0 and "module the generated project depends on" in result.stderr, (
+        result.stderr
+    )
+    command = [copier, "copy", "--defaults", "--data", "project_slug=celery_site", str(template)]
+    ok = subprocess.run([*command, str(tmp_path / "q")], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr

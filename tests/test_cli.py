@@ -23,8 +23,23 @@ def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from djstarter import versioning
+
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"djstarter {__version__}"
+    assert __version__ == versioning.from_git()  # a checkout: the build named by git history
+    assert __version__.startswith(versioning.release())
+
+
+def test_help_points_to_list_and_to_where_plain_copier_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "--help"]) == 0
+    assert "'djstarter list' shows every project kind and stack option" in capsys.readouterr().out
+    assert main(["update", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "at the project's top folder (where .copier-answers.yml is)" in out
+        and "inside the project" not in out
+    )
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -220,6 +235,40 @@ def test_interrupt_during_rendering_leaves_nothing(cwd: Path, monkeypatch: pytes
     monkeypatch.setattr(generate, "render", interrupted)
     assert main(["new", "--defaults", "site"]) == EXIT_INTERRUPTED
     assert list(cwd.iterdir()) == []
+
+
+def test_interrupt_after_the_project_was_written_says_so(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from djstarter.commands import new
+
+    def interrupted(*_args: object, **_kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(new, "next_steps", interrupted)
+    assert main(["new", "--defaults", "site"]) == EXIT_INTERRUPTED
+    err = capsys.readouterr().err
+    assert "interrupted after the project was written" in err and "nothing was written" not in err
+    assert (cwd / "site" / ".copier-answers.yml").is_file() and (cwd / "site" / ".git").is_dir()
+
+
+def test_a_sigint_while_the_project_moves_into_place_waits_for_the_move(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real SIGINT in the middle of the move: the move finishes, then the interrupt says it was written."""
+    import os
+    import signal
+
+    move = generate._move_into_place
+
+    def move_with_a_sigint(project: Path, dest: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        move(project, dest)
+
+    monkeypatch.setattr(generate, "_move_into_place", move_with_a_sigint)
+    assert main(["new", "--defaults", "site"]) == EXIT_INTERRUPTED
+    assert "interrupted after the project was written" in capsys.readouterr().err
+    assert (cwd / "site" / ".copier-answers.yml").is_file()
 
 
 def test_prompts_receive_given_answers_and_only_ask_the_rest(

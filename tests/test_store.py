@@ -28,8 +28,10 @@ def git(project: Path, *args: str) -> str:
 
 
 def test_store_lives_under_the_user_data_folder_and_is_recorded_home_relative() -> None:
+    from djstarter import version
+
     release = store.ensure()
-    assert release.tag == "v0.1.0" or release.tag.startswith("v0.1.0")
+    assert release.tag.startswith(f"v{version()}")  # a checkout: the version and the files' fingerprint
     assert release.path.is_relative_to(Path.home())
     assert release.src_path.startswith("~/")
 
@@ -48,33 +50,44 @@ def test_same_templates_reuse_the_tag(source: Path) -> None:
     assert git(first.path, "rev-list", "--count", "HEAD").strip() == "1"
 
 
-def test_changed_templates_without_a_version_bump_get_a_new_tag(source: Path) -> None:
+def test_a_tag_never_means_two_things(source: Path) -> None:
+    """Other files under a version already tagged (an edited checkout) get their fingerprint as a label."""
     assert store.ensure(source, version="1.0.0").tag == "v1.0.0"
     readme = source / "_base" / "README.md.jinja"
     readme.write_text(readme.read_text() + "\nChanged.\n")
     first = store.ensure(source, version="1.0.0").tag
-    assert first == f"v1.0.0+dev.1.{store.fingerprint_files(templates.layout(source))[:8]}"
+    assert first == f"v1.0.0+f{store.fingerprint_files(templates.layout(source))[:10]}"
     readme.write_text(readme.read_text() + "\nChanged again.\n")
     second = store.ensure(source, version="1.0.0").tag
-    assert second.startswith("v1.0.0+dev.2.") and second != first
+    assert second.startswith("v1.0.0+f") and second != first
+    assert store.ensure(source, version="1.0.1.post2+gabc1234").tag == "v1.0.1.post2+gabc1234"
     assert store.ensure(source, version="1.1.0").tag == "v1.1.0"
-    assert set(store.tags(store.store_dir())) == {"v1.0.0", first, second, "v1.1.0"}
-    assert store.sorted_tags([second, "v1.1.0", first, "v1.0.0"]) == ["v1.0.0", first, second, "v1.1.0"]
+    assert len(store.tags(store.store_dir())) == 5
 
 
-def test_a_checkout_never_takes_the_plain_version_tag(source: Path) -> None:
+def test_a_checkout_is_named_by_its_version_and_content(source: Path) -> None:
     """An editable install ran first with changed templates; the real release still gets `v1.0.0`."""
     release_files = store.fingerprint_files(templates.layout(source))
     readme = source / "_base" / "README.md.jinja"
     original = readme.read_text()
     readme.write_text(original + "\nWork in progress.\n")
-    dev = store.ensure(source, version="1.0.0", checkout=True).tag
-    assert dev.startswith("v1.0.0+dev.1.") and dev != "v1.0.0"
+    dev = store.ensure(source, version="1.0.0.post1+gabc1234.dirty", checkout=True).tag
+    assert dev.startswith("v1.0.0.post1+gabc1234.dirty.f")
     readme.write_text(original)
-    assert store.ensure(source, version="1.0.0", checkout=True).tag.startswith("v1.0.0+dev.2.")
+    assert store.ensure(source, version="1.0.0", checkout=True).tag == f"v1.0.0+f{release_files[:10]}"
     released = store.ensure(source, version="1.0.0", checkout=False)
     assert released.tag == "v1.0.0"
     assert store.tags(released.path)["v1.0.0"] == release_files
+
+
+def test_versions_are_ordered_as_copier_orders_them() -> None:
+    """Copier reads tags without their local label (``+…``) and refuses to go to a lower version."""
+    order = ["v0.1.0", "v0.1.0.post4+g1234567", "v0.2.0", "v0.2.0.post1+gabcdef0.dirty.f0123456789", "v0.3.0"]
+    assert [str(store.public_version(tag)) for tag in order] == [
+        "0.1.0", "0.1.0.post4", "0.2.0", "0.2.0.post1", "0.3.0",
+    ]  # fmt: skip
+    assert store.sorted_tags(reversed(order)) == order
+    assert store.public_version("not-a-version") is None
 
 
 def test_the_checkout_is_told_apart_from_an_installed_package(source: Path) -> None:
@@ -182,25 +195,178 @@ def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
 
 
 def test_latest_tag_is_the_one_copier_update_picks() -> None:
-    tags = ["v1.0.0", "v1.0.0+dev.2", "v1.0.0+dev.10", "v0.9.0", "v2.0.0rc1", "not-a-version"]
-    assert store.latest_tag(tags) == "v1.0.0+dev.10"  # PEP 440 order, prereleases skipped (Copier's rule)
+    tags = ["v1.0.0", "v1.0.0.post2+gabc", "v1.0.0.post10+gdef", "v0.9.0", "v2.0.0rc1", "not-a-version"]
+    assert store.latest_tag(tags) == "v1.0.0.post10+gdef"  # PEP 440 order, prereleases skipped (Copier's)
     assert store.latest_tag(["v2.0.0rc1", "junk"]) is None
 
 
 @pytest.mark.slow
-def test_djstarter_update_moves_to_a_newer_release(
-    tmp_path: Path, answers: dict[str, Any], source: Path, capsys: pytest.CaptureFixture[str]
+def test_djstarter_update_moves_to_its_own_newer_release(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Not mistaken for a no-op: the project's version is no longer the newest, so Copier runs."""
+    """Not mistaken for a no-op: the project's version is older than this djstarter's, so Copier runs."""
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
     local = source / "_base" / "config" / "settings" / "local.py"
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
-    store.ensure(source, version="1.1.0")
-    assert main(["update", str(project)]) == 0  # it also adds the installed (older) release
-    assert (
-        f"Updated {project.name} from djstarter templates v1.0.0 to v1.1.0." in capsys.readouterr().out
-    )  # the release Copier took
+    ensure = store.ensure
+    monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="1.1.0"))  # "this djstarter"
+    assert main(["update", str(project)]) == 0
+    assert f"Updated {project.name} from djstarter templates v1.0.0 to v1.1.0." in capsys.readouterr().out
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert 'TEMPLATE_CHANGE = "arrived"' in (project / "config" / "settings" / "local.py").read_text()
+
+
+def test_an_update_to_older_templates_is_refused(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A project updated by a newer djstarter, then an older djstarter: refused, nothing changes."""
+    from djstarter.cli import main
+
+    project = _generate(tmp_path, answers, store.ensure(source, version="1.1.0"))
+    local = source / "_base" / "config" / "settings" / "local.py"
+    local.write_text(local.read_text() + '\nOLDER = "templates"\n')
+    ensure = store.ensure
+    for older in ("1.0.0", "1.0.0.post7+g1234567", "1.1.0rc1"):
+        monkeypatch.setattr(store, "ensure", lambda older=older: ensure(source, version=older))
+        assert main(["update", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert f"The project is on djstarter templates v1.1.0, newer than this djstarter's (v{older})" in err
+        assert "Nothing was changed" in err and "pip install --upgrade djstarter" in err
+        assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    for command in ([COPIER, "update", "--defaults", "--vcs-ref", "v1.0.0"],):  # plain Copier refuses too
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+        assert result.returncode != 0 and "downgrading" in result.stderr, result.stderr
+
+
+# --- Versions: every build its own, ordered, without tags ------------------------------------------
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "checkout"
+    (repo / "src" / "djstarter").mkdir(parents=True)
+    (repo / "templates").mkdir()
+    (repo / "pyproject.toml").write_text("[project]\nname = 'djstarter'\n")
+    (repo / "src" / "djstarter" / "_version.py").write_text('RELEASE = "1.0.0"\n')
+    git(tmp_path, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Release 1.0.0")
+    return repo
+
+
+def _commit(repo: Path, message: str, name: str = "templates/file.txt") -> None:
+    path = repo / name
+    path.write_text(path.read_text() + message if path.exists() else message)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+def test_versions_come_from_history_not_tags(tmp_path: Path) -> None:
+    from djstarter import versioning
+
+    repo = _repo(tmp_path)
+    assert versioning.from_git(repo) == "1.0.0"
+    _commit(repo, "a template change")
+    head = git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    first = versioning.from_git(repo)
+    assert first == f"1.0.0.post1+g{head}"
+    _commit(repo, "another")
+    second = versioning.from_git(repo)
+    assert second.startswith("1.0.0.post2+g")
+    (repo / "templates" / "file.txt").write_text("edited, not committed")
+    assert versioning.from_git(repo).endswith(".dirty")
+    git(repo, "checkout", "-q", "--", ".")
+    order = ["1.0.0", first, second, "1.1.0"]
+    assert store.sorted_tags(f"v{v}" for v in reversed(order)) == [f"v{v}" for v in order]
+    git(repo, "tag", "v7.0.0")  # tags do not matter
+    assert versioning.from_git(repo) == second
+
+    (repo / "src" / "djstarter" / "_version.py").write_text('RELEASE = "1.1.0"\n')  # cutting 1.1.0
+    git(repo, "commit", "-qam", "Set 1.1.0")
+    assert versioning.from_git(repo) == "1.1.0"
+    _commit(repo, "the lead merges more work")
+    assert versioning.from_git(repo).startswith("1.1.0.post1+g")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Release 1.1.0")  # the release's last commit
+    assert versioning.from_git(repo) == "1.1.0"
+
+
+def test_a_shallow_clone_cannot_tell_its_version(tmp_path: Path) -> None:
+    from djstarter import versioning
+
+    repo = _repo(tmp_path)
+    for n in range(3):
+        _commit(repo, f"change {n}")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    with pytest.raises(versioning.VersionError, match=r"shallow clone.*git fetch --unshallow"):
+        versioning.from_git(shallow)
+    assert versioning.build_version(shallow).startswith("1.0.0+shallow.g")  # an editable install still works
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(versioning.VERSION_ENV, "1.0.0.post3")
+        assert versioning.build_version(shallow) == "1.0.0.post3"
+
+
+def test_the_changelog_describes_this_release_and_the_earlier_ones() -> None:
+    from djstarter import _version, changelog, versioning
+
+    releases = changelog.releases()
+    assert str(releases[0].version) == versioning.release() == _version.RELEASE
+    assert releases[0].upgrade_notes, "every release has upgrade notes"
+    described = {str(release.version) for release in releases}
+    assert set(_version.EARLIER) <= described
+    text = (changelog.path() or Path()).read_text()
+    assert all(len(commit) == 40 and commit[:7] in text for commit in _version.EARLIER.values())
+    from packaging.version import Version
+
+    notes = changelog.notes_between(Version("0.1.0"), Version(f"{_version.RELEASE}.post4"))
+    assert notes == releases[0].upgrade_notes
+    assert changelog.notes_between(Version(_version.RELEASE), Version(_version.RELEASE)) == []
+
+
+@pytest.mark.slow
+def test_the_steps_name_a_new_variable_with_its_upgrade_note_before_migrating(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from djstarter import changelog
+    from djstarter.cli import main
+
+    project = _generate(tmp_path, answers, store.ensure(source, version="8.0.0"))
+    example = source / "_base" / ".env.example.jinja"
+    example.write_text(example.read_text() + "\n# The payment provider's key.\nPAYMENT_KEY=\n")
+    pyproject = source / "_base" / "pyproject.toml.jinja"
+    pyproject.write_text(
+        pyproject.read_text().replace('"whitenoise', '"django-payments>=3,<4",\n    "whitenoise', 1)
+    )
+    notes = tmp_path / "CHANGELOG.md"
+    notes.write_text(
+        "# Changelog\n\n## 9.0.0 — 2027-01-01\n\n### Upgrade notes\n\n"
+        "- PAYMENT_KEY is required in production: set it to your provider's secret key.\n"
+        "- Run the migrations.\n\n## 8.0.0 — 2026-12-01\n\n### Upgrade notes\n\n- Not shown: older.\n"
+    )
+    monkeypatch.setattr(changelog, "path", lambda: notes)
+    ensure = store.ensure
+    monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="9.0.0"))
+    assert main(["update", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "Upgrade notes (CHANGELOG.md, after v8.0.0 up to v9.0.0):\n  - PAYMENT_KEY is required" in out
+    assert "Not shown" not in out
+    steps = out[out.index("Next, in this order:") :].splitlines()[1:]
+    assert steps[0].startswith("  1. pip install -e . --group dev"), steps
+    assert steps[1] == (
+        "  2. set PAYMENT_KEY in .env and wherever the site runs (see .env.example): "
+        "PAYMENT_KEY is required in production: set it to your provider's secret key."
+    ), steps
+    assert steps[2].startswith("  3. git add -A"), steps

@@ -95,17 +95,44 @@ def test_version_missing_from_the_store(project: Path, capsys: pytest.CaptureFix
     assert "no-op" not in err  # running the old djstarter's update would not be one: the store has newer
 
 
-def test_dev_version_missing_from_the_store_says_no_install_brings_it_back(
+def test_checkout_build_missing_from_the_store_says_how_to_bring_it_back(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = project / ".copier-answers.yml"
     text = path.read_text()
     recorded = yaml.safe_load(text)["_commit"]
-    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v9.9.9+dev.3.0123abcd"))
+    path.write_text(text.replace(f"_commit: {recorded}", "_commit: v0.1.5.post3+g0123abc"))
     git(project, "commit", "-qam", "from a checkout elsewhere")
     assert main(["update", str(project)]) == 1
     err = capsys.readouterr().err
-    assert "development checkout" in err and "djstarter==" not in err
+    assert (
+        "a build of a djstarter checkout" in err and "pip install 'git+" in err and "djstarter==" not in err
+    )
+    assert "Nothing was changed" in err
+
+
+def test_a_rebuilt_store_gets_the_earlier_releases_back(tmp_path: Path) -> None:
+    """0.1.0's templates (commit 4389b33) come back into an empty store, and an old checkout's
+    ``v0.1.0+dev.<n>.<fingerprint>`` tag finds them by their fingerprint."""
+    from djstarter import _version, store, templates
+
+    repo = store.store_dir()
+    assert store.restore(repo, "v0.1.0")
+    archive = subprocess.run(
+        ["git", "archive", _version.EARLIER["0.1.0"], "templates"],
+        cwd=Path(templates.source_dir()).parent, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp_path / "old", filter="data")
+    digest = store.fingerprint_files(templates.layout(tmp_path / "old" / "templates"))
+    assert store.tags(repo)["v0.1.0"] == digest
+    legacy = f"v0.1.0+dev.2.{digest[:8]}"
+    assert store.restore(repo, legacy)
+    assert git(repo, "rev-parse", f"{legacy}^{{tree}}") == git(repo, "rev-parse", "v0.1.0^{tree}")
+    assert not store.restore(repo, "v0.1.0+dev.3.00000000")
 
 
 @pytest.mark.parametrize(
@@ -201,13 +228,25 @@ def test_report_names_new_files_migration_collisions_and_the_env_file(
     git(project, "commit", "-qm", "A second leaf (as a release adding its own migration would make)")
     assert main(["update", str(project), "--data", "database=postgresql"]) == 0
     out = capsys.readouterr().out
-    assert "Migration conflict in app 'blog': 0099_other_change and 0099_user_change" in out
-    assert "python manage.py makemigrations --merge" in out
+    merge = "demo_blog/blog/migrations/0100_merge_0099_other_change_0099_user_change.py"
+    assert "Migration fork in app 'blog'" in out and f"djstarter wrote {merge}" in out
+    assert (
+        '("blog", "0099_other_change"),\n        ("blog", "0099_user_change"),'
+        in (project / merge).read_text()
+    )
+    from djstarter import migration_graph
+
+    assert migration_graph.conflicts(project) == {}  # one leaf again: migrate runs
     assert "your .env was left as it is" in out and "set DATABASE_URL in .env" in out
     assert "Changed files:\n" in out and "  .env.example" in out
-    recipe = out[out.index("Next:") :]
+    recipe = out[out.index("Next, in this order:") :]
     assert (
-        recipe.index("git add -A") < recipe.index("--check") < recipe.index("pytest") < recipe.index("commit")
+        recipe.index("pip install -e . --group dev")  # psycopg is a new dependency
+        < recipe.index("python manage.py migrate")
+        < recipe.index("git add -A")
+        < recipe.index("--check")
+        < recipe.index("pytest")
+        < recipe.index("commit")
     )
 
 
@@ -292,3 +331,108 @@ def test_report_refuses_nothing_silently(tmp_path: Path, capsys: pytest.CaptureF
     assert "could not merge" in out and "  binary.png.rej\n" in out and "apply and delete the .rej" in out
     assert "New files (untracked until you 'git add' them):\n  new dir/new file.txt\n" in out
     assert "Deleted files:\n  gone.txt\n" in out and "Changed files:\n  changed.txt\n  notes.md\n" in out
+
+
+@pytest.mark.parametrize("key", ["project_kind", "project_slug"])
+def test_an_answers_file_without_the_kind_or_slug_is_refused_before_any_change(
+    project: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    path = project / ".copier-answers.yml"
+    path.write_text("".join(line for line in path.read_text().splitlines(True) if not line.startswith(key)))
+    git(project, "commit", "-qam", f"lose {key}")
+    head = git(project, "rev-parse", "HEAD")
+    assert main(["update", str(project), "--data", "use_celery=true"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"lacks {key}" in err and "Nothing was changed" in err and "git checkout" in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["project_kind", "project_slug"])
+def test_plain_copier_refuses_an_answers_file_without_the_kind_or_slug(project: Path, key: str) -> None:
+    path = project / ".copier-answers.yml"
+    path.write_text("".join(line for line in path.read_text().splitlines(True) if not line.startswith(key)))
+    git(project, "commit", "-qam", f"lose {key}")
+    result = subprocess.run(
+        [COPIER, "update", "--defaults", "--data", "use_celery=true"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and f".copier-answers.yml has no {key}" in result.stderr, result.stderr
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@pytest.mark.parametrize("content", ["", "# nothing but a comment\n", "- a list\n", "project_kind: [blog\n"])
+def test_an_empty_or_unreadable_answers_file_is_a_clear_error(
+    project: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    (project / ".copier-answers.yml").write_text(content)
+    git(project, "commit", "-qam", "break the answers file")
+    assert main(["update", str(project)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("djstarter: ") and "Traceback" not in err and "git checkout" in err, err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_another_git_holding_the_index_lock_is_explained(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".git" / "index.lock").write_text("")
+    assert main(["update", str(project), "--data", "use_celery=true"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "Another git process is working" in err and "index.lock" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("when", ["after Copier wrote files", "as a real SIGINT"])
+def test_an_interrupted_update_is_undone_and_says_so(
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    when: str,
+) -> None:
+    import os
+    import signal
+    import tempfile
+
+    import copier
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    head = git(project, "rev-parse", "HEAD")
+
+    def half_an_update(dst_path: Path, **_kwargs: object) -> None:
+        (Path(dst_path) / "config" / "celery.py").write_text("half written\n")
+        (Path(dst_path) / "README.md").write_text("changed\n")
+        git(Path(dst_path), "add", "README.md")
+        if when == "as a real SIGINT":
+            os.kill(os.getpid(), signal.SIGINT)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_update", half_an_update)
+    assert main(["update", str(project), "--data", "use_celery=true"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted; the update was undone" in err and "nothing was written" not in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("djstarter-")]
+
+
+def test_a_failing_update_is_undone(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+    from plumbum import ProcessExecutionError
+
+    def failing(dst_path: Path, **_kwargs: object) -> None:
+        (Path(dst_path) / "new_file.py").write_text("x = 1\n")
+        raise ProcessExecutionError(["git", "apply"], 128, "", "fatal: Unable to create '.git/index.lock'")
+
+    monkeypatch.setattr(copier, "run_update", failing)
+    assert main(["update", str(project), "--data", "use_celery=true"]) == 1
+    err = capsys.readouterr().err
+    assert "git said: fatal: Unable to create '.git/index.lock'" in err and "The update was undone" in err
+    assert "Traceback" not in err and git(project, "status", "--porcelain", "--untracked-files=all") == ""

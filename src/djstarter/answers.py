@@ -27,6 +27,40 @@ STACK_OPTIONS = ("use_drf", "use_celery", "use_allauth", "use_docker")
 RESERVED_SLUGS = frozenset(
     {"config", "manage", "test", "tests", "site", "static", "media", "templates", "django", "users", "core"}
 )
+#: The top-level modules of every dependency a generated project may have (every kind, every option;
+#: their ``pyproject.toml`` dependencies and dependency groups), by distribution. A project package of
+#: the same name would shadow the dependency (``import celery`` would import the project), so such
+#: slugs are refused. tests/test_answers.py renders every kind with every option and checks this table
+#: against the installed distributions' own top-level modules, so it cannot drift.
+DEPENDENCY_MODULES: dict[str, tuple[str, ...]] = {
+    "argon2-cffi": ("argon2",),
+    "celery": ("celery",),
+    "channels": ("channels",),
+    "channels-redis": ("channels_redis",),
+    "daphne": ("daphne", "twisted"),
+    "django": ("django",),
+    "django-allauth": ("allauth",),
+    "django-csp": ("csp",),
+    "django-debug-toolbar": ("debug_toolbar",),
+    "django-environ": ("environ",),
+    "django-filter": ("django_filters",),
+    "django-permissions-policy": ("django_permissions_policy",),
+    "djangorestframework": ("rest_framework",),
+    "drf-spectacular": ("drf_spectacular",),
+    "factory-boy": ("factory",),
+    "gunicorn": ("gunicorn",),
+    "pillow": ("PIL",),
+    "pre-commit": ("pre_commit",),
+    "psycopg": ("psycopg",),
+    "pytest": ("_pytest", "py", "pytest"),
+    "pytest-cov": ("pytest_cov",),
+    "pytest-django": ("pytest_django",),
+    "redis": ("redis",),
+    "ruff": ("ruff",),
+    "sentry-sdk": ("sentry_sdk",),
+    "whitenoise": ("whitenoise",),
+}
+_DEPENDENCY_OF = {module: dist for dist, modules in DEPENDENCY_MODULES.items() for module in modules}
 NAME_MAX = 80
 SLUG_MAX = 40
 TEXT_MAX = 200
@@ -109,6 +143,12 @@ def slug_problem(slug: str, *, existing: bool = False) -> str | None:
         return f"project_slug: {slug!r} is longer than {SLUG_MAX} characters."
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug: {slug!r} is a Python keyword; choose another name."
+    if not existing and slug in _DEPENDENCY_OF:
+        return (
+            f"project_slug: {slug!r} is the name of a module of {_DEPENDENCY_OF[slug]}, which generated "
+            f"projects depend on: the project's package would shadow it. Choose another name, e.g. "
+            f"{slug + '_site'!r}."
+        )
     if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names or (not existing and _importable(slug)):
         return (
             f"project_slug: {slug!r} would shadow an existing module or package "

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from djstarter import __version__
 from djstarter.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, DjstarterError
 
 DESCRIPTION = (
@@ -23,7 +22,22 @@ examples:
   djstarter new                                   ask every question
   djstarter new --answers answers.yml mysite      answers from a YAML file (.copier-answers.yml format)
   djstarter new --defaults --data project_name="My Blog" --data use_drf=true
+
+'djstarter list' shows every project kind and stack option (the values of project_kind and use_*).
 """
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: this build's exact version, computed only when asked (``--help`` stays fast)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from djstarter import version
+
+        print(f"djstarter {version()}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="djstarter", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"djstarter {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     new = commands.add_parser(
@@ -73,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
         "update",
         help="bring a generated project up to the installed templates (wraps copier update)",
         description=(
-            "Refresh djstarter's template store, check the project, then run 'copier update', keeping "
-            "your edits (conflicts are marked inline). Plain 'copier update' inside the project works too."
+            "Refresh djstarter's template store, check the project, then run 'copier update' to this "
+            "djstarter's templates, keeping your edits (conflicts are marked inline); Ctrl-C undoes it. "
+            "Then follow the steps it prints. Plain 'copier update --defaults' works too, run at the "
+            "project's top folder (where .copier-answers.yml is)."
         ),
     )
     update.add_argument(
@@ -140,9 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         handler = {"new": _cmd_new, "update": _cmd_update, "list": _cmd_list}[args.command]
-        return handler(args)
+        from djstarter import interrupts
+
+        with interrupts.guard():
+            return handler(args)
     except DjstarterError as exc:
-        sys.stderr.write(f"djstarter: {exc.message}\n")
+        sys.stderr.write(f"{chr(10) if exc.exit_code == EXIT_INTERRUPTED else ''}djstarter: {exc.message}\n")
         return exc.exit_code
     except (KeyboardInterrupt, EOFError) as exc:
         if isinstance(exc, EOFError):
@@ -151,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Use --answers FILE, --data KEY=VALUE or --defaults to answer without prompts.\n"
             )
             return EXIT_USAGE
-        sys.stderr.write("\ndjstarter: interrupted; nothing was written.\n")
+        sys.stderr.write("\ndjstarter: interrupted.\n")
         return EXIT_INTERRUPTED
     except SystemExit as exc:  # argparse --help/--version/errors
         return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_USAGE

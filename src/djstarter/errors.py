@@ -43,3 +43,9 @@ class Cancelled(DjstarterError):
 
     def __init__(self) -> None:
         super().__init__("Cancelled: nothing was written.")
+
+
+class Interrupted(DjstarterError):
+    """Ctrl-C: the message says what is on disk now."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from djstarter import __version__, store
+from djstarter import interrupts, store, version
 from djstarter.errors import GenerationError, UsageError
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
         project,
         "-c", "commit.gpgsign=false",
         "commit", "--quiet", "--no-verify",
-        "-m", f"Initial commit from djstarter {__version__}",
+        "-m", f"Initial commit from djstarter {version()}",
         env=env,
     )  # fmt: skip
 
@@ -301,8 +301,13 @@ def generate(
     git: bool = True,
     overwrite: bool = False,
     release: store.Release | None = None,
+    written: list[Path] | None = None,
 ) -> Path:
-    """Render ``answers`` into ``dest`` from the template store; on any failure nothing is left behind."""
+    """Render ``answers`` into ``dest`` from the template store; on any failure nothing is left behind.
+
+    The finished project is moved into place in one step that Ctrl-C does not cut short; ``written``
+    (when given) receives ``dest`` once it holds the project, so a caller interrupted later can say so.
+    """
     dest = dest.expanduser().absolute()
     check_destination(dest, overwrite=overwrite)
     with tempfile.TemporaryDirectory(prefix="djstarter-") as work_dir:
@@ -317,7 +322,10 @@ def generate(
         write_dotenv(project)
         if git and not (overwrite and _inside_git_repo(dest)):
             git_init(project, answers)
-        _move_into_place(project, dest)
+        with interrupts.deferred():
+            _move_into_place(project, dest)
+            if written is not None:
+                written.append(dest)
     return dest
 
 

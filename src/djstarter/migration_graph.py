@@ -17,12 +17,44 @@ _SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__
 
 def conflicts(project: Path) -> dict[str, list[str]]:
     """App label -> its leaf migrations, for every app with more than one leaf (sorted)."""
-    found: dict[str, list[str]] = {}
+    return dict(sorted((folder.parent.name, leaves) for folder, leaves in forks(project).items()))
+
+
+def forks(project: Path) -> dict[Path, list[str]]:
+    """Migrations folder -> its leaf migrations, for every folder with more than one leaf."""
+    found: dict[Path, list[str]] = {}
     for folder in _migration_folders(project):
         leaves = _leaves(folder)
         if len(leaves) > 1:
-            found[folder.parent.name] = leaves
-    return dict(sorted(found.items()))
+            found[folder] = leaves
+    return found
+
+
+def merge_name(leaves: list[str]) -> str:
+    """The merge migration's name, as ``makemigrations --merge`` names it: the next number, then
+    ``merge_`` and the leaves' names (their numbers alone when that is too long)."""
+    number = max((int(leaf[:4]) for leaf in leaves if leaf[:4].isdigit()), default=0) + 1
+    name = "merge_" + "_".join(sorted(leaves))
+    if len(name) > 52:
+        name = "merge_" + "_".join(sorted(leaf.split("_", 1)[0] for leaf in leaves))
+    return f"{number:04d}_{name}"
+
+
+def merge_migration(app: str, leaves: list[str], tag: str) -> str:
+    """A migration that depends on every leaf and does nothing else: Django's graph has one leaf again.
+
+    Unlike ``makemigrations --merge``, it needs no common ancestor, so it also joins histories that fork
+    at the root (a release's ``0001`` beside the user's own ``0001_initial``). Like Django's merge, it
+    only orders nothing: the leaves were each made without the other, so neither depends on the other.
+    """
+    dependencies = "".join(f'        ("{app}", "{leaf}"),\n' for leaf in sorted(leaves))
+    return (
+        f"# Written by djstarter update ({tag}): joins the release's migrations and yours.\n\n"
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = [\n{dependencies}    ]\n\n"
+        "    operations = []\n"
+    )
 
 
 def _migration_folders(project: Path) -> list[Path]:

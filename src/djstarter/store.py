@@ -1,14 +1,16 @@
-"""The template store: a git repository of djstarter's composed templates, one tag per version.
+"""The template store: a git repository of djstarter's composed templates, one tag per build.
 
 Copier can update a project only from a git-tracked template that still holds the commit the project
 was made from. A wheel's package data is a plain folder, so djstarter keeps a repository in the user
-data folder (``DJSTARTER_STORE`` overrides it): each djstarter version that runs adds a commit tagged
-``v<version>``. A tag never means two things: templates run from a source checkout (an editable
-install, whose templates may differ from the release) never take the plain version tag, and neither
-do installed templates that differ from the ones already tagged for their version; both get
-``v<version>+dev.<n>.<fingerprint>``, numbered in the order they arrived and named by their content.
-Projects record the store as their ``_src_path`` (``~/``-relative when under home), so plain
-``copier update`` works offline later.
+data folder (``DJSTARTER_STORE`` overrides it): each djstarter build that runs adds a commit tagged
+``v<version>``. Every build has its own version (see ``versioning``), and a tag never means two things:
+templates run from a source checkout (whose files may differ from its commit), and installed templates
+that differ from the ones already tagged for their version, get the version with their content's
+fingerprint as a local label (``v0.2.0.post3+g1a2b3c4.f0123456789``). Projects record the store as their
+``_src_path`` (``~/``-relative when under home), so plain ``copier update`` works offline later.
+
+Every wheel also carries the templates of the earlier releases (``_version.EARLIER``): a store rebuilt
+from scratch gets them back when a project made by one of them is updated (``restore``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from djstarter import __version__, templates
+from djstarter import templates, version
 from djstarter.errors import DjstarterError
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 STORE_ENV = "DJSTARTER_STORE"
 _IDENTITY = [
@@ -129,7 +135,7 @@ def latest_tag(names: Iterable[str]) -> str | None:
 
 def ensure(
     src: Path | None = None,
-    version: str = __version__,
+    version: str | None = None,
     into: Path | None = None,
     kinds: list[str] | None = None,
     checkout: bool | None = None,
@@ -139,23 +145,15 @@ def ensure(
     With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain,
     read-only folder (hard links where possible) whose content is the release's, which renders faster
     than the git tag (Copier runs git once per file for a git source). ``checkout`` (default: whether the
-    templates come from a source checkout rather than an installed package) keeps the plain version tag
-    for released templates.
+    templates come from a source checkout rather than an installed package) names the tag by content.
     """
     if checkout is None:
         checkout = templates.from_checkout(src)
     repo = store_dir()
     with _locked(repo):
-        layout = templates.layout(src)
-        current = fingerprint_files(layout)
+        current = fingerprint_files(templates.layout(src))
         known = tags(repo)
-        base = f"v{version}"
-        ours = [tag for tag in known if tag == base or tag.startswith(f"{base}+dev.")]
-        if not checkout and known.get(base, current) == current:
-            release = Release(repo, base)  # released templates: the plain tag, theirs or free
-        else:
-            release = next((Release(repo, tag) for tag in ours if known[tag] == current), None)
-            release = release or Release(repo, f"{base}+dev.{_next_dev(ours)}.{current[:8]}")
+        release = Release(repo, release_tag(version or _this_version(), current, known, checkout=checkout))
         if release.tag not in known:
             with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
                 _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
@@ -164,14 +162,101 @@ def ensure(
     return release
 
 
-def _next_dev(tags: list[str]) -> int:
-    """One more than the highest ``+dev.<n>`` among a version's tags (1 for the first)."""
-    numbers = [0]
-    for tag in tags:
-        number = tag.partition("+dev.")[2].split(".")[0]
-        if number.isdigit():
-            numbers.append(int(number))
-    return max(numbers) + 1
+def _this_version() -> str:
+    return version()
+
+
+def release_tag(version: str, digest: str, known: dict[str, str], *, checkout: bool) -> str:
+    """``v<version>`` for installed templates (unless that tag holds other files); otherwise the version
+    with the content's fingerprint as a local label, so that a tag never means two things."""
+    base = f"v{version}"
+    if not checkout and known.get(base, digest) == digest:
+        return base
+    return f"{base}{'.' if '+' in base else '+'}f{digest[:10]}"
+
+
+def version_of(tag: str) -> Version | None:
+    """The PEP 440 version a tag names (``v0.2.0.post3+g1a2b3c4`` -> 0.2.0.post3+g1a2b3c4), or None."""
+    from packaging.version import InvalidVersion
+    from packaging.version import Version as _Version
+
+    try:
+        return _Version(tag.removeprefix("v"))
+    except InvalidVersion:
+        return None
+
+
+def public_version(tag: str) -> Version | None:
+    """The version Copier compares (local labels dropped, as its version reading does)."""
+    parsed = version_of(tag)
+    return None if parsed is None else type(parsed)(parsed.public)
+
+
+def restore(repo: Path, wanted: str) -> bool:
+    """Put ``wanted`` back into the store when this djstarter can: an earlier release whose templates this
+    package carries, or an old ``v<X>+dev.<n>.<fingerprint>`` tag whose templates the store holds under
+    another tag (same fingerprint). Returns whether ``wanted`` is in the store now."""
+    from djstarter import _version
+
+    with _locked(repo):
+        known = tags(repo)
+        if wanted in known:
+            return True
+        for release, commit in _version.EARLIER.items():
+            tag = f"v{release}"
+            if tag in known or (public_version(wanted) or 0) != public_version(tag):
+                continue
+            archive = _earlier_archive(release, commit)
+            if archive is None:
+                continue
+            with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+                source = _extract(archive, Path(tmp) / "source") / "templates"
+                digest = fingerprint_files(templates.layout(source))
+                _add_release(repo, templates.compose(Path(tmp) / "template", source), tag, digest)
+            known = tags(repo)
+        if wanted in known:
+            return True
+        prefix = wanted.partition("+dev.")[2].rpartition(".")[2]  # v0.1.0+dev.2.0123abcd -> 0123abcd
+        if len(prefix) >= 8:
+            same = next((tag for tag, digest in known.items() if digest.startswith(prefix)), None)
+            if same is not None:
+                _alias(repo, same, wanted, known[same])
+                return True
+    return False
+
+
+def _earlier_archive(release: str, commit: str) -> bytes | None:
+    """An earlier release's ``templates/`` folder as a gzipped tar: packaged, or from a checkout's git."""
+    packaged = Path(__file__).resolve().parent / "_releases" / f"{release}.tar.gz"
+    if packaged.is_file():
+        return packaged.read_bytes()
+    from djstarter import versioning
+
+    if not versioning.is_checkout():
+        return None
+    result = subprocess.run(
+        ["git", "archive", "--format=tar.gz", commit, "templates"],
+        cwd=versioning.ROOT, capture_output=True,
+    )  # fmt: skip
+    return result.stdout if result.returncode == 0 else None
+
+
+def _extract(archive: bytes, dest: Path) -> Path:
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def _alias(repo: Path, existing: str, alias: str, digest: str) -> None:
+    """Tag ``alias`` on a commit of its own with ``existing``'s files (a tag per commit keeps
+    ``git describe``, which Copier records, unambiguous)."""
+    tree = _git(repo, "rev-parse", f"{existing}^{{tree}}").strip()
+    parent = _git(repo, "rev-parse", f"{existing}^{{commit}}").strip()
+    commit = _git(repo, "commit-tree", tree, "-p", parent, "-m", f"djstarter templates {alias}").strip()
+    _git(repo, "tag", "--annotate", alias, commit, "-m", digest)
 
 
 def export(release: Release, dest: Path, kinds: list[str] | None = None) -> Path:

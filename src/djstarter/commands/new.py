@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from djstarter import answers as answers_mod
-from djstarter.errors import EXIT_OK
+from djstarter.errors import EXIT_OK, Interrupted
 from djstarter.output import Status, say
 
 
@@ -38,16 +38,28 @@ def run(
     from djstarter.generate import preload
 
     preload()
-    answers = collect(answers_file, data, defaults)
+    try:
+        answers = collect(answers_file, data, defaults)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted; nothing was written.") from None
     target = dest if dest is not None else Path.cwd() / answers["project_slug"]
 
     from djstarter.generate import check_destination, generate
 
     check_destination(target.expanduser().absolute(), overwrite=overwrite)
-    with Status(f"Generating {answers['project_name']} ({answers['project_kind']})", quiet=quiet):
-        project = generate(answers, target, git=git, overwrite=overwrite)
-    if not quiet:
-        say(next_steps(project, answers, git=git))
+    written: list[Path] = []
+    try:
+        with Status(f"Generating {answers['project_name']} ({answers['project_kind']})", quiet=quiet):
+            project = generate(answers, target, git=git, overwrite=overwrite, written=written)
+        if not quiet:
+            say(next_steps(project, answers, git=git))
+    except KeyboardInterrupt:
+        if written:  # the project was moved into place in one uninterruptible step: it is complete
+            raise Interrupted(
+                f"interrupted after the project was written: {written[0]} is complete "
+                "(its next steps are in its README.md)."
+            ) from None
+        raise Interrupted("interrupted; nothing was written.") from None
     return EXIT_OK
 
 

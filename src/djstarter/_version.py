@@ -1,0 +1,14 @@
+"""The newest release of djstarter, and the commits earlier releases were built from.
+
+Cutting a release is one commit titled ``Release X.Y.Z`` that sets ``RELEASE`` and adds the release's
+section to ``CHANGELOG.md`` (the last commit of the release: later commits build as ``X.Y.Z.post<N>``).
+When the next release is cut, this release's commit joins ``EARLIER``: every wheel carries the templates
+of the releases listed there, so a template store rebuilt from scratch can still update their projects.
+"""
+
+RELEASE = "0.2.0"
+
+#: Earlier releases -> the full hash of the commit each was built from (oldest first).
+EARLIER = {
+    "0.1.0": "4389b33de860e8a00705f8203019fa9d2df2920f",
+}
