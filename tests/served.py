@@ -19,11 +19,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from .crawl import Client, Routes, setup_code, setup_result
 from .generated import BIN, manage, production_env, run
 
 CHROMIUM = os.environ.get("DJSTARTER_TEST_CHROMIUM", "")
@@ -89,17 +92,20 @@ def background(
 def served_env(project: Path, **extra: str) -> dict[str, str]:
     """Production settings, as a deployment sets them, served over plain HTTP on this machine.
 
-    No mail server runs here: mail goes to Django's in-memory backend unless ``extra`` names another.
+    No mail server runs here: mail goes to Django's in-memory backend unless ``extra`` names another;
+    ``extra`` overrides any of these (the database, say).
     """
-    extra = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **extra}
     return production_env(
         project,
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DATABASE_URL=f"sqlite:///{project / 'served.sqlite3'}",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        PYTHONUNBUFFERED="1",
-        **extra,
+        **{
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "DATABASE_URL": f"sqlite:///{project / 'served.sqlite3'}",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        },
     )
 
 
@@ -121,19 +127,19 @@ def uses_channels(project: Path) -> bool:
 
 
 @contextmanager
-def serve(project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+def serve(project: Path, env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
     """Serve the project as its README deploys it until the block ends; yields the base URL.
 
-    Gunicorn (two workers) for a WSGI project; Daphne for one with WebSockets (Channels), since Gunicorn's
-    sync workers cannot hold a socket open. The URL names `localhost`: Chromium keeps Secure cookies there
-    over plain HTTP.
+    Gunicorn (``workers`` processes) for a WSGI project; Daphne for one with WebSockets (Channels), since
+    Gunicorn's sync workers cannot hold a socket open (one process: its thread pool runs the views). The URL
+    names `localhost`: Chromium keeps Secure cookies there over plain HTTP.
     """
     port = free_port()
     if uses_channels(project):
         command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
     else:
-        command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                   "--access-logfile", "-"]  # fmt: skip
+        command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
+                   str(workers), "--access-logfile", "-"]  # fmt: skip
     server_name = Path(command[0]).name
 
     def healthy() -> bool:
@@ -167,3 +173,150 @@ def chromium(**context_options: Any) -> Iterator[Any]:
             yield context
         finally:
             browser.close()
+
+
+# --- One served project per kind and database, shared by the gates that drive a site over HTTP -----------
+
+POSTGRES_URL = os.environ.get("DJSTARTER_TEST_POSTGRES_URL", "")
+DATABASES = ("sqlite", "postgresql")
+#: The answers of a gates' site: the API (DRF) and allauth on, so pages, forms and the API are all there;
+#: Celery off (it needs a broker).
+SITE_ANSWERS = {"use_drf": True, "use_allauth": True, "use_celery": False, "use_docker": False, "ci": "none"}
+#: Processes serving a gates' site (Gunicorn): requests sent at once really run at once.
+SITE_WORKERS = 3
+
+#: Production settings with every throttle rate lifted (on PYTHONPATH as ``gate_settings``). 429 is
+#: documented, but an API that answers 429 to most requests leaves its logic untested, and a burst of
+#: identical requests answered 429 proves nothing about what the view does with them.
+GATE_SETTINGS = """
+from config.settings.production import *  # noqa: F403
+from config.settings.production import REST_FRAMEWORK
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {scope: "1000000/hour" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
+}
+ACCOUNT_RATE_LIMITS = False  # allauth's (changing a password, managing emails), when it is installed
+"""
+#: Per kind: environment variables that lift the kind's own rate limits, like the throttles above.
+KIND_ENV: dict[str, dict[str, str]] = {
+    "social": {"SOCIAL_POST_LIMIT": "1000000/3600", "SOCIAL_FOLLOW_LIMIT": "1000000/3600"},
+}
+
+
+@dataclass
+class Site:
+    """A generated project served the production way, with its demo data and a signed-in user."""
+
+    kind: str
+    database: str
+    project: Path
+    env: dict[str, str]
+    database_url: str
+    log: Path
+    base: str = ""
+    setup: dict[str, Any] = field(default_factory=dict)
+    dirty: bool = False  # a gate has written since the demo data was loaded
+
+    @property
+    def routes(self) -> Routes:
+        return Routes(self.setup["routes"])
+
+    @property
+    def token(self) -> str:
+        return str(self.setup["token"])
+
+    def fresh(self) -> Site:
+        """The site with the demo data alone: a gate starts from the same rows whichever gate ran before."""
+        if self.dirty:
+            self.reset()
+        return self
+
+    def reset(self) -> None:
+        """Every table emptied, the demo data and the signed-in user loaded again (a new API token)."""
+        code = setup_code(PASSWORD, deploy=False, flush=True, user="first")
+        self.setup = setup_result(shell(self.project, code, self.env))
+        self.dirty = False
+
+    def client(self, signed_in: bool = True) -> Client:
+        client = Client(self.base)
+        if signed_in:
+            client.sign_in(self.setup["login_url"], self.setup["username"], PASSWORD)
+        return client
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=self.base, headers={"Authorization": f"Token {self.token}"}, timeout=30)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table (Django's migration records left out), read straight from the database."""
+        if self.database == "postgresql":
+            import psycopg
+
+            with psycopg.connect(self.database_url, autocommit=True) as connection:
+                return _counts(connection, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        import sqlite3
+
+        connection = sqlite3.connect(self.database_url.removeprefix("sqlite:///"))
+        try:
+            return _counts(connection, "SELECT name FROM sqlite_master WHERE type = 'table'")
+        finally:
+            connection.close()
+
+
+def _counts(connection: Any, list_tables: str) -> dict[str, int]:
+    tables = [name for (name,) in connection.execute(list_tables) if name not in SKIPPED_TABLES]
+    query = " UNION ALL ".join(f"SELECT '{table}', count(*) FROM \"{table}\"" for table in tables)
+    return dict(connection.execute(query))
+
+
+#: Bookkeeping, not the site's data: Django's migration records, SQLite's own tables.
+SKIPPED_TABLES = {"django_migrations", "sqlite_sequence", "sqlite_stat1"}
+
+
+def site_params(kinds: list[str], databases: tuple[str, ...] = DATABASES) -> list[Any]:
+    """Parameters for the ``site`` fixture: one per kind and database, each kept on one xdist worker (its
+    group), PostgreSQL ones marked ``postgres`` and skipped without a server."""
+    params = []
+    for kind in kinds:
+        for database in databases:
+            marks = [pytest.mark.xdist_group(f"site-{kind}-{database}")]
+            if database == "postgresql":
+                marks += [
+                    pytest.mark.postgres,
+                    pytest.mark.skipif(
+                        not POSTGRES_URL, reason="set DJSTARTER_TEST_POSTGRES_URL (.ci/run starts PostgreSQL)"
+                    ),
+                ]
+            params.append(pytest.param((kind, database), marks=marks, id=f"{kind}-{database}"))
+    return params
+
+
+@contextmanager
+def open_site(kind: str, database: str, folder: Path) -> Iterator[Site]:
+    """Render, deploy and serve ``kind`` on ``database`` until the block ends (then drop its database)."""
+    from djstarter.generate import generate
+
+    from .helpers import BASE_ANSWERS
+    from .scale_out import create_database, drop_database
+
+    project = generate({**BASE_ANSWERS, "project_kind": kind, **SITE_ANSWERS}, folder / "project", git=False)
+    (project / "gate_settings.py").write_text(GATE_SETTINGS)
+    name = f"djs_site_{kind}_{os.getpid()}"
+    url = (
+        create_database(POSTGRES_URL, name)
+        if database == "postgresql"
+        else f"sqlite:///{project / 'served.sqlite3'}"
+    )
+    env = served_env(
+        project, DJANGO_SETTINGS_MODULE="gate_settings", PYTHONPATH=str(project), DATABASE_URL=url,
+        **KIND_ENV.get(kind, {}),
+    )  # fmt: skip
+    try:
+        site = Site(kind, database, project, env, url, folder / "server.log")
+        site.setup = setup_result(shell(project, setup_code(PASSWORD, user="first"), env))
+        with serve(project, env, site.log, workers=SITE_WORKERS) as base:
+            site.base = base
+            yield site
+    finally:
+        if database == "postgresql":
+            drop_database(POSTGRES_URL, name)

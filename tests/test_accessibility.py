@@ -25,12 +25,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from djstarter.templates import implemented_kinds
 
+from .crawl import Routes, setup_code, setup_result
 from .generated import render
 from .served import PASSWORD, chromium, needs_chromium, serve, served_env, shell, wait_for
 
@@ -85,61 +86,6 @@ REQUIRED: dict[str, tuple[set[str], set[str]]] = {
         {"users:profile", "account_change_password", "account_email"},
     ),
 }
-
-#: Run inside the project (production settings) before it is served: migrations, static files, demo data, a
-#: signed-in user whose
-#: email is verified (allauth), the login URL, and the URL patterns (regex, name) to group pages by.
-SETUP = f"""
-    import json
-
-    from django.apps import apps
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.shortcuts import resolve_url
-    from django.urls import URLResolver, get_resolver, reverse
-
-    # What a deployment does (one interpreter for all of it: the tier stays cheap), then the demo data.
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_demo_data", verbosity=0)
-    User = get_user_model()
-    user = User.objects.filter(**{{User.USERNAME_FIELD: "demo"}}).first()
-    if user is None:
-        user = User.objects.create_user(**{{User.USERNAME_FIELD: "auditor"}}, email="auditor@example.com")
-    user.email = user.email or "auditor@example.com"
-    user.set_password("{PASSWORD}")
-    user.save()
-    if apps.is_installed("allauth.account"):
-        from allauth.account.models import EmailAddress
-
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={{"verified": True, "primary": True}}
-        )
-
-
-    def walk(patterns, prefix="", namespace=""):
-        for pattern in patterns:
-            regex = prefix + pattern.pattern.regex.pattern.lstrip("^")
-            if isinstance(pattern, URLResolver):
-                inner = namespace + (pattern.namespace + ":" if pattern.namespace else "")
-                yield from walk(pattern.url_patterns, regex, inner)
-            else:
-                yield "^" + regex, namespace + pattern.name if pattern.name else regex
-
-
-    print("SETUP=" + json.dumps({{
-        "username": user.get_username(),
-        "email": user.email,
-        "site_name": settings.SITE_NAME,
-        "login_url": resolve_url(settings.LOGIN_URL),
-        "signup_url": reverse("account_signup" if apps.is_installed("allauth.account") else "users:signup"),
-        "reset_url": reverse(
-            "account_reset_password" if apps.is_installed("allauth.account") else "password_reset"
-        ),
-        "routes": list(walk(get_resolver().url_patterns)),
-    }}))
-"""
 
 #: Runs axe-core on the page: violations of the WCAG A/AA rules, each with the nodes it found.
 RUN_AXE = """async (tags) => {
@@ -256,7 +202,7 @@ class Audit:
 class Crawl:
     page: Any
     base: str
-    routes: list[tuple[re.Pattern[str], str]]
+    routes: Routes
     axe: str
     site_name: str
     audits: list[Audit] = field(default_factory=list)
@@ -269,17 +215,11 @@ class Crawl:
     capped: list[str] = field(default_factory=list)
 
     def route(self, url: str) -> str:
-        path = urlsplit(url).path
-        for regex, name in self.routes:
-            if regex.match(path.lstrip("/")):
-                return name
-        return f"(no route) {path}"
+        return self.routes.name(url)
 
     def key(self, state: str, url: str, how: str) -> tuple[str, str, str]:
         """One page per URL pattern and set of query keys (`?page=2` is one more page, `?page=3` not)."""
-        query = parse_qsl(urlsplit(url).query)
-        keys = ",".join(sorted({name for name, _ in query if name != "next"}))
-        return state, f"{self.route(url)}?{keys}", how
+        return state, self.routes.key(url), how
 
     def internal(self, url: str) -> str | None:
         """The URL without its fragment when it is this site's page to audit; None otherwise."""
@@ -486,9 +426,9 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     env = served_env(
         project, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=str(mail)
     )
-    output = shell(project, SETUP, env)
-    setup = json.loads(next(line for line in output.splitlines() if line.startswith("SETUP="))[6:])
-    routes = [(re.compile(regex), name) for regex, name in setup["routes"]]
+    # Migrations, static files, demo data, a signed-in user of its own (crawl.SETUP).
+    setup = setup_result(shell(project, setup_code(PASSWORD), env))
+    routes = Routes(setup["routes"])
     log = tmp_path / "server.log"
     with serve(project, env, log) as base, chromium(bypass_csp=True) as context:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
