@@ -12,6 +12,8 @@ and never meet a rate limit. The users of this rule:
 - anything else that keys on or logs the client's address.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -21,11 +23,18 @@ def client_ip(request: HttpRequest) -> str | None:
 
     Each proxy appends the address it received the request from to ``X-Forwarded-For``, so the entry
     ``TRUSTED_PROXY_COUNT`` places from the end is the client's; entries before it may be forged. A
-    shorter header (a request that skipped the outer proxies) gives its first entry, as DRF does.
+    shorter header (a request that skipped the outer proxies) gives its first entry, as DRF does. An entry
+    that is not an IP address (no proxy writes one: the request did not come through them) is not used.
     """
+    remote = request.META.get("REMOTE_ADDR") or None
     count = settings.TRUSTED_PROXY_COUNT
     header = request.headers.get("x-forwarded-for")
-    if count > 0 and header is not None:
-        forwarded = [part.strip() for part in header.split(",")]
-        return forwarded[-min(count, len(forwarded))] or request.META.get("REMOTE_ADDR")
-    return request.META.get("REMOTE_ADDR")
+    if count <= 0 or header is None:
+        return remote
+    forwarded = [part.strip() for part in header.split(",")]
+    address = forwarded[-min(count, len(forwarded))]
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return remote
+    return address
