@@ -106,6 +106,12 @@ ACCEPTED_REJECTIONS = (
         r"left in stock|is sold out|you already have \d+ in your cart|is no longer sold",
     ),
     Rejection(
+        "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
+        "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
+        "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",
+        r"^(Null|Unpaired surrogate) characters are not allowed\.$",
+    ),
+    Rejection(
         "Form encodings have no null: Schemathesis sends a nullable field's null as the text `null`, "
         "which is then not a date, an id or a choice.",
         r"Date has wrong format|Datetime has wrong format|Incorrect type\. Expected pk value|"
@@ -267,6 +273,7 @@ def test_the_gate_explains_only_documented_rejections() -> None:
     mixed = {"name": ["You already have a label named “x”."], "title": ["This field is required."]}
     assert _explained(interaction(mixed)) is None
     assert _explained(interaction({"detail": "Not found."}, status=404)) is None
+    assert _explained(interaction({"non_field_errors": ["Null characters are not allowed."]}))
     # Messages quote the input, newlines included (a slug CI met): the rules still match across them.
     assert _explained(interaction({"tags": ["Object with slug=þq\n\u0002D does not exist."]}))
     assert _explained(interaction({"tags": ["Something undocumented\nwent wrong."]})) is None

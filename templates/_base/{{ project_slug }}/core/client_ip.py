@@ -24,22 +24,17 @@ def client_ip(request: HttpRequest) -> str | None:
     Each proxy appends the address it received the request from to ``X-Forwarded-For``, so the entry
     ``TRUSTED_PROXY_COUNT`` places from the end is the client's; entries before it may be forged. A
     shorter header (a request that skipped the outer proxies) gives its first entry, as DRF does. An entry
-    that is not an IP address (a forged one a proxy passed on) is not used: logs and the database (an
-    ``inet`` column on PostgreSQL refuses anything else) get ``REMOTE_ADDR`` instead.
+    that is not an IP address (no proxy writes one: the request did not come through them) is not used.
     """
+    remote = request.META.get("REMOTE_ADDR") or None
     count = settings.TRUSTED_PROXY_COUNT
     header = request.headers.get("x-forwarded-for")
-    if count > 0 and header is not None:
-        forwarded = [part.strip() for part in header.split(",")]
-        candidate = forwarded[-min(count, len(forwarded))]
-        if _is_ip(candidate):
-            return candidate
-    return request.META.get("REMOTE_ADDR")
-
-
-def _is_ip(value: str) -> bool:
+    if count <= 0 or header is None:
+        return remote
+    forwarded = [part.strip() for part in header.split(",")]
+    address = forwarded[-min(count, len(forwarded))]
     try:
-        ipaddress.ip_address(value)
+        ipaddress.ip_address(address)
     except ValueError:
-        return False
-    return True
+        return remote
+    return address

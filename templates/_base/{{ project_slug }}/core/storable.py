@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser
 
@@ -98,7 +99,7 @@ def _is_json(content_type: str | None) -> bool:
 
 def in_body(request: HttpRequest) -> Unstorable | None:
     """Text in a form or JSON body. May raise what parsing the body raises (a malformed multipart body, one
-    too large for ``DATA_UPLOAD_MAX_MEMORY_SIZE``…).
+    too large for ``DATA_UPLOAD_MAX_MEMORY_SIZE``, JSON nested too deeply…).
 
     A POST form is read through ``request.POST`` (as CSRF protection would), so Django and DRF use that
     parse; other methods' bodies are read into memory once (``request.body``), where Django and DRF read
@@ -127,8 +128,11 @@ def _in_file_fields(files: Any) -> Unstorable | None:
 def _in_json(body: bytes) -> Unstorable | None:
     try:
         document = json.loads(body)
-    except (ValueError, RecursionError):
+    except ValueError:
         return None  # not JSON: the view's parser refuses it with its own reason
+    except RecursionError:
+        # Python's parser (DRF's too) gives up on arrays or objects nested a thousand deep.
+        raise BadRequest("The JSON body is nested too deeply.") from None
     for field, text in _json_strings(document):
         if character := unstorable_character(text):
             if field is None:

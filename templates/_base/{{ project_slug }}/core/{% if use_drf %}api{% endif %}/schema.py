@@ -9,7 +9,9 @@ Declared once here instead of on every view:
 - ids of related objects as integers from 1 to ``MAX_ID`` (what ``fields.IdField`` enforces);
 - the rules DRF applies to every string it reads: no NUL character anywhere (body and query string), and
   a required string is trimmed first, so it needs a character that is not whitespace. drf-spectacular adds
-  ``minLength: 1`` to required strings itself (``COMPONENT_SPLIT_REQUEST``).
+  ``minLength: 1`` to required strings itself (``COMPONENT_SPLIT_REQUEST``). The NUL rule holds beyond
+  what the schema declares: ``core/storable.py`` refuses a NUL in any name or value of a request, fields
+  an operation ignores included, with the same message.
 """
 
 from typing import Any
