@@ -28,6 +28,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     person in (it may have expired, or been ended elsewhere). Messages from the browser are ignored.
     """
 
+    #: The person's id and the groups the socket joined, set once it is signed in.
+    user_id: int | None = None
     joined: tuple[str, ...] = ()
 
     async def connect(self) -> None:

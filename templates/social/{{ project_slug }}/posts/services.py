@@ -68,6 +68,7 @@ def _users(ids: set[int]) -> list[AbstractBaseUser]:
 
 
 def may_see(person: AbstractBaseUser, post: Post) -> bool:
+    """Whether ``person`` may see ``post`` now (the privacy rule, with the whole thread above it)."""
     return Post.objects.visible_to(person).filter(pk=post.pk).exists()
 
 
