@@ -84,6 +84,10 @@ def _time(payload: dict, name: str) -> datetime | None:
             parsed = None
         if parsed is not None and parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
+        try:
+            parsed = parsed.astimezone(UTC) if parsed is not None else None
+        except OverflowError:  # e.g. year 1 with a positive offset: before the year 1 in UTC
+            parsed = None
     if parsed is None:
         raise WebhookError(f"'{name}' must be an ISO 8601 date-time or a number of seconds since 1970.")
     return parsed

@@ -178,6 +178,7 @@ def test_forged_webhooks_are_refused(client, globex, kwargs, status):
      {"id": "evt\x00nul"}, {"id": "evt 1"}, {"id": "e" * 101}, {"organization": "glo\x00bex"},
      {"type": "subscription.created", "status": "cancelled"}, {"created": None}, {"created": "31/01/2030"},
      {"created": 10**30}, {"created": True}, {"created": "2030-13-45T00:00:00Z"},
+     {"created": "0001-01-01T00:00:00+05:00"}, {"created": 1.5},
      {"current_period_end": "31/01/2030"}, {"current_period_end": "2030-13-45T00:00:00Z"},
      {"current_period_end": -(10**30)}],
 )  # fmt: skip
