@@ -436,3 +436,18 @@ def test_a_failing_update_is_undone(
     err = capsys.readouterr().err
     assert "git said: fatal: Unable to create '.git/index.lock'" in err and "The update was undone" in err
     assert "Traceback" not in err and git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_an_interrupt_after_the_update_finished_says_it_is_all_there(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from djstarter.commands import update
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(update, "report", interrupted)
+    assert main(["update", str(project), "--data", "use_celery=true"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted after the update finished" in err and "undone" not in err
+    assert (project / "config" / "celery.py").is_file() and project_answers(project)["use_celery"] is True

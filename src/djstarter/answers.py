@@ -143,19 +143,25 @@ def slug_problem(slug: str, *, existing: bool = False) -> str | None:
         return f"project_slug: {slug!r} is longer than {SLUG_MAX} characters."
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug: {slug!r} is a Python keyword; choose another name."
+    if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names:
+        return _shadows(slug)
     if not existing and slug in _DEPENDENCY_OF:
         return (
             f"project_slug: {slug!r} is the name of a module of {_DEPENDENCY_OF[slug]}, which generated "
             f"projects depend on: the project's package would shadow it. Choose another name, e.g. "
             f"{slug + '_site'!r}."
         )
-    if slug in RESERVED_SLUGS or slug in sys.stdlib_module_names or (not existing and _importable(slug)):
-        return (
-            f"project_slug: {slug!r} would shadow an existing module or package "
-            "(the standard library, an installed package, or the project's own config/users/core); "
-            f"choose another name, e.g. {slug + '_site'!r}."
-        )
+    if not existing and _importable(slug):
+        return _shadows(slug)
     return None
+
+
+def _shadows(slug: str) -> str:
+    return (
+        f"project_slug: {slug!r} would shadow an existing module or package "
+        "(the standard library, an installed package, or the project's own config/users/core); "
+        f"choose another name, e.g. {slug + '_site'!r}."
+    )
 
 
 def _importable(name: str) -> bool:

@@ -126,15 +126,22 @@ def refuse_fixed_changes(recorded: dict[str, Any], changes: dict[str, Any]) -> N
 
 def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = False) -> int:
     project = find_root(project)
+    applied: list[bool] = []  # set once the update is in the work tree
     try:
-        return _run(project, data=data, quiet=quiet, allow_delete=allow_delete)
-    except KeyboardInterrupt:  # before apply_update started (it explains its own interruptions)
+        return _run(project, data=data, quiet=quiet, allow_delete=allow_delete, applied=applied)
+    except KeyboardInterrupt:  # apply_update explains its own interruptions: this is before or after it
+        if applied:
+            raise Interrupted(
+                f"interrupted after the update finished: {project} holds all of it, uncommitted. Review it "
+                "('git status', 'git diff'), then 'git add -A', 'pytest' and commit; or undo it with "
+                "'git reset --hard && git clean -fd'."
+            ) from None
         raise Interrupted(
             f"interrupted before the update changed anything: {project} is as it was."
         ) from None
 
 
-def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool) -> int:
+def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, applied: list[bool]) -> int:
     recorded = recorded_answers(project)
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
@@ -184,20 +191,13 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool) -> 
             "'git show HEAD:<path>' shows them until you commit the update)."
         )
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
-        merges = apply_update(project, changes, new_tag)
-    try:
-        if not quiet:
-            allauth_on = bool(changes.get("use_allauth")) and not recorded.get("use_allauth")
-            report(
-                project, old_tag, new_tag, changes,
-                deleted_edits=edited, allauth_on=allauth_on, merges=merges, needs=needs,
-            )  # fmt: skip
-    except KeyboardInterrupt:
-        raise Interrupted(
-            f"interrupted after the update finished: {project} holds all of it, uncommitted. Review it "
-            "('git status', 'git diff'), then 'git add -A', 'pytest' and commit; or undo it with "
-            "'git reset --hard && git clean -fd'."
-        ) from None
+        merges = apply_update(project, changes, new_tag, applied)
+    if not quiet:
+        allauth_on = bool(changes.get("use_allauth")) and not recorded.get("use_allauth")
+        report(
+            project, old_tag, new_tag, changes,
+            deleted_edits=edited, allauth_on=allauth_on, merges=merges, needs=needs,
+        )  # fmt: skip
     return EXIT_OK
 
 
@@ -221,11 +221,12 @@ def refuse_downgrade(old_tag: str, new_tag: str) -> None:
         )
 
 
-def apply_update(project: Path, changes: dict[str, Any], tag: str) -> dict[str, str]:
+def apply_update(project: Path, changes: dict[str, Any], tag: str, applied: list[bool]) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
     On Ctrl-C or a failure the work tree is put back as it was (the same commit, nothing new) and the
-    error says so. Returns the merge migrations written (app -> file).
+    error says so. Returns the merge migrations written (app -> file); ``applied`` holds True exactly
+    while the finished update is in the work tree (a Ctrl-C after this returns finds it there).
     """
     import copier
     from copier.errors import CopierError
@@ -246,15 +247,19 @@ def apply_update(project: Path, changes: dict[str, Any], tag: str) -> dict[str, 
                 conflict="inline",
                 unsafe=False,
             )
-        return write_merge_migrations(project, tag)
+        merges = write_merge_migrations(project, tag)
+        applied.append(True)
+        return merges
     except KeyboardInterrupt:
         undo(project, head)
+        applied.clear()
         raise Interrupted(
             f"interrupted; the update was undone: {project} is as it was before (commit {head[:7]}, "
             "no file changed or added). Run djstarter update again to update."
         ) from None
     except BaseException as exc:
         undo(project, head)
+        applied.clear()
         if interrupts.state.interrupted:  # Ctrl-C also stopped Copier's git: its error is that
             raise Interrupted(
                 f"interrupted; the update was undone: {project} is as it was before (commit {head[:7]})."
