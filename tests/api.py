@@ -12,6 +12,7 @@ a new text for a short text field (a name no row holds yet), or the field of the
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -149,7 +150,7 @@ class Api:
                 fresh = [value for value in seen if value not in held]
                 if fresh and (name in first or name in required):
                     body[name] = fresh[0]  # a person one does not follow yet, a cart's checkout token
-                elif first.get(name) is not None:
+                elif first.get(name) is not None and _fits(first[name], spec):
                     body[name] = _new_text(first[name], spec)
                 elif name in required and seen:
                     body[name] = seen[0]
@@ -177,7 +178,7 @@ class Api:
             return {name: self.example(properties[name]) for name in spec.get("required", [])}
         soon = datetime.now().replace(microsecond=0) + timedelta(days=7)
         formats: dict[str, Any] = {"date": soon.date(), "date-time": soon, "email": "gates@example.com",
-                                   "uri": "https://example.com/"}  # fmt: skip
+                                   "uri": "https://example.com/", "uuid": str(uuid.uuid4())}  # fmt: skip
         if spec.get("format") in formats:
             value = formats[spec["format"]]
             return value.isoformat() if isinstance(value, date) else value

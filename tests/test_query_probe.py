@@ -93,9 +93,9 @@ def probe(site: Site, deadline: float) -> Probe:
         for page in found.pages:
             for name, value in site.routes.arguments(page.url).items():
                 known.setdefault(name, []).append(value)
-            names = found.params.get(page.route, set()) | set(COMMON)
+            names = found.params.get(page.route, set())
             result.targets["pages"] += 1
-            result.parameters += len(names)
+            result.parameters += len(names | set(COMMON))
             requests += [
                 (client, f"{state} {page.route} {what}", url) for what, url in variants(page.url, names)
             ]
