@@ -59,7 +59,8 @@ class UnstorableTextMiddleware:
     PostgreSQL raises ``DataError`` on such text (a server error) wherever a view compares or saves it,
     so this one check spares every view, form, filter and serializer from repeating it. Pages get the
     ``400.html`` page; URLs under ``/api/`` a JSON body in the API's documented error shape
-    (``{"<field>": ["<message>"]}``).
+    (``{"<field>": ["<message>"]}``); other requests that send JSON (a payment provider's webhook)
+    ``{"detail": "<reason>"}``.
 
     It runs before the session middleware (a forged session cookie would reach the database there), so the
     error page renders without the request's context. It reads a POST form through ``request.POST``, as
@@ -93,6 +94,8 @@ class UnstorableTextMiddleware:
         try:
             found = storable.in_body(request)
         except (MultiPartParserError, SuspiciousOperation, BadRequest) as error:
+            if storable.is_json(request.content_type) and not _is_api(request):
+                return JsonResponse({"detail": str(error)}, status=400)
             if not _is_api(request):
                 raise  # Django answers these with its 400 page, as it would without this middleware
             # What DRF answers for a body it cannot parse (its parsers' ParseError).
@@ -107,6 +110,8 @@ class UnstorableTextMiddleware:
             api = getattr(settings, "REST_FRAMEWORK", {})
             key = found.field or api.get("NON_FIELD_ERRORS_KEY", NON_FIELD_ERRORS)
             return JsonResponse({key: [found.message]}, status=400)
+        if storable.is_json(request.content_type):
+            return JsonResponse({"detail": found.reason}, status=400)
         return HttpResponseBadRequest(render_to_string("400.html", {"reason": found.reason}))
 
 

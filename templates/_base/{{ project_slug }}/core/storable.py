@@ -90,10 +90,10 @@ def has_checked_body(request: HttpRequest) -> bool:
     """Whether the request has a body this module reads (a form or JSON)."""
     if request.META.get("CONTENT_LENGTH") in (None, "", "0"):
         return False
-    return request.content_type in FORM_TYPES or _is_json(request.content_type)
+    return request.content_type in FORM_TYPES or is_json(request.content_type)
 
 
-def _is_json(content_type: str | None) -> bool:
+def is_json(content_type: str | None) -> bool:
     return content_type == "application/json" or bool(content_type and content_type.endswith("+json"))
 
 
@@ -105,7 +105,7 @@ def in_body(request: HttpRequest) -> Unstorable | None:
     parse; other methods' bodies are read into memory once (``request.body``), where Django and DRF read
     them again.
     """
-    if _is_json(request.content_type):
+    if is_json(request.content_type):
         return _in_json(request.body)
     if request.method == "POST":
         data, files = request.POST, request.FILES

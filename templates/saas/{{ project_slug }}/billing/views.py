@@ -62,11 +62,11 @@ def webhook(request: HttpRequest) -> JsonResponse:
         event = webhooks.parse_event(request.body)
         outcome = apply_event(event)
     except webhooks.WebhookError as error:
-        return JsonResponse({"error": error.message}, status=error.status)
+        return JsonResponse({"detail": error.message}, status=error.status)
     except UnknownOrganization as error:
-        return JsonResponse({"error": error.message}, status=400)
+        return JsonResponse({"detail": error.message}, status=400)
     except InvalidTransition as error:
-        return JsonResponse({"error": error.message}, status=409)
+        return JsonResponse({"detail": error.message}, status=409)
     body = {"status": outcome.detail}
     if outcome.subscription is not None:
         body.update(plan=outcome.subscription.plan, subscription_status=outcome.subscription.status)

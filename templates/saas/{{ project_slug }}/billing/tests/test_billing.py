@@ -167,7 +167,7 @@ def test_unknown_event_types_are_acknowledged_and_ignored(client, globex):
 def test_forged_webhooks_are_refused(client, globex, kwargs, status):
     response = _post(client, _event(), **kwargs)
     assert response.status_code == status
-    assert response.json() == {"error": "Invalid signature."}
+    assert response.json() == {"detail": "Invalid signature."}
     assert _subscription(globex).plan == "free"
     assert not WebhookEvent.objects.exists()
 
@@ -185,7 +185,7 @@ def test_forged_webhooks_are_refused(client, globex, kwargs, status):
 def test_malformed_events_are_400_with_a_reason(client, globex, changes):
     response = _post(client, _event(**changes))
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["detail"]
     assert not WebhookEvent.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_malformed_events_are_400_with_a_reason(client, globex, changes):
 def test_bodies_that_are_not_an_event_object_are_400(client, globex, body):
     response = _post_body(client, body)
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["detail"]
 
 
 def test_forbidden_transition_is_409_and_changes_nothing(client, globex):
