@@ -88,7 +88,7 @@ def in_request_line(request: HttpRequest) -> Unstorable | None:
 
 def has_checked_body(request: HttpRequest) -> bool:
     """Whether the request has a body this module reads (a form or JSON)."""
-    if request.META.get("CONTENT_LENGTH") in (None, "", "0"):
+    if request.headers.get("content-length") in (None, "", "0"):
         return False
     return request.content_type in FORM_TYPES or is_json(request.content_type)
 
