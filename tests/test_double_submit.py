@@ -5,7 +5,8 @@ Gunicorn with ``SITE_WORKERS`` workers, or Daphne and its thread pool for a WebS
 data and its rate limits lifted (a burst answered 429 proves nothing about the view). Signed in as the
 demo user, a crawl (`crawl.py`) finds every POST form: its CSRF token, what the page pre-fills, a sensible
 value in each required field left empty. With DRF, every write the OpenAPI schema lists (POST, PUT, PATCH,
-DELETE) is sent too, with the token, on a real row and with a valid body (`api.py`). Each one is sent
+DELETE) is sent too, with the token, on a real row and with a valid body (`api.py`), and with one
+``Idempotency-Key`` header for all the copies of a burst, as a client that retries sends it. Each one is sent
 ``BURST`` times at once (a double click, a retried request, two tabs), from a barrier in as many threads.
 
 Gate, per burst:
@@ -30,6 +31,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -236,9 +238,14 @@ class Gate:
         body = api.body(operation)
         what = f"API {operation.method.upper()} {operation.path}"
         content = {"json": body} if operation.json or body is None else {"data": _form_fields(body)}
+        # A client that retries a write sends one Idempotency-Key with every copy (the skeleton's
+        # idempotency app applies it once); without one, POST may rightly create a row per send.
+        headers = {"Idempotency-Key": str(uuid.uuid4())}
 
         def build() -> httpx.Request:
-            return api.client.build_request(operation.method.upper(), operation.path, **content)
+            return api.client.build_request(
+                operation.method.upper(), operation.path, headers=headers, **content
+            )
 
         self.bursts.append(judge(self.site, what, lambda: send_at_once(api.client, build), operation.name))
 
