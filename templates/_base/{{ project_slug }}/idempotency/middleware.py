@@ -106,7 +106,7 @@ class _Claim:
             return cls(request, _digest("api", scope, header), fingerprint, api=True)
         if not _is_form(request) or not request.POST.get("csrfmiddlewaretoken"):
             return None
-        key = _digest("form", str(request.user.pk or ""), request.get_full_path(), _body(request) or "")
+        key = _digest("form", request.get_full_path(), _body(request) or "")
         return cls(request, key, key, api=False)
 
     def take(self) -> HttpResponseBase | None:
