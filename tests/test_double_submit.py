@@ -56,6 +56,7 @@ FAN_OUT: dict[str, dict[str, str]] = {
     "social": {
         "notifications_notificationactor": "one row per person behind a grouped notification",
         "posts_mention": "one row per person a post mentions",
+        "posts_postancestor": "one row per post above a reply (the thread's privacy closure)",
     },
     "saas": {
         "audit_auditevent": "the audit log records every request let through (a repeated save, a resent "

@@ -34,9 +34,10 @@ def key_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                response = render(request, "apikeys/created.html", {"key": key, "raw_key": raw})
-                response["Cache-Control"] = "no-store"
-                return response
+                # Post/redirect/get: the new key waits in the session for the one page that shows it, so
+                # the form sent twice (a double click) makes one key, and reloading never re-sends it.
+                request.session[_session_key(request)] = {"pk": key.pk, "raw": raw}
+                return redirect("apikeys:created", org_slug=org_slug)
         status = 400
     context = {
         "keys": ApiKey.objects.select_related("created_by"),
@@ -44,6 +45,25 @@ def key_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         "available": has_feature(request.organization, Feature.API_KEYS),
     }
     return render(request, "apikeys/key_list.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def created(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The key just created, in full: shown once, then gone from the session."""
+    require(request, Action.MANAGE_API_KEYS)
+    new = request.session.pop(_session_key(request), None)
+    key = ApiKey.objects.filter(pk=new["pk"]).first() if new else None
+    if key is None:
+        messages.info(request, "That key was shown once already; revoke it and create another if it is lost.")
+        return redirect("apikeys:list", org_slug=org_slug)
+    response = render(request, "apikeys/created.html", {"key": key, "raw_key": new["raw"]})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _session_key(request: HttpRequest) -> str:
+    return f"apikeys:new:{request.organization.pk}"
 
 
 @require_POST

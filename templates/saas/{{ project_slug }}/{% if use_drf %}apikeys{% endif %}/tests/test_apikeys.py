@@ -65,19 +65,21 @@ def test_only_admins_create_keys_and_only_on_pro(acme, globex, member, stranger)
 def test_the_key_is_shown_once(client_as, acme, org_admin):
     client = client_as(org_admin)
     url = reverse("apikeys:list", args=[acme.slug])
-    response = client.post(url, {"name": "Deploy", "access": "write"})
-    assert response.status_code == 200
+    response = client.post(url, {"name": "Deploy", "access": "write"}, follow=True)
+    assert response.redirect_chain == [(reverse("apikeys:created", args=[acme.slug]), 302)]
     raw = response.context["raw_key"]
     assert raw in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     listing = client.get(url).content.decode()
     assert "Deploy" in listing and raw not in listing and raw.split(".")[1] not in listing
+    again = client.get(reverse("apikeys:created", args=[acme.slug]), follow=True).content.decode()
+    assert raw not in again and "shown once already" in again
 
 
 def test_a_read_only_key_is_made_from_the_page(client_as, acme, org_admin):
     client = client_as(org_admin)
     url = reverse("apikeys:list", args=[acme.slug])
-    response = client.post(url, {"name": "Dashboard", "access": "read"})
+    response = client.post(url, {"name": "Dashboard", "access": "read"}, follow=True)
     assert "(read only)" in response.content.decode()
     with organization_context(acme):
         assert ApiKey.objects.get(name="Dashboard").read_only
