@@ -7,6 +7,7 @@ for invalid input an object of field names to lists of messages.
 from typing import Any
 
 from django.core.signals import got_request_exception
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.log import log_response
 from django.views import defaults
@@ -23,6 +24,7 @@ CONFLICT = (
     "This conflicts with a change sent at the same moment (a value that must be unique is now taken); "
     "reload and try again."
 )
+OUT_OF_RANGE = "A value is outside what the database can store (a date, a time zone offset or a number)."
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -31,9 +33,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     Django's HTML error page.
 
     A unique constraint that refuses a write which passed validation (two requests creating the same name
-    at once) is invalid input, answered 400 like any other."""
+    at once) is invalid input, answered 400 like any other; so is a value the database cannot hold though
+    Python accepted it (PostgreSQL's ``DataError``: a time zone offset beyond ±15:59, a year 0)."""
     if is_unique_violation(exc):
         exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [CONFLICT]})
+    elif isinstance(exc, DataError):
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [OUT_OF_RANGE]})
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, list):
         # A ValidationError raised with a bare message (e.g. a NUL character in ?search=): one shape for
