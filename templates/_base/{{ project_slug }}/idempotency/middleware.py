@@ -21,9 +21,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from .models import Submission
@@ -67,7 +68,10 @@ class IdempotencyMiddleware:
     def process_view(self, request: HttpRequest, view_func, args, kwargs) -> HttpResponseBase | None:
         if request.method not in UNSAFE_METHODS:
             return None
-        claim = _Claim.for_request(request)
+        try:
+            claim = _Claim.for_request(request)
+        except (MultiPartParserError, SuspiciousOperation, BadRequest, RawPostDataException):
+            return None  # a body that cannot be read: nothing to claim, the view answers it (a 400)
         if isinstance(claim, HttpResponseBase):  # a malformed header
             return claim
         if claim is None:

@@ -151,3 +151,10 @@ def _form_key(client) -> str:
     Submission.objects.all().delete()
     urls.calls.clear()
     return key
+
+
+def test_a_body_that_cannot_be_read_is_left_to_the_view(client):
+    """A multipart request without a boundary: Django's own 400, not a server error in the middleware."""
+    response = client.post("/create/", b"x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
