@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +403,24 @@ def test_destination_name_too_long_is_refused(cwd: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert "cannot be used" in err and "Traceback" not in err
     _only(cwd)
+
+
+def test_a_temporary_folder_is_gone_after_ctrl_c_even_while_a_stopped_git_still_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C reaches git too, and git may still be writing (creating leading folders, as ``git clone``
+    does) for a moment after Python's clean-up began: the folder must not come back after removal."""
+    from djstarter import interrupts
+
+    writer = (
+        "import pathlib, sys, time\n"
+        "for i in range(40):\n"
+        "    (pathlib.Path(sys.argv[1]) / 'objects' / str(i)).mkdir(parents=True, exist_ok=True)\n"
+        "    time.sleep(0.01)\n"
+    )
+    monkeypatch.setattr(interrupts.state, "interrupted", True)
+    with interrupts.temporary_folder("djstarter-test-") as folder:
+        child = subprocess.Popen([sys.executable, "-c", writer, str(folder)])
+        time.sleep(0.1)  # the child is writing when the block ends
+    assert not folder.exists(), sorted(p.name for p in folder.rglob("*"))
+    assert child.poll() is not None  # it was waited for, not left behind

@@ -152,7 +152,7 @@ def faster_copier() -> Iterator[None]:
 
         clone = vars(_template).get("clone")
         if callable(clone):
-            shared = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="djstarter-clones-")))
+            shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
             _patch(stack, _template, "clone", _shared_clones(clone, shared))
         yield
 
@@ -288,7 +288,7 @@ def render(answers: Mapping[str, Any], project: Path, template: str) -> None:
 def render_release(release: store.Release, answers: Mapping[str, Any], dest: Path) -> Path:
     """Render ``answers`` (the ``_``-keys are left out) from a store release into ``dest``, as Copier
     would from the release's tag, without recording anything or touching git."""
-    with tempfile.TemporaryDirectory(prefix="djstarter-release-") as work_dir:
+    with interrupts.temporary_folder("djstarter-release-") as work_dir:
         template = store.export(release, Path(work_dir) / "template", [str(answers["project_kind"])])
         render({k: v for k, v in answers.items() if not k.startswith("_")}, dest, str(template))
     return dest
@@ -310,7 +310,7 @@ def generate(
     """
     dest = dest.expanduser().absolute()
     check_destination(dest, overwrite=overwrite)
-    with tempfile.TemporaryDirectory(prefix="djstarter-") as work_dir:
+    with interrupts.temporary_folder("djstarter-") as work_dir:
         template = Path(work_dir) / "template"
         if release is None:
             release = store.ensure(into=template, kinds=[str(answers["project_kind"])])

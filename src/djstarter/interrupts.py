@@ -4,16 +4,25 @@
 ignored until the command has cleaned up (restored the work tree, removed its temporary folders), so a
 second Ctrl-C cannot cut the clean-up short. ``deferred()`` holds a SIGINT back until a short step that
 must not stop halfway (moving a finished project into place) is done. Both work in the main thread only
-(where Python delivers signals); elsewhere they do nothing.
+(where Python delivers signals); elsewhere they do nothing. ``temporary_folder()`` is a temporary folder
+that is gone after the block also when Ctrl-C stopped a git writing into it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
+
+#: How long a clean-up waits for the programs Ctrl-C stopped (git, from Copier) to exit.
+PATIENCE = 5.0
 
 
 class _State:
@@ -84,3 +93,45 @@ def shielded() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def settle_children(patience: float = PATIENCE) -> None:
+    """After a Ctrl-C, wait (at most ``patience`` seconds) for this process's children to exit.
+
+    Ctrl-C reaches the whole process group: the git that Copier started gets it too, and Python's
+    ``KeyboardInterrupt`` does not wait for it, so it may still be writing (or deleting its partial
+    clone) while our clean-up runs. Does nothing unless a Ctrl-C was received, and where ``waitpid``
+    cannot wait for any child (Windows).
+    """
+    if not state.interrupted or not hasattr(os, "WNOHANG"):
+        return
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:  # no child left
+            return
+        if pid == 0:  # children still running
+            time.sleep(0.02)
+
+
+def remove_folder(folder: Path, patience: float = PATIENCE) -> None:
+    """Remove ``folder`` and what it holds; retried while a stopped git may still write into it."""
+    settle_children(patience)
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
+
+
+@contextmanager
+def temporary_folder(prefix: str) -> Iterator[Path]:
+    """A new temporary folder, removed on exit (also on Ctrl-C, and a second Ctrl-C cannot stop that)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        with shielded():
+            remove_folder(folder)

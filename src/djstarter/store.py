@@ -19,14 +19,13 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from djstarter import templates, version
+from djstarter import interrupts, templates, version
 from djstarter.errors import DjstarterError
 
 if TYPE_CHECKING:
@@ -155,7 +154,7 @@ def ensure(
         known = tags(repo)
         release = Release(repo, release_tag(version or _this_version(), current, known, checkout=checkout))
         if release.tag not in known:
-            with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+            with interrupts.temporary_folder("djstarter-store-") as tmp:
                 _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
     if into is not None:
         templates.compose(into, src, kinds, link=True)
@@ -209,7 +208,7 @@ def restore(repo: Path, wanted: str) -> bool:
             archive = _earlier_archive(release, commit)
             if archive is None:
                 continue
-            with tempfile.TemporaryDirectory(prefix="djstarter-store-") as tmp:
+            with interrupts.temporary_folder("djstarter-store-") as tmp:
                 source = _extract(archive, Path(tmp) / "source") / "templates"
                 digest = fingerprint_files(templates.layout(source))
                 _add_release(repo, templates.compose(Path(tmp) / "template", source), tag, digest)

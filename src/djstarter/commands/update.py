@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -164,7 +163,7 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, app
 
     with (
         Status(f"Checking what {new_tag} changes in {project.name}", quiet=quiet),
-        tempfile.TemporaryDirectory(prefix="djstarter-update-") as tmp,
+        interrupts.temporary_folder("djstarter-update-") as tmp,
     ):
         old = render_release(store.Release(release.path, old_tag), recorded, Path(tmp) / "old")
         new = render_release(release, answers, Path(tmp) / "new")
@@ -277,6 +276,7 @@ def apply_update(project: Path, changes: dict[str, Any], tag: str, applied: list
 def undo(project: Path, head: str) -> None:
     """Put the work tree back at ``head`` with nothing added (it was clean before the update)."""
     with interrupts.shielded():
+        interrupts.settle_children()
         lock = _git_dir(project) / "index.lock"
         for _ in range(50):  # a git that Ctrl-C stopped may still be exiting
             if not lock.exists():
