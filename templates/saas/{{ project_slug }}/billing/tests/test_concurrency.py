@@ -1,20 +1,20 @@
 """One provider event delivered several times at the same moment, on a real PostgreSQL database.
 
-Providers retry while a first delivery is still being processed. Each thread has its own connection; the
+Providers retry while a first delivery is still being processed. Each thread has its own connection (see
+``core.tests.concurrency``); the
 unique event id makes every delivery but one wait and then find it processed, so the event is applied
 (and audited) once. Skipped on SQLite, which serialises writers anyway: run it with
 ``DATABASE_URL=postgres://…`` (the CI workflow does).
 """
 
 import json
-import threading
 
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from ...audit.models import AuditEvent
+from ...core.tests.concurrency import postgresql_only, run_at_once
 from ...organizations.tests.factories import OrganizationFactory
 from ..models import Subscription, WebhookEvent
 from ..webhooks import SIGNATURE_HEADER, sign
@@ -23,37 +23,22 @@ from .test_billing import SECRET
 DELIVERIES = 4
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions")
+@postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_event_apply_it_once():
     organization = OrganizationFactory(plan="free")
     event = {"id": "evt_once", "type": "subscription.updated", "created": "2030-01-01T00:00:00Z",
              "organization": organization.slug, "plan": "pro", "status": "active"}  # fmt: skip
     body = json.dumps(event).encode()
-    start = threading.Barrier(DELIVERIES, timeout=30)
-    results: list[str] = []
-    lock = threading.Lock()
 
-    def deliver() -> None:
-        try:
-            start.wait()
-            response = Client().post(
-                reverse("billing:webhook"), body, content_type="application/json",
-                headers={SIGNATURE_HEADER: sign(body, SECRET)},
-            )  # fmt: skip
-            outcome = f"{response.status_code} {response.json()['status']}"
-        except Exception as error:
-            outcome = f"error: {error!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
+    def deliver() -> str:
+        response = Client().post(
+            reverse("billing:webhook"), body, content_type="application/json",
+            headers={SIGNATURE_HEADER: sign(body, SECRET)},
+        )  # fmt: skip
+        return f"{response.status_code} {response.json()['status']}"
 
-    threads = [threading.Thread(target=deliver) for _ in range(DELIVERIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(deliver, DELIVERIES)
     assert sorted(results) == ["200 already processed"] * (DELIVERIES - 1) + ["200 applied"], results
     assert Subscription.objects.get(organization=organization).plan == "pro"
     assert WebhookEvent.objects.count() == 1
