@@ -2,11 +2,20 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from ..core.slugs import UniqueSlugModel
 from .permissions import Role
 
 
-class Organization(models.Model):
-    """A tenant: the account that owns members, projects, a subscription, an audit log and the rest."""
+class Organization(UniqueSlugModel):
+    """A tenant: the account that owns members, projects, a subscription, an audit log and the rest.
+
+    Its slug is made from its name when it is created; two organisations created with one name at the
+    same moment get ``acme`` and ``acme-2``, as one after the other would.
+    """
+
+    slug_from = "name"
+    #: Words that URL patterns beside the organisation's slug need.
+    reserved_slugs = frozenset({"new", "switch", "admin", "api"})
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)

@@ -10,13 +10,10 @@ from ..audit.services import record, release_log_for_deletion
 from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.services import start_free_plan
-from ..core.slugs import unique_slug
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
 from .models import Membership, Organization
 from .permissions import Action, Role, assignable_roles, can, can_manage_member
-
-RESERVED_SLUGS = frozenset({"new", "switch", "admin", "api"})
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +22,7 @@ logger = logging.getLogger(__name__)
 def create_organization(*, name: str, owner) -> Organization:
     """A new organisation on the free plan, with ``owner`` as its first owner."""
     name = name.strip()
-    slug = unique_slug(Organization(name=name), name, reserved=RESERVED_SLUGS)
-    organization = Organization.objects.create(name=name, slug=slug)
+    organization = Organization.objects.create(name=name)  # its slug: see ``Organization``
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     start_free_plan(organization)
     with organization_context(organization):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from ..billing.entitlements import usage
+from ..core.integrity import UniqueViolationFormMixin
 from ..invitations.forms import InvitationForm
 from ..invitations.models import Invitation
 from ..projects.models import Project, Task
@@ -39,7 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/home.html", {"memberships": memberships})
 
 
-class OrganizationCreateView(LoginRequiredMixin, FormView):
+class OrganizationCreateView(LoginRequiredMixin, UniqueViolationFormMixin, FormView):
+    """A new organisation; its address (slug) is made from its name (see ``Organization``)."""
+
     form_class = OrganizationForm
     template_name = "organizations/organization_form.html"
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
+from ..core.integrity import UniqueViolationFormMixin
 from ..organizations.exceptions import ActionRefused
 from ..organizations.mixins import OrganizationPermissionMixin, require
 from ..organizations.permissions import Action
@@ -40,10 +41,11 @@ class ProjectDetailView(OrganizationPermissionMixin, DetailView):
         )
 
 
-class ProjectCreateView(OrganizationPermissionMixin, CreateView):
+class ProjectCreateView(UniqueViolationFormMixin, OrganizationPermissionMixin, CreateView):
     permission = Action.EDIT_PROJECTS
     form_class = ProjectForm
     template_name = "projects/project_form.html"
+    unique_violation_field = "name"
 
     def form_valid(self, form: ProjectForm) -> HttpResponse:
         try:
@@ -60,10 +62,11 @@ class ProjectCreateView(OrganizationPermissionMixin, CreateView):
         return redirect(project.get_absolute_url())
 
 
-class ProjectUpdateView(OrganizationPermissionMixin, UpdateView):
+class ProjectUpdateView(UniqueViolationFormMixin, OrganizationPermissionMixin, UpdateView):
     permission = Action.EDIT_PROJECTS
     form_class = ProjectForm
     template_name = "projects/project_form.html"
+    unique_violation_field = "name"
 
     def get_queryset(self):
         return Project.objects.all()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from ...organizations.context import organization_context
 from ...organizations.tests.factories import MembershipFactory, ProjectFactory, TaskFactory
+from ..forms import ProjectForm
 from ..models import Project, Task
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,20 @@ def test_duplicate_and_blank_names_are_form_errors(client_as, owner, acme, globe
     assert "already has a project named" in duplicate.content.decode()
     assert client.post(url, {"name": ""}).status_code == 200
     assert client.post(url, {"name": "Theirs"}).status_code == 302  # names are unique per organisation
+
+
+def test_a_name_taken_after_the_forms_check_is_a_form_error(client_as, owner, acme, monkeypatch):
+    """Another tab saved the name between this form's check and its save: the form again, no 500."""
+    project = ProjectFactory(organization=acme, name="Other")
+    ProjectFactory(organization=acme, name="Taken")
+    monkeypatch.setattr(ProjectForm, "clean_name", lambda form: form.cleaned_data["name"])  # passed first
+    client = client_as(owner)
+    created = client.post(reverse("projects:create", args=[acme.slug]), {"name": "Taken"})
+    renamed = client.post(reverse("projects:update", args=[acme.slug, project.pk]), {"name": "Taken"})
+    for response in (created, renamed):
+        assert response.status_code == 200
+        assert "has just been taken" in str(response.context["form"].errors["name"])
+    assert sorted(Project.unscoped.values_list("name", flat=True)) == ["Other", "Taken"]
 
 
 def test_the_plan_limits_projects(client_as, globex, stranger):
