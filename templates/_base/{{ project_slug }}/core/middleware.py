@@ -12,6 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from . import storable
+from .request_body import refused_by_view
 
 #: The key of errors that belong to no one field, as DRF names it.
 NON_FIELD_ERRORS = "non_field_errors"
@@ -80,15 +81,20 @@ class UnstorableTextMiddleware:
         if iscoroutinefunction(self):
             return self.__acall__(request)
         refusal = self._refusal(request, storable.in_request_line(request))
-        if refusal is None and storable.has_checked_body(request):
+        if refusal is None and self._reads_body(request):
             refusal = self._body_refusal(request)
         return refusal or self.get_response(request)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         refusal = self._refusal(request, storable.in_request_line(request))
-        if refusal is None and storable.has_checked_body(request):
+        if refusal is None and self._reads_body(request):
             refusal = await sync_to_async(self._body_refusal)(request)
         return refusal or await self.get_response(request)  # type: ignore[misc]
+
+    @staticmethod
+    def _reads_body(request: HttpRequest) -> bool:
+        """A form or JSON body, unless its view refuses it unread (an API view's 415: ``request_body``)."""
+        return storable.has_checked_body(request) and not refused_by_view(request)
 
     def _body_refusal(self, request: HttpRequest) -> HttpResponse | None:
         try:

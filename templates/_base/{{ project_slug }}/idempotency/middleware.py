@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
+from ..core.request_body import refused_by_view
 from .models import Submission
 
 HEADER = "Idempotency-Key"
@@ -66,8 +67,8 @@ class IdempotencyMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, args, kwargs) -> HttpResponseBase | None:
-        if request.method not in UNSAFE_METHODS:
-            return None
+        if request.method not in UNSAFE_METHODS or refused_by_view(request, view_func):
+            return None  # nothing to repeat, or a body the view answers 415 to without reading it
         try:
             claim = _Claim.for_request(request)
         except (MultiPartParserError, SuspiciousOperation, BadRequest, RawPostDataException):
