@@ -19,12 +19,16 @@ class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user) -> NotificationQuerySet:
         """``user``'s notifications about what they may still see (the one privacy rule), checked each
         time they are read: the post it is about, and for "replied to your post" a reply by one of its
-        actors (a followers-only reply of someone the author does not follow is not announced)."""
+        actors (a followers-only reply of someone the author does not follow is not announced).
+
+        Both are checked row by row (``EXISTS`` on the notification's own post, by its key), so a page of
+        notifications costs the same however many posts the site holds."""
         visible = Post.objects.visible_to(user)
         actors = NotificationActor.objects.filter(notification=OuterRef(OuterRef("pk"))).values("actor_id")
+        post_seen = Exists(visible.filter(pk=OuterRef("post")))
         a_reply_seen = Exists(visible.filter(reply_to=OuterRef("post"), author__in=actors))
         return self.filter(recipient=user.pk).filter(
-            Q(post__isnull=True) | Q(post__in=visible.values("pk")),
+            Q(post__isnull=True) | post_seen,
             ~Q(kind=Notification.Kind.REPLY) | a_reply_seen,
         )
 

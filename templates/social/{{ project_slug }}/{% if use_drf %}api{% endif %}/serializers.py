@@ -88,4 +88,4 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class UnreadCountSerializer(serializers.Serializer):
-    unread = serializers.IntegerField()
+    unread = serializers.IntegerField(help_text="Unread notifications, counted up to 100 (shown as 99+).")

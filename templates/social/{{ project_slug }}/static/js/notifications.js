@@ -14,7 +14,7 @@
     if (!badge) {
       return;
     }
-    badge.textContent = String(count);
+    badge.textContent = count > 99 ? "99+" : String(count); // the server counts up to 100
     badge.hidden = count === 0;
   }
 
