@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -94,3 +95,79 @@ def test_every_kind_passes_its_suite_check_deploy_and_migrations_on_61(
     ruff = str(venv61 / "bin" / "ruff")
     run(project, ruff, "check", "--no-cache", ".", env=venv_env(venv61))
     run(project, ruff, "format", "--check", "--no-cache", ".", env=venv_env(venv61))
+
+    # django-upgrade for 6.1 finds no old idiom (exit 0: it rewrote nothing; `--check` leaves files alone).
+    files = sorted(str(path.relative_to(project)) for path in project.rglob("*.py"))
+    run(
+        project,
+        str(Path(sys.executable).parent / "django-upgrade"),
+        "--target-version",
+        "6.1",
+        "--check",
+        *files,
+    )
+
+
+@pytest.mark.slow
+def test_a_52_project_with_user_edits_updates_to_61_and_passes_after_the_printed_steps(
+    tmp_path: Path, venv61: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from djstarter.cli import main
+
+    # Options within the shared venv's dependency set (the everything-on projects').
+    answers = {
+        **BASE_ANSWERS,
+        "project_kind": "blog",
+        "use_celery": True,
+        "use_allauth": True,
+        "project_slug": "old_blog",
+    }
+    project = generate(answers, tmp_path / "project")  # Django 5.2, committed
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=True).stdout
+
+    # The owner's edits: a setting of their own, and their own email code in the Django 5.2 idiom.
+    settings = project / "config" / "settings" / "base.py"
+    settings.write_text(settings.read_text() + '\nSITE_TAGLINE = "Notes from the workshop"\n')
+    (project / "old_blog" / "blog" / "tagline.py").write_text(
+        '"""The site\'s tagline, for templates and emails."""\n\nfrom django.conf import settings\n\n\n'
+        "def tagline() -> str:\n    return settings.SITE_TAGLINE\n"
+    )
+    git("add", "-A")
+    git("commit", "-qm", "Our tagline")
+    capsys.readouterr()
+
+    started = time.perf_counter()
+    assert main(["update", str(project), "--data", "django_version=6.1"]) == 0
+    elapsed = time.perf_counter() - started
+    out = capsys.readouterr().out
+    print(f"\nThe 5.2 -> 6.1 update took {elapsed:.1f} s")
+    assert "Check your own code for:" in out and "mailers.default" in out and "action_location" in out
+    steps = out.split("Next, in this order:")[1]
+    assert "-m venv --clear .venv" in steps and "pip install -e . --group dev" in steps
+    assert "django-upgrade --target-version 6.1 $(git ls-files '*.py')" in steps
+    assert "pytest -W error::DeprecationWarning -W error::PendingDeprecationWarning" in steps
+    assert "Conflicts to resolve" not in out
+
+    # The printed steps, in order: the venv with the new dependencies is the shared one (venv61).
+    git("add", "-A")
+    assert git("diff", "--cached", "--check") == ""
+    files = git("ls-files", "*.py").split()
+    upgrade = subprocess.run(
+        [str(Path(sys.executable).parent / "django-upgrade"), "--target-version", "6.1", *files],
+        cwd=project, capture_output=True, text=True,
+    )  # fmt: skip
+    assert upgrade.returncode in (0, 1), upgrade.stderr  # 1: it rewrote files
+    assert 'SITE_TAGLINE = "Notes from the workshop"' in settings.read_text()
+    base = settings.read_text()
+    assert "MAILERS = {" in base and "SECURE_CSP = {" in base and "EMAIL_BACKEND =" not in base
+    assert '"Django>=6.1,<6.2"' in (project / "pyproject.toml").read_text()
+    python = str(venv61 / "bin" / "python")
+    output = run(
+        project, python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *STRICT_WARNINGS,
+        env=venv_env(venv61, DATABASE_URL="sqlite:///:memory:"),
+    )  # fmt: skip
+    assert re.search(r"\d+ passed", output), output[-2000:]

@@ -31,6 +31,8 @@ CHECKLIST = (
     "django.views.decorators.csp.csp_override.",
     "Admin (6.1): a ModelAdmin that overrides get_actions() or get_action_choices() takes an "
     "action_location argument and passes it on; the fieldset class 'wide' no longer styles anything.",
+    "DEFAULT_AUTO_FIELD defaults to BigAutoField since 6.0, so django-upgrade removes the setting; an app "
+    "of yours that relied on AutoField through it sets default_auto_field in its AppConfig.",
     "Removed in 6.0: format_html() without arguments, positional arguments to constraints (BaseConstraint), "
     "ModelAdmin.lookup_allowed() without request, the DjangoDivFormRenderer/Jinja2DivFormRenderer, and "
     "FORMS_URLFIELD_ASSUME_HTTPS (forms.URLField now assumes https).",
