@@ -73,6 +73,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "blog" in out and "use_celery" in out and "postgresql" in out
+    assert "django_version" in out and "6.1 (" in out and "default 5.2" in out
 
 
 def test_new_with_defaults_renders_commits_and_prints_next_steps(
