@@ -12,6 +12,7 @@ BASE_ANSWERS: dict[str, Any] = {
     "author_name": "Ada Lovelace",
     "author_email": "ada@example.com",
     "project_kind": "blog",
+    "django_version": "5.2",
     "use_drf": False,
     "use_celery": False,
     "use_allauth": False,

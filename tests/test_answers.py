@@ -13,12 +13,22 @@ from .helpers import BASE_ANSWERS, write
 
 def test_questions_come_from_copier_yml() -> None:
     qs = answers.questions()
-    assert list(qs)[:6] == [
+    assert list(qs)[:7] == [
         "project_name", "project_slug", "description", "author_name", "author_email", "project_kind",
+        "django_version",
     ]  # fmt: skip
     assert set(qs) == set(BASE_ANSWERS)
     assert qs["ci"].values == ("github", "gitlab", "none")
     assert qs["database"].values == ("sqlite", "postgresql")
+    assert qs["django_version"].values == ("5.2", "6.1")
+    assert "LTS" in qs["django_version"].help and "3.12" in qs["django_version"].help
+
+
+def test_django_version_takes_only_the_offered_versions() -> None:
+    assert answers.validate({"django_version": "6.1"})["django_version"] == "6.1"
+    with pytest.raises(AnswersError) as raised:
+        answers.validate({"django_version": "6.0"})
+    assert raised.value.problems == ["django_version: '6.0' is not one of 5.2, 6.1."]
 
 
 def test_offered_kinds_are_exactly_the_implemented_template_folders() -> None:
@@ -32,6 +42,7 @@ def test_defaults_are_complete_and_valid() -> None:
     assert result["project_kind"] == "blog"
     assert result["use_drf"] is False
     assert result["database"] == "sqlite"
+    assert result["django_version"] == "5.2"  # the LTS
 
 
 @pytest.mark.parametrize(

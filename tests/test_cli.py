@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from djstarter import answers as answers_mod
 from djstarter import generate, prompts
 from djstarter.cli import main
 from djstarter.errors import EXIT_INTERRUPTED, EXIT_USAGE, GenerationError
@@ -72,6 +73,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "blog" in out and "use_celery" in out and "postgresql" in out
+    assert "django_version" in out and "6.1 (" in out and "default 5.2" in out
 
 
 def test_new_with_defaults_renders_commits_and_prints_next_steps(
@@ -287,6 +289,16 @@ def test_prompts_receive_given_answers_and_only_ask_the_rest(
     assert main(["new", "--data", "use_drf=on", "--no-git", "--quiet", "site"]) == 0
     assert seen == {"use_drf": True}
     assert yaml.safe_load((cwd / "site" / ".copier-answers.yml").read_text())["use_drf"] is True
+
+
+def test_new_takes_the_django_version_and_the_summary_shows_it(cwd: Path) -> None:
+    assert main(["new", "--defaults", "--no-git", "--quiet", "--data", "django_version=6.1", "site"]) == 0
+    project = cwd / "site"
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["django_version"] == "6.1"
+    pyproject = (project / "pyproject.toml").read_text()
+    assert '"Django>=6.1,<6.2"' in pyproject and 'requires-python = ">=3.12"' in pyproject
+    summary = prompts.summary(answers_mod.validate({"django_version": "6.1"}))
+    assert "Django" in summary and "6.1" in summary
 
 
 def test_python_dash_m_entry_point(cwd: Path) -> None:

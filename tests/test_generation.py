@@ -70,6 +70,8 @@ def test_generated_suite_passes(project: Path) -> None:
     output = run(
         project,
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov",
+        # As the generated CI runs it: a deprecation warning fails the suite.
+        "-W", "error::DeprecationWarning", "-W", "error::PendingDeprecationWarning",
         env=project_env(DATABASE_URL="sqlite:///:memory:"),
     )  # fmt: skip
     assert re.search(r"\d+ passed", output), output[-2000:]

@@ -89,6 +89,9 @@ def test_interactive_session_in_a_real_terminal(tmp_path: Path) -> None:
         child.sendline("")
     child.expect("What kind of project")
     child.send("\r")
+    child.expect("Django version")
+    child.send("\x1b[B")  # down: 6.1
+    child.send("\r")
     child.expect("Stack options")
     child.send(" ")  # toggle the first option (Django REST framework)
     child.send("\r")
@@ -106,6 +109,7 @@ def test_interactive_session_in_a_real_terminal(tmp_path: Path) -> None:
     assert answers["project_name"] == "Terminal Blog"
     assert answers["use_drf"] is True and answers["use_celery"] is False
     assert answers["ci"] == "github" and answers["database"] == "sqlite"
+    assert answers["django_version"] == "6.1"
 
 
 @pytest.mark.slow

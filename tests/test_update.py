@@ -451,3 +451,31 @@ def test_an_interrupt_after_the_update_finished_says_it_is_all_there(
     err = capsys.readouterr().err
     assert "interrupted after the update finished" in err and "undone" not in err
     assert (project / "config" / "celery.py").is_file() and project_answers(project)["use_celery"] is True
+
+
+def test_moving_back_from_django_61_to_52_is_refused_before_anything_changes(
+    tmp_path: Path, answers: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = generate({**answers, "django_version": "6.1"}, tmp_path / "project")
+    head = git(project, "rev-parse", "HEAD")
+    assert main(["update", str(project), "--data", "django_version=5.2"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "django_version cannot go back on update (6.1 -> 5.2)" in err and "Nothing was changed" in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.slow
+def test_plain_copier_update_refuses_to_move_back_to_django_52(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    project = generate({**answers, "django_version": "6.1"}, tmp_path / "project")
+    result = subprocess.run(
+        [COPIER, "update", "--defaults", "--data", "django_version=5.2"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "django_version cannot go back from 6.1 to 5.2" in result.stderr, result.stderr
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""

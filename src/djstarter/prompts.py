@@ -94,6 +94,7 @@ def ask(known: Mapping[str, Any]) -> dict[str, Any]:
             ).unsafe_ask()
 
     select("project_kind")
+    select("django_version")
     stack_keys = [key for key in (*answers_mod.STACK_OPTIONS, "ci") if key not in result]
     if result["project_kind"] == "todo_api":
         result["use_drf"] = True
@@ -130,6 +131,7 @@ def summary(answers: Mapping[str, Any]) -> str:
         ("Description", answers["description"]),
         ("Author", f"{answers['author_name']} <{answers['author_email']}>"),
         ("Kind", qs["project_kind"].label(answers["project_kind"])),
+        ("Django", qs["django_version"].label(answers["django_version"])),
         ("Options", ", ".join(options) or "none"),
         ("Database", qs["database"].label(answers["database"])),
     ]

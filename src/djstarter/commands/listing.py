@@ -20,9 +20,9 @@ def render() -> str:
     for key, label in STACK_LABELS.items():
         lines.append(f"  {key:<12} {label}")
     lines += ["", "Choices:"]
-    for key in ("ci", "database"):
+    for key in ("django_version", "ci", "database"):
         values = ", ".join(f"{value} ({label})" for label, value in qs[key].choices)
-        lines.append(f"  {key:<12} {values} — default {qs[key].default}")
+        lines.append(f"  {key:<14} {values} — default {qs[key].default}")
     release = store.ensure()  # running djstarter adds its templates to the store (for copier update)
     versions = ", ".join(store.sorted_tags(store.tags(release.path)))
     lines += ["", f"Template store: {release.path} (this djstarter: {release.tag}; held: {versions})"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from djstarter import answers as answers_mod
-from djstarter import changelog, interrupts, migration_graph, store
+from djstarter import changelog, django_versions, interrupts, migration_graph, store
 from djstarter.errors import EXIT_OK, AnswersError, DjstarterError, GenerationError, Interrupted, UsageError
 from djstarter.output import Status, say
 
@@ -145,6 +145,7 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, app
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
     refuse_fixed_changes(recorded, changes)
+    django_versions.refuse_downgrade(recorded, changes)
     answers = answers_mod.validate(
         {**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes}, existing=True
     )
@@ -196,6 +197,7 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, app
         report(
             project, old_tag, new_tag, changes,
             deleted_edits=edited, allauth_on=allauth_on, merges=merges, needs=needs,
+            django_to=django_versions.upgraded(recorded, changes),
         )  # fmt: skip
     return EXIT_OK
 
@@ -360,6 +362,7 @@ def report(
     allauth_on: bool = False,
     merges: dict[str, str] | None = None,
     needs: Needs | None = None,
+    django_to: str | None = None,
 ) -> None:
     """Say what the update did, then what the project must do, in order: resolve, reinstall, set new
     variables, migrate, and the recipe that checks and commits all of it."""
@@ -430,13 +433,26 @@ def report(
             "data migration core/0001_existing_users_verified_emails records existing users' addresses as "
             "verified, so they keep signing in. Users without an email need one added in the admin."
         )
+    if django_to:
+        say(
+            f"Django {django_to}: the templates moved what they own (settings, core/mail.py, the pins, CI "
+            "and Docker's Python). Check your own code for:\n"
+            + "\n".join(f"  - {item}" for item in django_versions.CHECKLIST)
+        )
+    python = django_versions.PYTHON.get(django_to or "", "")
     migrations = any("/migrations/" in f"/{name}" for name in [*added, *changed, *conflicted, *deleted])
     steps = [
         *(["resolve every <<<<<<< … >>>>>>> block in the conflicted files above"] if conflicted else []),
         *(["apply and delete the .rej files above"] if rejected else []),
+        *([f"python{python} -m venv --clear .venv && . .venv/bin/activate"] if django_to else []),
         *(
             ["pip install -e . --group dev   # pyproject.toml changed: install the new dependencies"]
-            if needs.reinstall
+            if needs.reinstall or django_to
+            else []
+        ),
+        *(
+            [f"pip install django-upgrade && {django_versions.DJANGO_UPGRADE}   # rewrites old idioms"]
+            if django_to
             else []
         ),
         *(_variable_step(name, notes) for name in needs.variables),
@@ -444,7 +460,9 @@ def report(
         "git add -A                  # stage everything, new and deleted files included",
         "git diff --cached --check   # prints any conflict marker left; nothing means clean",
         "git diff --cached           # review every change",
-        "pytest                      # run the tests",
+        "pytest -W error::DeprecationWarning -W error::PendingDeprecationWarning   # run the tests as CI does"
+        if django_to
+        else "pytest                      # run the tests",
         f'git commit -m "Update to djstarter templates {new}"'
         if old != new
         else f'git commit -m "djstarter update: {what}"',

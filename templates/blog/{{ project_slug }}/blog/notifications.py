@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ..core.mail import email_backend
 from .models import Comment
 
 
@@ -56,5 +57,5 @@ def send_pending_comment_reminders(older_than: timedelta = timedelta(days=1)) ->
         for author in authors
     ]
     if messages:
-        get_connection().send_messages(messages)
+        email_backend().send_messages(messages)
     return len(messages)

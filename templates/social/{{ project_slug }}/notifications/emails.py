@@ -7,10 +7,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ..core.mail import email_backend
 from .models import Notification
 
 #: People who have not signed in for this long get a digest of what they missed.
@@ -82,5 +83,5 @@ def send_digests(now=None) -> int:
             )
         )
     if messages:
-        get_connection().send_messages(messages)  # one SMTP connection for all
+        email_backend().send_messages(messages)  # one SMTP connection for all
     return len(messages)
