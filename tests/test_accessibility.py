@@ -7,7 +7,10 @@ once blank (browser validation off) so that the page with the server's errors is
 is audited as soon as it is implemented; one whose crawl finds too few pages fails, naming what it found.
 
 Gate: no violation of the WCAG 2.2 A/AA rules axe-core knows (tags in `WCAG_TAGS`) nor of its best
-practices, no ARIA or label reference to a missing id, and every page's title reads "Page · Site". The
+practices, no ARIA or label reference to a missing id, and every page's title reads "Page · Site". Each
+audited page is checked twice: at the desktop width in the light scheme, then on a phone (`PHONE`, 390 px
+wide) with `prefers-color-scheme: dark` emulated, where axe-core runs again and the page must be no wider
+than the screen (`document.documentElement.scrollWidth`). The
 few paths left out are in `EXCEPTIONS`, each with its reason. The journeys a link cannot start (password
 reset by email, sign-up and its email confirmation, a 404, a form refused for its CSRF token) are walked
 too. Each run writes its pages and findings to artifacts/accessibility/<kind>-<flavour>.json.
@@ -53,6 +56,9 @@ MAX_AUDITS = 30
 MIN_ROUTES = 6
 MAX_FORMS_PER_PAGE = 3
 EXCEPTED_SAMPLES = 2
+#: The phone every page must fit, and the colour scheme audited on it (the desktop pass is light).
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 720}
 CRAWL_SECONDS = 150
 #: Paths the gate leaves out, with the reason (one page of each is still audited, for the report only).
 EXCEPTIONS: dict[str, str] = {
@@ -196,6 +202,7 @@ class Audit:
     route: str
     title: str
     violations: list[dict[str, Any]]
+    phone_width: int = 0  # document.documentElement.scrollWidth at PHONE's width
 
 
 @dataclass
@@ -240,15 +247,29 @@ class Crawl:
         assert self.page.evaluate("() => axe.version") == AXE_CORE_VERSION
         return list(self.page.evaluate(RUN_AXE, TAGS))
 
+    def on_phone_in_dark(self) -> tuple[int, list[dict[str, Any]]]:
+        """The page's width on a phone and axe-core's findings there, in the dark colour scheme."""
+        self.page.set_viewport_size(PHONE)
+        self.page.emulate_media(color_scheme="dark")
+        try:
+            width = int(self.page.evaluate("() => document.documentElement.scrollWidth"))
+            violations = self.axe_violations()
+        finally:
+            self.page.set_viewport_size(DESKTOP)
+            self.page.emulate_media(color_scheme="light")
+        return width, [{**violation, "where": f"dark, {PHONE['width']} px"} for violation in violations]
+
     def audit(self, state: str, how: str, source: str) -> None:
         violations = self.axe_violations()
+        phone_width, dark_violations = self.on_phone_in_dark()
+        violations += dark_violations
         for broken in self.page.evaluate(BROKEN_REFERENCES):
             self.problems.append(f"{state} {how} {source}: {broken} names no element")
         title = " ".join(self.page.title().split())
         page_part, separator, site = title.rpartition(" · ")
         if not (separator and page_part.strip() and site == self.site_name):
             self.problems.append(f"{source}: the title {title!r} does not read 'Page · {self.site_name}'")
-        self.audits.append(Audit(state, how, source, self.route(source), title, violations))
+        self.audits.append(Audit(state, how, source, self.route(source), title, violations, phone_width))
 
     def visit(self, url: str, state: str) -> bool:
         """Open and audit one page (unless its pattern was audited); False when it is not an HTML page."""
@@ -388,6 +409,7 @@ def report(kind: str, flavour: str, crawl: Crawl, seconds: float) -> dict[str, A
                 "route": a.route,
                 "title": a.title,
                 "violations": [v["id"] for v in a.violations],
+                "phone_width": a.phone_width,
             }
             for a in crawl.audits
         ],
@@ -408,8 +430,9 @@ def describe(audits: list[Audit]) -> str:
     lines = []
     for audit in audits:
         for violation in audit.violations:
-            lines.append(f"{audit.state} {audit.how} {audit.url}: [{violation['impact']}] {violation['id']}: "
-                         f"{violation['help']}")  # fmt: skip
+            where = f" ({violation['where']})" if "where" in violation else ""
+            lines.append(f"{audit.state} {audit.how} {audit.url}{where}: [{violation['impact']}] "
+                         f"{violation['id']}: {violation['help']}")  # fmt: skip
             for node in violation["nodes"]:
                 lines.append(f"    {node['target']}: {node['html']}\n      {node['summary']}")
     return "\n".join(lines)
@@ -430,7 +453,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     setup = setup_result(shell(project, setup_code(PASSWORD), env))
     routes = Routes(setup["routes"])
     log = tmp_path / "server.log"
-    with serve(project, env, log) as base, chromium(bypass_csp=True) as context:
+    with serve(project, env, log) as base, chromium(bypass_csp=True, viewport=DESKTOP) as context:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
         crawl = Crawl(page, base, routes, axe, " ".join(setup["site_name"].split()))
@@ -449,6 +472,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         page.set_viewport_size({"width": 360, "height": 740})
         page.goto(base + "/")
         crawl.audit("signed-in", "narrow screen (360 px)", page.url)
+        page.set_viewport_size(DESKTOP)
         crawl.sample_exceptions()
         crawl.seconds = time.monotonic() - crawl_started
         server_log = log.read_text(errors="replace")
@@ -470,6 +494,10 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     blank_forms = [a for a in crawl.audits if a.how.startswith("blank form")]
     assert len(blank_forms) >= 3, f"{kind} ({flavour}): too few forms sent blank; found:\n{found}"
     assert not crawl.problems, "\n".join(crawl.problems)
+    too_wide = [a for a in crawl.audits if a.phone_width > PHONE["width"]]
+    assert not too_wide, f"{kind} ({flavour}): pages wider than a {PHONE['width']} px phone:\n" + "\n".join(
+        f"  {a.phone_width} px: {a.state} {a.how} {a.url}" for a in too_wide
+    )
     assert not any(a.violations for a in crawl.audits), (
         f"{kind} ({flavour}): WCAG 2.2 A/AA violations:\n{describe(crawl.audits)}"
     )
