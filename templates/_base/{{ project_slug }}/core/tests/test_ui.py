@@ -56,3 +56,12 @@ def test_the_sprite_holds_every_icon_the_templates_use(settings):
         for name in re.findall(r'{% icon "([\w-]+)"', template.read_text())
     }
     assert used and used <= symbols, used - symbols
+
+
+@pytest.mark.django_db
+def test_the_menu_needs_no_javascript_and_pages_need_no_inline_code(client):
+    """The phone's menu is a <details>; the strict CSP allows no inline script or style, so none is used."""
+    html = client.get("/", follow=True).content.decode()
+    assert '<details class="nav-menu">' in html and "<summary>" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert "<style" not in html and not re.search(r"\sstyle=", html)
