@@ -7,7 +7,10 @@ once blank (browser validation off) so that the page with the server's errors is
 is audited as soon as it is implemented; one whose crawl finds too few pages fails, naming what it found.
 
 Gate: no violation of the WCAG 2.2 A/AA rules axe-core knows (tags in `WCAG_TAGS`) nor of its best
-practices, no ARIA or label reference to a missing id, and every page's title reads "Page · Site". The
+practices, no ARIA or label reference to a missing id, and every page's title reads "Page · Site". Each
+audited page is checked twice: at the desktop width in the light scheme, then on a phone (`PHONE`, 390 px
+wide) with `prefers-color-scheme: dark` emulated, where axe-core runs again and the page must be no wider
+than the screen (`document.documentElement.scrollWidth`). The
 few paths left out are in `EXCEPTIONS`, each with its reason. The journeys a link cannot start (password
 reset by email, sign-up and its email confirmation, a 404, a form refused for its CSRF token) are walked
 too. Each run writes its pages and findings to artifacts/accessibility/<kind>-<flavour>.json.
@@ -53,6 +56,9 @@ MAX_AUDITS = 30
 MIN_ROUTES = 6
 MAX_FORMS_PER_PAGE = 3
 EXCEPTED_SAMPLES = 2
+#: The phone every page must fit, and the colour scheme audited on it (the desktop pass is light).
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 720}
 CRAWL_SECONDS = 150
 #: Paths the gate leaves out, with the reason (one page of each is still audited, for the report only).
 EXCEPTIONS: dict[str, str] = {
@@ -188,6 +194,26 @@ def axe_core_script() -> Path:
     return script
 
 
+def axe_violations(page: Any, axe: str) -> list[dict[str, Any]]:
+    page.add_script_tag(content=axe)
+    assert page.evaluate("() => axe.version") == AXE_CORE_VERSION
+    return list(page.evaluate(RUN_AXE, TAGS))
+
+
+def on_phone_in_dark(page: Any, axe: str) -> tuple[int, list[dict[str, Any]]]:
+    """The page's width on a phone and axe-core's findings there, in the dark colour scheme; the page is
+    left at the desktop width in the light scheme."""
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="dark")
+    try:
+        width = int(page.evaluate("() => document.documentElement.scrollWidth"))
+        violations = axe_violations(page, axe)
+    finally:
+        page.set_viewport_size(DESKTOP)
+        page.emulate_media(color_scheme="light")
+    return width, [{**violation, "where": f"dark, {PHONE['width']} px"} for violation in violations]
+
+
 @dataclass
 class Audit:
     state: str  # anonymous | signed-in
@@ -196,6 +222,7 @@ class Audit:
     route: str
     title: str
     violations: list[dict[str, Any]]
+    phone_width: int = 0  # document.documentElement.scrollWidth at PHONE's width
 
 
 @dataclass
@@ -236,19 +263,22 @@ class Crawl:
         return None if path.startswith(NOT_PAGES) else url
 
     def axe_violations(self) -> list[dict[str, Any]]:
-        self.page.add_script_tag(content=self.axe)
-        assert self.page.evaluate("() => axe.version") == AXE_CORE_VERSION
-        return list(self.page.evaluate(RUN_AXE, TAGS))
+        return axe_violations(self.page, self.axe)
+
+    def on_phone_in_dark(self) -> tuple[int, list[dict[str, Any]]]:
+        return on_phone_in_dark(self.page, self.axe)
 
     def audit(self, state: str, how: str, source: str) -> None:
         violations = self.axe_violations()
+        phone_width, dark_violations = self.on_phone_in_dark()
+        violations += dark_violations
         for broken in self.page.evaluate(BROKEN_REFERENCES):
             self.problems.append(f"{state} {how} {source}: {broken} names no element")
         title = " ".join(self.page.title().split())
         page_part, separator, site = title.rpartition(" · ")
         if not (separator and page_part.strip() and site == self.site_name):
             self.problems.append(f"{source}: the title {title!r} does not read 'Page · {self.site_name}'")
-        self.audits.append(Audit(state, how, source, self.route(source), title, violations))
+        self.audits.append(Audit(state, how, source, self.route(source), title, violations, phone_width))
 
     def visit(self, url: str, state: str) -> bool:
         """Open and audit one page (unless its pattern was audited); False when it is not an HTML page."""
@@ -388,6 +418,7 @@ def report(kind: str, flavour: str, crawl: Crawl, seconds: float) -> dict[str, A
                 "route": a.route,
                 "title": a.title,
                 "violations": [v["id"] for v in a.violations],
+                "phone_width": a.phone_width,
             }
             for a in crawl.audits
         ],
@@ -408,8 +439,9 @@ def describe(audits: list[Audit]) -> str:
     lines = []
     for audit in audits:
         for violation in audit.violations:
-            lines.append(f"{audit.state} {audit.how} {audit.url}: [{violation['impact']}] {violation['id']}: "
-                         f"{violation['help']}")  # fmt: skip
+            where = f" ({violation['where']})" if "where" in violation else ""
+            lines.append(f"{audit.state} {audit.how} {audit.url}{where}: [{violation['impact']}] "
+                         f"{violation['id']}: {violation['help']}")  # fmt: skip
             for node in violation["nodes"]:
                 lines.append(f"    {node['target']}: {node['html']}\n      {node['summary']}")
     return "\n".join(lines)
@@ -430,7 +462,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     setup = setup_result(shell(project, setup_code(PASSWORD), env))
     routes = Routes(setup["routes"])
     log = tmp_path / "server.log"
-    with serve(project, env, log) as base, chromium(bypass_csp=True) as context:
+    with serve(project, env, log) as base, chromium(bypass_csp=True, viewport=DESKTOP) as context:
         # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
         page = context.new_page()
         crawl = Crawl(page, base, routes, axe, " ".join(setup["site_name"].split()))
@@ -449,6 +481,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         page.set_viewport_size({"width": 360, "height": 740})
         page.goto(base + "/")
         crawl.audit("signed-in", "narrow screen (360 px)", page.url)
+        page.set_viewport_size(DESKTOP)
         crawl.sample_exceptions()
         crawl.seconds = time.monotonic() - crawl_started
         server_log = log.read_text(errors="replace")
@@ -470,6 +503,10 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     blank_forms = [a for a in crawl.audits if a.how.startswith("blank form")]
     assert len(blank_forms) >= 3, f"{kind} ({flavour}): too few forms sent blank; found:\n{found}"
     assert not crawl.problems, "\n".join(crawl.problems)
+    too_wide = [a for a in crawl.audits if a.phone_width > PHONE["width"]]
+    assert not too_wide, f"{kind} ({flavour}): pages wider than a {PHONE['width']} px phone:\n" + "\n".join(
+        f"  {a.phone_width} px: {a.state} {a.how} {a.url}" for a in too_wide
+    )
     assert not any(a.violations for a in crawl.audits), (
         f"{kind} ({flavour}): WCAG 2.2 A/AA violations:\n{describe(crawl.audits)}"
     )
@@ -492,3 +529,25 @@ def test_axe_core_reports_what_the_gate_forbids() -> None:
         found
     )
     assert broken == ['input[aria-describedby="q_helptext"]'], broken
+
+
+@needs_chromium
+def test_the_phone_pass_finds_overflow_and_what_only_the_dark_scheme_breaks() -> None:
+    """The phone pass measures the page at 390 px in the dark scheme: a page wider than the phone and text
+    unreadable only in the dark are found (the desktop, light pass sees neither)."""
+    axe = axe_core_script().read_text(encoding="utf-8")
+    with chromium(viewport=DESKTOP) as context:
+        page = context.new_page()
+        page.set_content(
+            '<html lang="en"><head><title>Sample</title><style>.wide { width: 600px; }'
+            "@media (prefers-color-scheme: dark) { body { background: #000; } p { color: #222; } }</style>"
+            "</head><body><main><h1>Sample</h1><p>Readable only in the light</p>"
+            '<div class="wide">A fixed-width box</div></main></body></html>'
+        )
+        light = {violation["id"] for violation in axe_violations(page, axe)}
+        width, dark = on_phone_in_dark(page, axe)
+        assert page.viewport_size == DESKTOP
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert "color-contrast" not in light, light
+    assert "color-contrast" in {violation["id"] for violation in dark}, dark
+    assert width > PHONE["width"], width

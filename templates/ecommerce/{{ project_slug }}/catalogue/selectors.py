@@ -3,7 +3,7 @@ many products there are."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 
 from .models import Category, Product, ProductImage, Variant
 
@@ -37,12 +37,15 @@ def product_list(
     *, category: Category | None = None, search: str = "", ordering: str = "name"
 ) -> QuerySet[Product]:
     """Active products that have something to sell, with ``price_from`` (the cheapest active variant),
-    their category and their first image."""
+    ``available`` (the units their active variants can still sell), their category and their first image."""
     products = (
         Product.objects.active()
         .annotate(
             price_from=Min("variants__price", filter=Q(variants__is_active=True)),
             num_variants=Count("variants", filter=Q(variants__is_active=True)),
+            available=Sum(
+                F("variants__in_stock") - F("variants__allocated"), filter=Q(variants__is_active=True)
+            ),
         )
         .filter(num_variants__gt=0)
         .select_related("category")

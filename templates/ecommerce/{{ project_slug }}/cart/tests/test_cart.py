@@ -112,7 +112,8 @@ def test_cart_page_warns_about_lines_that_became_unavailable(client):
 def test_header_shows_the_number_of_items(client):
     variant = VariantFactory()
     client.post(add_url(variant), {"variant": variant.pk, "quantity": 3})
-    assert "Cart (3)" in client.get("/").content.decode()
+    header = client.get("/").content.decode()
+    assert '<span class="badge count">3<span class="visually-hidden"> items</span>' in header
 
 
 def test_service_add_raises_without_changing_anything():

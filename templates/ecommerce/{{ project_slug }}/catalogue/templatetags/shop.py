@@ -1,14 +1,20 @@
 """Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency;
-``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``)."""
+``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``); ``{% stock_badge units %}`` marks what is
+sold out or running low."""
 
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ...cart.pricing import money as to_money
 
 register = template.Library()
+
+#: At or below this many units left, a product or option shows "Only N left".
+LOW_STOCK = 5
 
 
 @register.filter
@@ -22,3 +28,15 @@ def money(amount: Decimal | int | str | None) -> str:
 @register.simple_tag
 def tax_label() -> str:
     return settings.SHOP_TAX_LABEL
+
+
+@register.simple_tag
+def stock_badge(available: int | None, in_stock_label: str = "") -> str:
+    """A badge for what can still be sold: "Sold out", "Only 3 left", or ``in_stock_label`` (nothing when
+    it is empty) when there is plenty."""
+    units = max(available or 0, 0)
+    if units == 0:
+        return mark_safe('<span class="badge danger">Sold out</span>')
+    if units <= LOW_STOCK:
+        return format_html('<span class="badge warning">Only {} left</span>', units)
+    return format_html('<span class="badge success">{}</span>', in_stock_label) if in_stock_label else ""

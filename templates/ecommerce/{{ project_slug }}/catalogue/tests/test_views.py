@@ -105,10 +105,26 @@ def test_product_page_shows_variants_and_availability(client):
     response = client.get(variant.product.get_absolute_url())
     content = response.content.decode()
     assert response.status_code == 200
-    assert "2 in stock" in content
-    assert "Sold out" in content
+    assert "Only 2 left" in content  # 3 on the shelf, 1 promised to an order
+    assert '<span class="badge danger">Sold out</span>' in content
     assert "19.90 EUR" in content
     assert "Retired" not in content
+
+
+def test_list_marks_sold_out_and_low_stock_products(client):
+    VariantFactory(product__name="Plenty", in_stock=40)
+    low = VariantFactory(product__name="Scarce", in_stock=4, allocated=1)
+    VariantFactory(product=low.product, in_stock=0, is_active=True)
+    VariantFactory(product=low.product, in_stock=50, is_active=False)  # not for sale: not counted
+    VariantFactory(product__name="Gone", in_stock=2, allocated=2)
+    cards = client.get("/").content.decode().split('<article class="card product-card">')[1:]
+    badges = {
+        name: card.split('<span class="badge', 1)[1].split("</span>", 1)[0] if "badge" in card else ""
+        for name in ("Plenty", "Scarce", "Gone")
+        for card in cards
+        if f">{name}</a>" in card
+    }
+    assert badges == {"Plenty": "", "Scarce": ' warning">Only 3 left', "Gone": ' danger">Sold out'}, badges
 
 
 def test_inactive_product_page_is_404(client):

@@ -140,10 +140,18 @@ def test_settings_rename(client_as, acme, owner, member):
         )
 
 
-def test_header_offers_the_organisation_switcher(client_as, owner, acme):
-    content = client_as(owner).get(reverse("projects:list", args=[acme.slug])).content.decode()
-    assert 'name="organization"' in content
-    assert "Audit log" in content
+def test_sidebar_offers_the_sections_and_a_switcher_to_members_of_several(client_as, owner, acme, globex):
+    url = reverse("projects:list", args=[acme.slug])
+    content = client_as(owner).get(url).content.decode()
+    assert '<aside class="sidebar"' in content and "Audit log" in content
+    assert f'href="{url}" aria-current="page"' in content
+    assert 'name="organization"' not in content  # one organisation: nothing to switch to
+    MembershipFactory(organization=globex, user=owner, role=Role.MEMBER)
+    assert 'name="organization"' in client_as(owner).get(url).content.decode()
+
+
+def test_pages_outside_an_organisation_have_no_sidebar(client_as, stranger):
+    assert '<aside class="sidebar"' not in client_as(stranger).get(reverse("home")).content.decode()
 
 
 def test_owners_delete_an_organisation_after_typing_its_slug(client_as, stranger, globex, acme):

@@ -88,6 +88,19 @@ def test_settings_save_a_valid_avatar_and_privacy(client):
     assert user.profile.avatar.name.endswith(".png")
 
 
+def test_people_without_a_picture_get_their_initials_and_others_their_picture(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ana = UserFactory(username="ana", name="Ana Lima")
+    PostFactory(author=ana, body="Hello")
+    page = client.get(reverse("profiles:detail", args=["ana"])).content.decode()
+    assert page.count(">AL</span>") == 2  # the profile's head and the post's header
+    ana.profile.avatar = png()
+    ana.profile.save()
+    page = client.get(reverse("profiles:detail", args=["ana"])).content.decode()
+    assert ">AL</span>" not in page
+    assert page.count(f'src="{ana.profile.avatar.url}"') == 2
+
+
 def test_making_a_private_account_public_accepts_pending_requests(client):
     ana = UserFactory(username="ana")
     ana.profile.is_private = True
