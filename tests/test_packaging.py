@@ -126,7 +126,7 @@ def test_ctrl_c_in_a_real_terminal_exits_130_and_writes_nothing(tmp_path: Path) 
 
 
 def test_every_kind_defines_every_hook_of_the_contract() -> None:
-    """templates/README.md's hook table is the contract: each kind's _kind.jinja sets or defines every name."""
+    """templates/README.md's hook table is the contract: each kind's _kind.jinja defines every name."""
     table = (ROOT / "templates" / "README.md").read_text()
     hooks = re.findall(r"^\| `(\w+)(?:\(\))?` \|", table, re.MULTILINE)
     assert len(hooks) > 20, "the hook table was not found in templates/README.md"
