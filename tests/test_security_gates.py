@@ -273,7 +273,7 @@ def test_update_never_deletes_or_overwrites_files_the_user_added(
     git(project, "commit", "-qm", "The user's work")
 
     # A newer djstarter changes, adds and removes template files elsewhere.
-    local = source / "_base" / "config" / "settings" / "local.py"
+    local = source / "_base" / "config" / "settings" / "local.py.jinja"
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     (source / "_base" / "CHANGES.md").write_text("New in 1.1.0\n")
     (source / "_base" / "{{ project_slug }}" / "core" / "tests" / "test_healthz.py").unlink()

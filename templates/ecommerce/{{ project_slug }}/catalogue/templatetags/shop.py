@@ -7,7 +7,6 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from ...cart.pricing import money as to_money
 
@@ -36,7 +35,7 @@ def stock_badge(available: int | None, in_stock_label: str = "") -> str:
     it is empty) when there is plenty."""
     units = max(available or 0, 0)
     if units == 0:
-        return mark_safe('<span class="badge danger">Sold out</span>')
+        return format_html('<span class="badge danger">{}</span>', "Sold out")
     if units <= LOW_STOCK:
         return format_html('<span class="badge warning">Only {} left</span>', units)
     return format_html('<span class="badge success">{}</span>', in_stock_label) if in_stock_label else ""
