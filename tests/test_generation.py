@@ -49,6 +49,29 @@ def test_no_template_markers_left(project: Path) -> None:
     assert template_markers(project) == []
 
 
+def test_no_trailing_whitespace_or_blank_line_at_the_end_of_a_file(project: Path) -> None:
+    """What ``git diff --check`` refuses (an update's "review" step runs it): a template's ``{% endraw %}``
+    on its own last line renders a blank line at the end of the file."""
+    problems = []
+    for path in project.rglob("*"):
+        if not path.is_file() or path.suffix not in {
+            ".py",
+            ".html",
+            ".md",
+            ".toml",
+            ".yml",
+            ".yaml",
+            ".txt",
+            ".css",
+            ".js",
+        }:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if text.endswith("\n\n") or any(line != line.rstrip() for line in text.splitlines()):
+            problems.append(path.relative_to(project).as_posix())
+    assert problems == []
+
+
 def test_python_toml_and_yaml_files_parse(project: Path) -> None:
     for path in project.rglob("*.py"):
         ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
