@@ -9,7 +9,7 @@ since the threads cannot see a test's uncommitted rows.
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -22,22 +22,20 @@ postgresql_only = pytest.mark.skipif(
 #: Seconds every thread waits for the others to be ready, then to finish.
 TIMEOUT = 30
 
-T = TypeVar("T")
 
-
-def run_at_once(attempt: Callable[[], T], count: int) -> list[T | Exception]:
+def run_at_once(attempt: Callable[[], Any], count: int) -> list[Any]:
     """Call ``attempt()`` from ``count`` threads at the same moment; what each returned or raised."""
     return run_all_at_once([attempt] * count)
 
 
-def run_all_at_once(attempts: Sequence[Callable[[], T]]) -> list[T | Exception]:
+def run_all_at_once(attempts: Sequence[Callable[[], Any]]) -> list[Any]:
     """Call every one of ``attempts`` in its own thread, all at the same moment.
 
     The outcomes come back in the order of ``attempts``: a return value, or the exception raised, so a
     test can assert that the losers were refused in the expected way and that nothing else went wrong.
     """
     start = threading.Barrier(len(attempts), timeout=TIMEOUT)
-    outcomes: list[T | Exception | None] = [None] * len(attempts)
+    outcomes: list[Any] = [None] * len(attempts)
 
     def run(index: int) -> None:
         try:
@@ -55,4 +53,4 @@ def run_all_at_once(attempts: Sequence[Callable[[], T]]) -> list[T | Exception]:
         thread.join(timeout=TIMEOUT * 2)
     stuck = sum(thread.is_alive() for thread in threads)
     assert not stuck, f"{stuck} of {len(threads)} threads did not finish (a deadlock?)"
-    return outcomes  # type: ignore[return-value]  # every slot is filled once the threads have finished
+    return outcomes  # every slot is filled once the threads have finished
