@@ -306,7 +306,7 @@ def one_version_updates(tmp: Path, kind: str, runs: int) -> list[tuple[str, str,
     from djstarter.generate import generate
 
     source = Path(shutil.copytree(ROOT / "templates", tmp / f"templates-{kind}"))
-    settings = source / "_base" / "config" / "settings" / "local.py"
+    settings = source / "_base" / "config" / "settings" / "local.py.jinja"
     settings.write_text(settings.read_text() + '\nBENCHMARK_CHANGE = "old"\n')
     old = store.ensure(source, version="0.0.1")
     settings.write_text(settings.read_text().replace('"old"', '"new"'))
