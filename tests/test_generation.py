@@ -28,6 +28,18 @@ PARAMS = [
     pytest.param(case, id=case_id, marks=() if case[1] in CORE else pytest.mark.full)
     for case, case_id in zip(CASES, IDS, strict=True)
 ]
+#: Answer sets that change only how a project is deployed, tested in CI or installed (Docker, the CI
+#: service, the database server), each with the answer set whose application it shares. The gates that run
+#: the application (its suite, `check --deploy`, migrations, django-upgrade) run on the twin only;
+#: `test_deployment_only_answer_sets_share_their_twins_application` proves the code is the same, and the
+#: PostgreSQL tier runs the PostgreSQL sets' suites on a real server.
+TWINS = {"docker": "all-off", "ci-gitlab": "all-off", "postgresql": "defaults", "all-on-postgresql": "all-on"}
+#: What a deployment-only answer set may change: files of deployment, CI, documentation and environment.
+DEPLOYMENT_FILES = (
+    ".copier-answers.yml", ".env", ".env.example", "README.md", "pyproject.toml", ".dockerignore",
+    "Dockerfile", "compose.yaml", "docker/", ".github/", ".gitlab-ci.yml", "renovate.json",
+)  # fmt: skip
+APP_PARAMS = [param for param in PARAMS if param.values[0][1] not in TWINS]
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +47,50 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], 
     return {}
 
 
-@pytest.fixture(params=PARAMS)
-def project(request: pytest.FixtureRequest, projects: dict[tuple[str, str], Path],
-            tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
+def _rendered(key: tuple[str, str], projects: dict[tuple[str, str], Path],
+              tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
     """One rendered project per (kind, combination), shared by the tests of a worker."""
-    key = request.param
     if key not in projects:
         projects[key] = render(*key, tmp_path_factory.mktemp("-".join(key)) / "project")
     return projects[key]
+
+
+@pytest.fixture(params=PARAMS)
+def project(request: pytest.FixtureRequest, projects: dict[tuple[str, str], Path],
+            tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
+    return _rendered(request.param, projects, tmp_path_factory)
+
+
+@pytest.fixture(params=APP_PARAMS)
+def app_project(request: pytest.FixtureRequest, projects: dict[tuple[str, str], Path],
+                tmp_path_factory: pytest.TempPathFactory) -> Path:  # fmt: skip
+    """A project whose application no other answer set shares (the gates that run the application)."""
+    return _rendered(request.param, projects, tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [param for param in PARAMS if param.values[0][1] in TWINS],
+)
+def test_deployment_only_answer_sets_share_their_twins_application(
+    case: tuple[str, str], projects: dict[tuple[str, str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    kind, combination = case
+    project = _rendered(case, projects, tmp_path_factory)
+    twin = _rendered((kind, TWINS[combination]), projects, tmp_path_factory)
+
+    def application(root: Path) -> dict[str, bytes]:
+        return {
+            path.relative_to(root).as_posix(): path.read_bytes()
+            for path in root.rglob("*")
+            if path.is_file() and not path.relative_to(root).as_posix().startswith(DEPLOYMENT_FILES)
+        }
+
+    mine, theirs = application(project), application(twin)
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+    tools = [tomllib.loads((root / "pyproject.toml").read_text())["tool"] for root in (project, twin)]
+    assert tools[0] == tools[1]  # pytest, ruff and coverage settings: only dependencies may differ
 
 
 def test_no_template_markers_left(project: Path) -> None:
@@ -89,9 +137,9 @@ def test_fresh_secret_key_in_gitignored_env(project: Path) -> None:
 
 
 @pytest.mark.slow
-def test_generated_suite_passes(project: Path) -> None:
+def test_generated_suite_passes(app_project: Path) -> None:
     output = run(
-        project,
+        app_project,
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov",
         # As the generated CI runs it: a deprecation warning fails the suite.
         "-W", "error::DeprecationWarning", "-W", "error::PendingDeprecationWarning",
@@ -102,17 +150,19 @@ def test_generated_suite_passes(project: Path) -> None:
 
 
 @pytest.mark.slow
-def test_check_deploy_with_production_settings(project: Path) -> None:
-    output = manage(project, "check", "--deploy", "--fail-level", "WARNING", env=production_env(project))
+def test_check_deploy_with_production_settings(app_project: Path) -> None:
+    output = manage(
+        app_project, "check", "--deploy", "--fail-level", "WARNING", env=production_env(app_project)
+    )
     assert "no issues" in output
 
 
 @pytest.mark.slow
-def test_migrations_are_committed_and_in_sync(project: Path) -> None:
+def test_migrations_are_committed_and_in_sync(app_project: Path) -> None:
     env = project_env(DJANGO_SETTINGS_MODULE="config.settings.test")
-    manage(project, "makemigrations", "--check", "--dry-run", env=env)
-    manage(project, "migrate", "--noinput", env=project_env(
-        DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=f"sqlite:///{project / 'm.sqlite3'}"
+    manage(app_project, "makemigrations", "--check", "--dry-run", env=env)
+    manage(app_project, "migrate", "--noinput", env=project_env(
+        DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=f"sqlite:///{app_project / 'm.sqlite3'}"
     ))  # fmt: skip
 
 
@@ -123,17 +173,17 @@ def test_ruff_clean(project: Path) -> None:
     run(project, ruff, "format", "--check", "--no-cache", ".")
 
 
-def test_django_upgrade_finds_no_old_idiom(project: Path, tmp_path: Path) -> None:
+def test_django_upgrade_finds_no_old_idiom(app_project: Path, tmp_path: Path) -> None:
     """django-upgrade for the project's Django version changes nothing (run on a copy: it rewrites)."""
     copy = tmp_path / "copy"
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", "staticfiles", "media"))
+    shutil.copytree(app_project, copy, ignore=shutil.ignore_patterns(".venv", "staticfiles", "media"))
     files = sorted(str(path.relative_to(copy)) for path in copy.rglob("*.py"))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "django-upgrade"), "--target-version", "5.2", *files],
         cwd=copy, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-    changed = [name for name in files if (copy / name).read_bytes() != (project / name).read_bytes()]
+    changed = [name for name in files if (copy / name).read_bytes() != (app_project / name).read_bytes()]
     assert changed == []
 
 
