@@ -10,7 +10,9 @@ Two kinds of repeat are recognised:
 
 The first request claims the key by inserting a row, and the unique index decides among simultaneous
 ones. Repeats wait for it to finish and get its answer again: a form its redirect (with a message) for
-10 minutes, an API call its response, marked ``Idempotent-Replayed: true``, for 24 hours. A key reused
+10 minutes, an API call its response, marked ``Idempotent-Replayed: true``, for 24 hours. A form sent by
+htmx whose view answers with a fragment marked replayable (``core/in_place.py``) is kept like a redirect,
+and a repeat gets the same fragment. A key reused
 for a different API request is refused (422). A request that did not succeed (a form shown again with
 its errors, any 4xx or 5xx) releases its key, so that it can be corrected and sent again.
 """
@@ -152,17 +154,20 @@ class _Claim:
                 and not response.streaming
                 and len(response.content) <= MAX_REPLAYED_BODY  # type: ignore[attr-defined]
             )
+        elif _replayable(response):
+            kept = len(response.content) <= MAX_REPLAYED_BODY  # type: ignore[attr-defined]
         else:
             kept = 300 <= response.status_code < 400 and response.has_header("Location")
         if not kept:
             self.release()
             return
+        body_kept = self.api or _replayable(response)
         Submission.objects.filter(key=self.key).update(
             expires=self._expiry(),
             status_code=response.status_code,
             location=response.get("Location", "")[:2000],
-            content_type=response.get("Content-Type", "")[:200] if self.api else "",
-            body=response.content if self.api else b"",  # type: ignore[attr-defined]
+            content_type=response.get("Content-Type", "")[:200] if body_kept else "",
+            body=response.content if body_kept else b"",  # type: ignore[attr-defined]
         )
 
     def _expiry(self) -> datetime:
@@ -179,6 +184,11 @@ class _Claim:
                 response["Location"] = earlier.location
             response["Idempotent-Replayed"] = "true"
             return response
+        if not earlier.location:  # a fragment an in-place form was answered with: the same again
+            response = HttpResponse(bytes(earlier.body), status=earlier.status_code,
+                                    content_type=earlier.content_type or None)  # fmt: skip
+            response["Idempotent-Replayed"] = "true"
+            return response
         messages.info(self.request, "That form had already been sent: this is its result.")
         response = HttpResponse(status=earlier.status_code)
         response["Location"] = earlier.location
@@ -189,6 +199,15 @@ class _Claim:
         if self.api:
             return JsonResponse({"detail": detail}, status=409)
         return HttpResponse(detail, status=409, content_type="text/plain; charset=utf-8")
+
+
+def _replayable(response: HttpResponseBase) -> bool:
+    """A 2xx fragment an in-place form was answered with (``core.in_place.answer``)."""
+    return (
+        getattr(response, "replayable", False)
+        and 200 <= response.status_code < 300
+        and not response.streaming
+    )
 
 
 def _is_form(request: HttpRequest) -> bool:

@@ -1,12 +1,14 @@
 """The shared templates: page titles, the form partial's names and descriptions, the CSRF refusal page."""
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django import forms
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.test import Client
@@ -86,3 +88,18 @@ def test_a_refused_form_gets_the_sites_own_page_with_a_way_forward():
     assert _title(content) == f"Form expired · {settings.SITE_NAME}"
     assert "reload the page" in content
     assert "CSRF cookie not set" not in content  # Django's reason is for developers (DEBUG) only
+
+
+@pytest.mark.django_db
+def test_htmx_is_served_from_the_site_and_configured_to_stay_within_the_csp(client):
+    page = client.get("/").content.decode()
+    script = re.search(r'<script src="([^"]+/vendor/htmx/htmx\.min\.js)" defer>', page)
+    assert script, "the base template loads htmx from the site's static files"
+    assert finders.find("vendor/htmx/htmx.min.js")
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", page)
+    assert config
+    options = json.loads(config.group(1))
+    # The CSP allows no inline style and no eval: htmx must not need either.
+    assert options["includeIndicatorStyles"] is False
+    assert options["allowEval"] is False
+    assert options["historyCacheSize"] == 0  # no copy of a signed-in page in localStorage

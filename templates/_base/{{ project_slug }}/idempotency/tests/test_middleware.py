@@ -32,6 +32,24 @@ def test_a_form_sent_twice_from_one_page_runs_once_and_replays_its_redirect(clie
     assert "already been sent" in str(next(iter(get_messages(second.wsgi_request))))
 
 
+def test_an_in_place_form_sent_twice_by_htmx_runs_once_and_replays_its_fragment(client):
+    first = client.post("/like/", FORM, headers={"HX-Request": "true"})
+    second = client.post("/like/", FORM, headers={"HX-Request": "true"})
+    assert urls.calls == ["liked"]
+    assert first.status_code == second.status_code == 200
+    assert b"1 like" in first.content
+    assert second.content == first.content
+    assert second["Idempotent-Replayed"] == "true"
+
+
+def test_an_in_place_form_without_javascript_is_a_redirect_with_its_message(client):
+    response = client.post("/like/", FORM)
+    assert (response.status_code, response["Location"]) == (302, "/done/")
+    assert [str(message) for message in get_messages(response.wsgi_request)] == ["Liked."]
+    assert client.post("/like/", FORM)["Location"] == "/done/"
+    assert urls.calls == ["liked"]
+
+
 def test_another_rendering_of_the_page_or_other_fields_run_again(client):
     client.post("/create/", FORM)
     client.post("/create/", {**FORM, "csrfmiddlewaretoken": "page-two-token"})

@@ -4,6 +4,8 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from ...core import in_place
+
 calls: list[str] = []
 
 
@@ -15,6 +17,13 @@ def created(request):
 def invalid(request):
     calls.append("invalid")
     return HttpResponse("Please correct the errors below.", status=200)
+
+
+def liked(request):
+    """An in-place control: a fragment for htmx, a redirect for a plain form."""
+    calls.append("liked")
+    context = {"messages": [f"{len(calls)} like"]}  # the messages partial as a stand-in fragment
+    return in_place.answer(request, "partials/messages.html", context, redirect_to="/done/", message="Liked.")
 
 
 @csrf_exempt
@@ -32,6 +41,7 @@ def api_refused(request):
 urlpatterns = [
     path("create/", created),
     path("invalid/", invalid),
+    path("like/", liked),
     path("api/create/", api_create),
     path("api/refused/", api_refused),
 ]
