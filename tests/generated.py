@@ -61,7 +61,10 @@ def template_markers(project: Path) -> list[str]:
         relative = path.relative_to(project)
         if "{{" in str(relative) or "{%" in str(relative) or path.suffix == ".jinja":
             found.append(f"{relative}: unrendered name")
-        if path.is_file() and path.suffix not in {".png", ".jpg", ".ico", ".sqlite3"}:
+        # Vendored files (static/vendor/) are third-party builds copied verbatim: minified code may hold
+        # anything, and Copier copies them without rendering (no .jinja suffix).
+        vendored = "static/vendor/" in relative.as_posix()
+        if path.is_file() and not vendored and path.suffix not in {".png", ".jpg", ".ico", ".sqlite3"}:
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if _MARKERS.search(line):
                     found.append(f"{relative}:{number}: {line.strip()}")
