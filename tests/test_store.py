@@ -14,6 +14,8 @@ import yaml
 from djstarter import store, templates
 from djstarter.generate import generate
 
+from .helpers import LOCAL_SETTINGS_TEMPLATE
+
 COPIER = str(Path(sys.executable).parent / "copier")
 
 
@@ -120,7 +122,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     views.write_text(views.read_text() + "\n\n# my own note\n")
     git(project, "commit", "-qam", "My edit")
     # A newer djstarter changes a template file.
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     new = store.ensure(source, version="1.1.0")
     result = subprocess.run([COPIER, "update", "--defaults"], cwd=project, capture_output=True, text=True)
@@ -140,7 +142,7 @@ def test_conflicting_edit_keeps_both_sides_inline(
         target.read_text().replace("default=True)\nif not SECRET_KEY", "default=False)\nif not SECRET_KEY")
     )
     git(project, "commit", "-qam", "Debug off by default")
-    template = source / "_base" / "config" / "settings" / "local.py.jinja"
+    template = source / LOCAL_SETTINGS_TEMPLATE
     template.write_text(
         template.read_text().replace("default=True)\nif not SECRET_KEY", "default=1)\nif not SECRET_KEY")
     )
@@ -212,7 +214,7 @@ def test_djstarter_update_moves_to_its_own_newer_release(
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     ensure = store.ensure
     monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="1.1.0"))  # "this djstarter"
@@ -233,7 +235,7 @@ def test_an_update_to_older_templates_is_refused(
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.1.0"))
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nOLDER = "templates"\n')
     ensure = store.ensure
     for older in ("1.0.0", "1.0.0.post7+g1234567", "1.1.0rc1"):
