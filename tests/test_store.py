@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -184,6 +185,41 @@ def test_fingerprint_of_the_layout_equals_the_fingerprint_of_the_composed_tree(t
     assert store.fingerprint_files(templates.layout()) == store.fingerprint(composed)
     (composed / "templates" / "blog" / "extra.txt").write_text("x")
     assert store.fingerprint_files(templates.layout()) != store.fingerprint(composed)
+
+
+def test_the_fingerprint_is_remembered_by_file_stat_and_never_outlives_a_change(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ensure() reads every template file only when a file's stat changed; any write is such a change,
+    also one that keeps the size and puts the modification time back."""
+    monkeypatch.setattr(store, "_RACY_NS", 0)  # the copy is seconds old: trust its stat at once
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0"  # creates the store (no cache yet)
+    repo = store.store_dir()
+    files = templates.layout(source)
+    assert store.cached_fingerprint(repo, files) == store.fingerprint_files(files)  # computed, remembered
+    reads: list[int] = []
+    fingerprint_files = store.fingerprint_files
+    monkeypatch.setattr(store, "fingerprint_files", lambda f: reads.append(1) or fingerprint_files(f))
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0" and reads == []  # from the cache
+
+    readme = source / "_base" / "README.md.jinja"
+    before = readme.stat()
+    text = readme.read_text()
+    readme.write_text(text[:-2] + ("x" if text[-2] != "x" else "y") + text[-1])  # same size
+    os.utime(readme, ns=(before.st_atime_ns, before.st_mtime_ns))  # same modification time
+    assert readme.stat().st_size == before.st_size
+    tag = store.ensure(source, version="1.0.0").tag
+    assert reads == [1] and tag == f"v1.0.0+f{fingerprint_files(templates.layout(source))[:10]}"
+
+
+def test_a_file_changed_moments_ago_is_not_trusted_by_its_stat(source: Path) -> None:
+    """A second write within the same timestamp tick would keep the stat: such listings are not remembered."""
+    store.ensure(source, version="1.0.0")
+    (source / "_base" / "README.md.jinja").write_text("Changed just now.\n")
+    files = templates.layout(source)
+    assert store._stat_key(files) is None
+    assert store.cached_fingerprint(store.store_dir(), files) == store.fingerprint_files(files)
+    assert not (store.store_dir() / ".git" / "djstarter-fingerprints.json").exists()
 
 
 def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
