@@ -185,6 +185,74 @@ def test_only_environments_with_known_extensions_are_memoized(
     assert envs["elsewhere_ext.Ext"].from_string("x") is not envs["elsewhere_ext.Ext"].from_string("x")
 
 
+def _counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every real Jinja compile of a source (a code cache miss) from now on: (source, name, filename)."""
+    compiled: list[Any] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(self: jinja2.Environment, source: Any, name: Any = None, filename: Any = None,
+                         *args: Any, **kw: Any) -> Any:  # fmt: skip
+        if isinstance(source, str):  # Copier also passes other values, which fail to compile (TypeError)
+            compiled.append((source, name, filename))
+        return compile_(self, source, name, filename, *args, **kw)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    return compiled
+
+
+def test_compiled_code_is_kept_for_the_next_run_and_renders_identically(
+    composed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next run (a template folder at another path) compiles nothing and renders the same bytes;
+    the code it reuses names the template files of its own folder."""
+    answers = {**BASE_ANSWERS, "project_kind": "social", **COMBINATIONS["all-on"]}
+    compiled = _counting_compiles(monkeypatch)
+    generate.render(answers, tmp_path / "first", str(composed))
+    assert len(compiled) > 20 and any(filename for _, _, filename in compiled)  # path parts and files
+    moved = Path(shutil.copytree(composed, tmp_path / "elsewhere" / "template"))
+    compiled.clear()
+    generate.render(answers, tmp_path / "second", str(moved))
+    assert compiled == []
+    first, second = tree(tmp_path / "first"), tree(tmp_path / "second")
+    answers_file = ".copier-answers.yml"  # records the template folder
+    assert second.pop(answers_file)[1] == first.pop(answers_file)[1].replace(
+        str(composed).encode(), str(moved).encode()
+    )
+    assert second == first
+    with faster_copier():
+        env = Worker(src_path=str(moved), dst_path=tmp_path / "third").jinja_env
+        template = env.get_template("templates/social/_kind.jinja")
+    assert compiled == [] and template.filename == str(moved / "templates" / "social" / "_kind.jinja")
+
+
+def test_a_damaged_code_cache_is_ignored_and_replaced(composed: Path, tmp_path: Path) -> None:
+    path = generate._code_cache_file()
+    assert path is not None
+    write(path, "not marshal data")
+    generate.render(dict(BASE_ANSWERS), tmp_path / "project", str(composed))
+    assert (tmp_path / "project" / "manage.py").is_file()
+    assert generate._CodeCache(path).get("anything") is None and path.stat().st_size > 1000
+
+
+def test_environments_that_compile_differently_never_share_code(tmp_path: Path) -> None:
+    """Other delimiters (a template's _envops) or other filters make other code: another signature."""
+    template = _write_template(tmp_path / "plain" / "template", YIELD_TEMPLATE)
+    other = _write_template(tmp_path / "other" / "template", YIELD_TEMPLATE)
+    config = other / "copier.yml"
+    config.write_text(
+        config.read_text() + "_envops:\n  variable_start_string: '[['\n  variable_end_string: ']]'\n"
+    )
+    with faster_copier():
+        env = Worker(src_path=str(template), dst_path=tmp_path / "a").jinja_env
+        twin = Worker(src_path=str(template), dst_path=tmp_path / "b").jinja_env
+        changed = Worker(src_path=str(other), dst_path=tmp_path / "c").jinja_env
+    assert generate._environment_signature(env) == generate._environment_signature(twin)
+    assert generate._environment_signature(env) != generate._environment_signature(changed)
+    assert changed.from_string("[[ name ]] {{ name }}").render(name="x") == "x {{ name }}"
+    twin.filters["upper"] = str.lower
+    assert generate._environment_signature(env) != generate._environment_signature(twin)
+
+
 PATCHED = ("jinja_env", "_sync_git_index_executable_bit")
 
 
