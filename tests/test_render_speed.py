@@ -308,6 +308,42 @@ def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_pat
         copier_template.clone = original
 
 
+def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Path) -> None:
+    """An update's clones of the store hold copier.yml and the project's kind, exactly as tagged; a ref
+    that could be read as an option, or a ref git cannot resolve, is left to Copier's own clone."""
+    repo = tmp_path / "repo"
+    for kind in ("blog", "social"):
+        write(repo / "templates" / kind / "file.txt", kind)
+    write(repo / "copier.yml", "_subdirectory: templates/{{ kind }}\n")
+    git(repo.parent, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    git(repo, "tag", "v1.0.0")
+    write(repo / "templates" / "blog" / "file.txt", "uncommitted")
+    calls: list[str] = []
+    original = copier_template.clone
+
+    def counting_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        calls.append(ref)
+        return original(url, ref, location=location)
+
+    copier_template.clone = counting_clone
+    try:
+        with faster_copier(["blog"]):
+            clone = Path(copier_template.clone(str(repo), "v1.0.0"))
+            files = sorted(p.relative_to(clone).as_posix() for p in clone.rglob("*") if ".git" not in p.parts)
+            assert files == ["copier.yml", "templates", "templates/blog", "templates/blog/file.txt"]
+            assert (clone / "templates" / "blog" / "file.txt").read_text() == "blog"
+            assert git(clone, "rev-parse", "HEAD") == git(repo, "rev-parse", "v1.0.0")
+            assert calls == []
+            for ref in ("--output=x", "v9.9.9"):
+                with pytest.raises(ValueError, match="Unknown revision"):  # Copier's clone refuses both
+                    copier_template.clone(str(repo), ref)
+            assert calls == ["--output=x", "v9.9.9"]
+    finally:
+        copier_template.clone = original
+
+
 def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(Worker, "_sync_git_index_executable_bit")
     monkeypatch.setattr(Worker, "jinja_env", property(vars(Worker)["jinja_env"].func))

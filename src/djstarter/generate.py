@@ -16,7 +16,7 @@ import string
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import CodeType, ModuleType
@@ -114,7 +114,7 @@ _MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "
 
 
 @contextmanager
-def faster_copier() -> Iterator[None]:
+def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
     """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
 
     1. **Template compiles.** Copier compiles every part of every template path with
@@ -133,6 +133,8 @@ def faster_copier() -> Iterator[None]:
        old and the new version, and again for each worker it starts). Clones are now shared per
        repository and version: the first is kept in a folder of this context (removed on exit) and
        handed to every later request for the same version, so an update clones once per version.
+       With ``kinds`` (the project's kind: a djstarter template renders only ``copier.yml`` and
+       ``templates/<kind>``), a clone of a local repository at a tag checks out only those paths.
     4. **Compiling again what was compiled before.** Jinja turns each template source into Python code
        (about 40% of a render). The code is shared by every worker of the process (an update renders
        the same sources several times) and kept in djstarter's cache folder for the next run
@@ -161,16 +163,18 @@ def faster_copier() -> Iterator[None]:
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
-            _patch(stack, _template, "clone", _shared_clones(clone, shared))
+            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds))
         yield
 
 
-def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str]:
+def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str] = ()) -> Callable[..., str]:
     """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
 
     Copier reads a template clone and never writes to it after ``clone`` returns, so one clone can
     serve every ``Template`` of the same version; the ``location`` Copier made stays empty and is
-    removed by Copier as usual.
+    removed by Copier as usual. With ``kinds``, a local repository at a ref other than ``HEAD`` (where
+    Copier would add uncommitted changes) is cloned with only ``copier.yml`` and those kinds' folders
+    checked out; should that fail, Copier clones as usual.
     """
     clones: dict[tuple[str, str], str] = {}
 
@@ -178,10 +182,42 @@ def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str
     def shared_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
         key = (str(url), str(ref))
         if key not in clones:
-            clones[key] = clone(url, ref, location=str(Path(tempfile.mkdtemp(dir=folder))))
+            target = Path(tempfile.mkdtemp(dir=folder))
+            local = Path(str(url).removeprefix("file://"))
+            if kinds and ref != "HEAD" and local.is_dir() and _sparse_clone(local, str(ref), target, kinds):
+                clones[key] = str(target)
+            else:
+                clones[key] = clone(url, ref, location=str(target))
         return clones[key]
 
     return shared_clone
+
+
+def _sparse_clone(repo: Path, ref: str, location: Path, kinds: Sequence[str]) -> bool:
+    """Clone ``repo`` into the empty ``location`` at ``ref`` with only ``copier.yml`` and
+    ``templates/<kind>/`` checked out, as Copier's clone does otherwise; False (and ``location`` empty
+    again) when git cannot."""
+
+    def git(*args: str, cwd: Path = location) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+        ).stdout
+
+    if ref.startswith("-") or any(
+        char in ref for char in "\r\n"
+    ):  # never an option (the answers file is input)
+        return False
+    try:
+        git("clone", "--quiet", "--no-checkout", "--", str(repo), str(location), cwd=location.parent)
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        paths = ["/copier.yml", *(f"/templates/{kind}/" for kind in kinds)]
+        git("sparse-checkout", "set", "--no-cone", *paths)
+        git("-c", "core.fsmonitor=false", "checkout", "--quiet", "-f", commit)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(location, ignore_errors=True)
+        location.mkdir()
+        return False
+    return True
 
 
 def _patch(stack: ExitStack, owner: type | ModuleType, name: str, value: object) -> None:
