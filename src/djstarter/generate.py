@@ -454,12 +454,24 @@ def _core_file_mode_may_be_false(root: Path) -> bool:
 
 
 def preload() -> None:
-    """Start importing Copier (a third of a second) in the background while answers are read or asked.
+    """Start importing Copier (a third of a second) in the background while answers are read or asked,
+    and, in a source checkout, working out djstarter's version (a few git commands the store needs).
 
     ``render`` imports it as usual and waits on Python's import lock if the import is still running.
-    Failures are left for that import to report, so the thread stays silent.
+    Failures are left for that import (and ``version()``) to report, so the threads stay silent.
     """
     threading.Thread(target=_import_quietly, args=("copier",), name="djstarter-preload", daemon=True).start()
+    thread = threading.Thread(target=_version_quietly, name="djstarter-version", daemon=True)
+    thread.start()
+    _preloading.append(thread)
+
+
+_preloading: list[threading.Thread] = []  # joined before the store asks for the version itself
+
+
+def _version_quietly() -> None:
+    with contextlib.suppress(BaseException):  # version() is cached; the store asks again and reports errors
+        version()
 
 
 def _import_quietly(name: str) -> None:
@@ -516,6 +528,8 @@ def generate(
     with interrupts.temporary_folder("djstarter-") as work_dir:
         template = Path(work_dir) / "template"
         if release is None:
+            while _preloading:
+                _preloading.pop().join()
             release = store.ensure(into=template, kinds=[str(answers["project_kind"])])
         else:
             store.export(release, template)
