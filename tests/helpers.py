@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+#: The template of a generated project's ``config/settings/local.py``, relative to the templates folder: the
+#: file tests and the benchmark edit to make a new template version.
+LOCAL_SETTINGS_TEMPLATE = Path("_base", "config", "settings", "local.py.jinja")
+
 BASE_ANSWERS: dict[str, Any] = {
     "project_name": "Demo Blog",
     "project_slug": "demo_blog",

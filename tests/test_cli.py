@@ -436,3 +436,20 @@ def test_a_temporary_folder_is_gone_after_ctrl_c_even_while_a_stopped_git_still_
         time.sleep(0.1)  # the child is writing when the block ends
     assert not folder.exists(), sorted(p.name for p in folder.rglob("*"))
     assert child.poll() is not None  # it was waited for, not left behind
+
+
+def test_a_temporary_folder_that_cannot_be_removed_is_named_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The clean-up gives up after its patience, and says which folder it left behind (one line)."""
+    from djstarter import interrupts
+
+    folder = tmp_path / "stuck"
+    folder.mkdir()
+    monkeypatch.setattr(interrupts.shutil, "rmtree", lambda path, ignore_errors=False: None)
+    interrupts.remove_folder(folder, patience=0.1)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"could not remove the temporary folder {folder}" in err
+    monkeypatch.undo()
+    interrupts.remove_folder(folder, patience=0.1)
+    assert not folder.exists() and capsys.readouterr().err == ""

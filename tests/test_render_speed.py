@@ -185,6 +185,74 @@ def test_only_environments_with_known_extensions_are_memoized(
     assert envs["elsewhere_ext.Ext"].from_string("x") is not envs["elsewhere_ext.Ext"].from_string("x")
 
 
+def _counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every real Jinja compile of a source (a code cache miss) from now on: (source, name, filename)."""
+    compiled: list[Any] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting_compile(self: jinja2.Environment, source: Any, name: Any = None, filename: Any = None,
+                         *args: Any, **kw: Any) -> Any:  # fmt: skip
+        if isinstance(source, str):  # Copier also passes other values, which fail to compile (TypeError)
+            compiled.append((source, name, filename))
+        return compile_(self, source, name, filename, *args, **kw)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    return compiled
+
+
+def test_compiled_code_is_kept_for_the_next_run_and_renders_identically(
+    composed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next run (a template folder at another path) compiles nothing and renders the same bytes;
+    the code it reuses names the template files of its own folder."""
+    answers = {**BASE_ANSWERS, "project_kind": "social", **COMBINATIONS["all-on"]}
+    compiled = _counting_compiles(monkeypatch)
+    generate.render(answers, tmp_path / "first", str(composed))
+    assert len(compiled) > 20 and any(filename for _, _, filename in compiled)  # path parts and files
+    moved = Path(shutil.copytree(composed, tmp_path / "elsewhere" / "template"))
+    compiled.clear()
+    generate.render(answers, tmp_path / "second", str(moved))
+    assert compiled == []
+    first, second = tree(tmp_path / "first"), tree(tmp_path / "second")
+    answers_file = ".copier-answers.yml"  # records the template folder
+    assert second.pop(answers_file)[1] == first.pop(answers_file)[1].replace(
+        str(composed).encode(), str(moved).encode()
+    )
+    assert second == first
+    with faster_copier():
+        env = Worker(src_path=str(moved), dst_path=tmp_path / "third").jinja_env
+        template = env.get_template("templates/social/_kind.jinja")
+    assert compiled == [] and template.filename == str(moved / "templates" / "social" / "_kind.jinja")
+
+
+def test_a_damaged_code_cache_is_ignored_and_replaced(composed: Path, tmp_path: Path) -> None:
+    path = generate._code_cache_file()
+    assert path is not None
+    write(path, "not marshal data")
+    generate.render(dict(BASE_ANSWERS), tmp_path / "project", str(composed))
+    assert (tmp_path / "project" / "manage.py").is_file()
+    assert generate._CodeCache(path).get("anything") is None and path.stat().st_size > 1000
+
+
+def test_environments_that_compile_differently_never_share_code(tmp_path: Path) -> None:
+    """Other delimiters (a template's _envops) or other filters make other code: another signature."""
+    template = _write_template(tmp_path / "plain" / "template", YIELD_TEMPLATE)
+    other = _write_template(tmp_path / "other" / "template", YIELD_TEMPLATE)
+    config = other / "copier.yml"
+    config.write_text(
+        config.read_text() + "_envops:\n  variable_start_string: '[['\n  variable_end_string: ']]'\n"
+    )
+    with faster_copier():
+        env = Worker(src_path=str(template), dst_path=tmp_path / "a").jinja_env
+        twin = Worker(src_path=str(template), dst_path=tmp_path / "b").jinja_env
+        changed = Worker(src_path=str(other), dst_path=tmp_path / "c").jinja_env
+    assert generate._environment_signature(env) == generate._environment_signature(twin)
+    assert generate._environment_signature(env) != generate._environment_signature(changed)
+    assert changed.from_string("[[ name ]] {{ name }}").render(name="x") == "x {{ name }}"
+    twin.filters["upper"] = str.lower
+    assert generate._environment_signature(env) != generate._environment_signature(twin)
+
+
 PATCHED = ("jinja_env", "_sync_git_index_executable_bit")
 
 
@@ -236,6 +304,42 @@ def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_pat
             assert Path(other, "version.txt").read_text() == "v2.0.0"
         assert calls == ["v1.0.0", "v2.0.0"]
         assert not Path(first).exists() and not Path(other).exists()
+    finally:
+        copier_template.clone = original
+
+
+def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Path) -> None:
+    """An update's clones of the store hold copier.yml and the project's kind, exactly as tagged; a ref
+    that could be read as an option, or a ref git cannot resolve, is left to Copier's own clone."""
+    repo = tmp_path / "repo"
+    for kind in ("blog", "social"):
+        write(repo / "templates" / kind / "file.txt", kind)
+    write(repo / "copier.yml", "_subdirectory: templates/{{ kind }}\n")
+    git(repo.parent, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    git(repo, "tag", "v1.0.0")
+    write(repo / "templates" / "blog" / "file.txt", "uncommitted")
+    calls: list[str] = []
+    original = copier_template.clone
+
+    def counting_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+        calls.append(ref)
+        return original(url, ref, location=location)
+
+    copier_template.clone = counting_clone
+    try:
+        with faster_copier(["blog"]):
+            clone = Path(copier_template.clone(str(repo), "v1.0.0"))
+            files = sorted(p.relative_to(clone).as_posix() for p in clone.rglob("*") if ".git" not in p.parts)
+            assert files == ["copier.yml", "templates", "templates/blog", "templates/blog/file.txt"]
+            assert (clone / "templates" / "blog" / "file.txt").read_text() == "blog"
+            assert git(clone, "rev-parse", "HEAD") == git(repo, "rev-parse", "v1.0.0")
+            assert calls == []
+            for ref in ("--output=x", "v9.9.9"):
+                with pytest.raises(ValueError, match="Unknown revision"):  # Copier's clone refuses both
+                    copier_template.clone(str(repo), ref)
+            assert calls == ["--output=x", "v9.9.9"]
     finally:
         copier_template.clone = original
 

@@ -27,7 +27,7 @@ from djstarter.generate import generate
 from djstarter.templates import implemented_kinds
 
 from .generated import manage, production_env, project_env, render, run
-from .helpers import BASE_ANSWERS
+from .helpers import BASE_ANSWERS, LOCAL_SETTINGS_TEMPLATE
 
 BIN = Path(sys.executable).parent
 COPIER = str(BIN / "copier")
@@ -273,7 +273,7 @@ def test_update_never_deletes_or_overwrites_files_the_user_added(
     git(project, "commit", "-qm", "The user's work")
 
     # A newer djstarter changes, adds and removes template files elsewhere.
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     (source / "_base" / "CHANGES.md").write_text("New in 1.1.0\n")
     (source / "_base" / "{{ project_slug }}" / "core" / "tests" / "test_healthz.py").unlink()

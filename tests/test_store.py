@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import yaml
 
 from djstarter import store, templates
 from djstarter.generate import generate
+
+from .helpers import LOCAL_SETTINGS_TEMPLATE
 
 COPIER = str(Path(sys.executable).parent / "copier")
 
@@ -120,7 +123,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     views.write_text(views.read_text() + "\n\n# my own note\n")
     git(project, "commit", "-qam", "My edit")
     # A newer djstarter changes a template file.
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     new = store.ensure(source, version="1.1.0")
     result = subprocess.run([COPIER, "update", "--defaults"], cwd=project, capture_output=True, text=True)
@@ -140,7 +143,7 @@ def test_conflicting_edit_keeps_both_sides_inline(
         target.read_text().replace("default=True)\nif not SECRET_KEY", "default=False)\nif not SECRET_KEY")
     )
     git(project, "commit", "-qam", "Debug off by default")
-    template = source / "_base" / "config" / "settings" / "local.py.jinja"
+    template = source / LOCAL_SETTINGS_TEMPLATE
     template.write_text(
         template.read_text().replace("default=True)\nif not SECRET_KEY", "default=1)\nif not SECRET_KEY")
     )
@@ -184,6 +187,41 @@ def test_fingerprint_of_the_layout_equals_the_fingerprint_of_the_composed_tree(t
     assert store.fingerprint_files(templates.layout()) != store.fingerprint(composed)
 
 
+def test_the_fingerprint_is_remembered_by_file_stat_and_never_outlives_a_change(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ensure() reads every template file only when a file's stat changed; any write is such a change,
+    also one that keeps the size and puts the modification time back."""
+    monkeypatch.setattr(store, "_RACY_NS", 0)  # the copy is seconds old: trust its stat at once
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0"  # creates the store (no cache yet)
+    repo = store.store_dir()
+    files = templates.layout(source)
+    assert store.cached_fingerprint(repo, files) == store.fingerprint_files(files)  # computed, remembered
+    reads: list[int] = []
+    fingerprint_files = store.fingerprint_files
+    monkeypatch.setattr(store, "fingerprint_files", lambda f: reads.append(1) or fingerprint_files(f))
+    assert store.ensure(source, version="1.0.0").tag == "v1.0.0" and reads == []  # from the cache
+
+    readme = source / "_base" / "README.md.jinja"
+    before = readme.stat()
+    text = readme.read_text()
+    readme.write_text(text[:-2] + ("x" if text[-2] != "x" else "y") + text[-1])  # same size
+    os.utime(readme, ns=(before.st_atime_ns, before.st_mtime_ns))  # same modification time
+    assert readme.stat().st_size == before.st_size
+    tag = store.ensure(source, version="1.0.0").tag
+    assert reads == [1] and tag == f"v1.0.0+f{fingerprint_files(templates.layout(source))[:10]}"
+
+
+def test_a_file_changed_moments_ago_is_not_trusted_by_its_stat(source: Path) -> None:
+    """A second write within the same timestamp tick would keep the stat: such listings are not remembered."""
+    store.ensure(source, version="1.0.0")
+    (source / "_base" / "README.md.jinja").write_text("Changed just now.\n")
+    files = templates.layout(source)
+    assert store._stat_key(files) is None
+    assert store.cached_fingerprint(store.store_dir(), files) == store.fingerprint_files(files)
+    assert not (store.store_dir() / ".git" / "djstarter-fingerprints.json").exists()
+
+
 def test_ensure_writes_only_the_kinds_asked_for(tmp_path: Path) -> None:
     release = store.ensure(into=tmp_path / "blog-only", kinds=["blog"])
     assert sorted(p.name for p in (tmp_path / "blog-only" / "templates").iterdir()) == ["blog"]
@@ -212,7 +250,7 @@ def test_djstarter_update_moves_to_its_own_newer_release(
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.0.0"))
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nTEMPLATE_CHANGE = "arrived"\n')
     ensure = store.ensure
     monkeypatch.setattr(store, "ensure", lambda: ensure(source, version="1.1.0"))  # "this djstarter"
@@ -233,7 +271,7 @@ def test_an_update_to_older_templates_is_refused(
     from djstarter.cli import main
 
     project = _generate(tmp_path, answers, store.ensure(source, version="1.1.0"))
-    local = source / "_base" / "config" / "settings" / "local.py.jinja"
+    local = source / LOCAL_SETTINGS_TEMPLATE
     local.write_text(local.read_text() + '\nOLDER = "templates"\n')
     ensure = store.ensure
     for older in ("1.0.0", "1.0.0.post7+g1234567", "1.1.0rc1"):

@@ -16,10 +16,10 @@ import string
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from djstarter import interrupts, store, version
@@ -114,7 +114,7 @@ _MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "
 
 
 @contextmanager
-def faster_copier() -> Iterator[None]:
+def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
     """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
 
     1. **Template compiles.** Copier compiles every part of every template path with
@@ -133,6 +133,14 @@ def faster_copier() -> Iterator[None]:
        old and the new version, and again for each worker it starts). Clones are now shared per
        repository and version: the first is kept in a folder of this context (removed on exit) and
        handed to every later request for the same version, so an update clones once per version.
+       With ``kinds`` (the project's kind: a djstarter template renders only ``copier.yml`` and
+       ``templates/<kind>``), a clone of a local repository at a tag checks out only those paths.
+    4. **Compiling again what was compiled before.** Jinja turns each template source into Python code
+       (about 40% of a render). The code is shared by every worker of the process (an update renders
+       the same sources several times) and kept in djstarter's cache folder for the next run
+       (``_CodeCache``), keyed by the source, its name and everything about the environment that the
+       generated code depends on; each worker still builds its own ``Template`` from the code. The
+       extensions' ``preprocess`` runs on every hit, as in (1).
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
@@ -142,7 +150,9 @@ def faster_copier() -> Iterator[None]:
     with ExitStack() as stack:
         jinja_env = vars(Worker).get("jinja_env")
         if isinstance(jinja_env, functools.cached_property):
-            memoized = functools.cached_property(_memoizing_env_factory(jinja_env.func))
+            code_cache = _CodeCache(_code_cache_file())
+            stack.callback(code_cache.save)
+            memoized = functools.cached_property(_memoizing_env_factory(jinja_env.func, code_cache))
             memoized.__set_name__(Worker, "jinja_env")
             _patch(stack, Worker, "jinja_env", memoized)
         sync = vars(Worker).get("_sync_git_index_executable_bit")
@@ -153,16 +163,18 @@ def faster_copier() -> Iterator[None]:
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
-            _patch(stack, _template, "clone", _shared_clones(clone, shared))
+            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds))
         yield
 
 
-def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str]:
+def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str] = ()) -> Callable[..., str]:
     """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
 
     Copier reads a template clone and never writes to it after ``clone`` returns, so one clone can
     serve every ``Template`` of the same version; the ``location`` Copier made stays empty and is
-    removed by Copier as usual.
+    removed by Copier as usual. With ``kinds``, a local repository at a ref other than ``HEAD`` (where
+    Copier would add uncommitted changes) is cloned with only ``copier.yml`` and those kinds' folders
+    checked out; should that fail, Copier clones as usual.
     """
     clones: dict[tuple[str, str], str] = {}
 
@@ -170,10 +182,42 @@ def _shared_clones(clone: Callable[..., str], folder: Path) -> Callable[..., str
     def shared_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
         key = (str(url), str(ref))
         if key not in clones:
-            clones[key] = clone(url, ref, location=str(Path(tempfile.mkdtemp(dir=folder))))
+            target = Path(tempfile.mkdtemp(dir=folder))
+            local = Path(str(url).removeprefix("file://"))
+            if kinds and ref != "HEAD" and local.is_dir() and _sparse_clone(local, str(ref), target, kinds):
+                clones[key] = str(target)
+            else:
+                clones[key] = clone(url, ref, location=str(target))
         return clones[key]
 
     return shared_clone
+
+
+def _sparse_clone(repo: Path, ref: str, location: Path, kinds: Sequence[str]) -> bool:
+    """Clone ``repo`` into the empty ``location`` at ``ref`` with only ``copier.yml`` and
+    ``templates/<kind>/`` checked out, as Copier's clone does otherwise; False (and ``location`` empty
+    again) when git cannot."""
+
+    def git(*args: str, cwd: Path = location) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+        ).stdout
+
+    if ref.startswith("-") or any(
+        char in ref for char in "\r\n"
+    ):  # never an option (the answers file is input)
+        return False
+    try:
+        git("clone", "--quiet", "--no-checkout", "--", str(repo), str(location), cwd=location.parent)
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
+        paths = ["/copier.yml", *(f"/templates/{kind}/" for kind in kinds)]
+        git("sparse-checkout", "set", "--no-cone", *paths)
+        git("-c", "core.fsmonitor=false", "checkout", "--quiet", "-f", commit)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(location, ignore_errors=True)
+        location.mkdir()
+        return False
+    return True
 
 
 def _patch(stack: ExitStack, owner: type | ModuleType, name: str, value: object) -> None:
@@ -184,16 +228,175 @@ def _patch(stack: ExitStack, owner: type | ModuleType, name: str, value: object)
     stack.callback(setattr, owner, name, original)
 
 
-def _memoizing_env_factory(make_env: Callable[[Worker], Environment]) -> Callable[[Worker], Environment]:
+def _memoizing_env_factory(
+    make_env: Callable[[Worker], Environment], code_cache: _CodeCache
+) -> Callable[[Worker], Environment]:
     @functools.wraps(make_env)
     def jinja_env(worker: Worker) -> Environment:
         env = make_env(worker)
         packages = {type(ext).__module__.partition(".")[0] for ext in env.extensions.values()}
         if packages <= _MEMO_SAFE_EXTENSION_PACKAGES:
+            _share_compiled_code(env, code_cache)
             _memoize_from_string(env)
         return env
 
     return jinja_env
+
+
+#: Compiled templates kept on disk (the oldest are dropped beyond this; a project needs about 300).
+_CODE_CACHE_ENTRIES = 4000
+
+
+def _code_cache_file() -> Path | None:
+    """The cache file for this Python, Jinja and Copier (their compiled code is never mixed)."""
+    try:
+        import copier
+        import jinja2
+        import platformdirs
+    except ImportError:
+        return None
+    import hashlib
+    import importlib.util
+    import sys
+
+    versions = repr(
+        (sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__, copier.__version__)
+    )
+    name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
+    return platformdirs.user_cache_path("djstarter") / name
+
+
+class _CodeCache:
+    """Compiled Jinja code (marshalled) by key: in memory for the process, loaded from and saved to ``path``.
+
+    The file is a cache: unreadable, damaged or unwritable, it is ignored (everything compiles as usual).
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._entries: dict[str, bytes] | None = None
+        self._changed = False
+
+    def _loaded(self) -> dict[str, bytes]:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None:
+                import marshal
+
+                with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+                    data = marshal.loads(self.path.read_bytes())
+                    if isinstance(data, dict):
+                        self._entries = {
+                            k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, bytes)
+                        }
+        return self._entries
+
+    def get(self, key: str) -> CodeType | None:
+        import marshal
+
+        entries = self._loaded()
+        data = entries.pop(key, None)
+        if data is None:
+            return None
+        entries[key] = data  # the newest last: kept longest
+        with contextlib.suppress(ValueError, EOFError, TypeError):
+            code = marshal.loads(data)
+            if isinstance(code, CodeType):
+                return code
+        del entries[key]
+        return None
+
+    def put(self, key: str, code: CodeType) -> None:
+        import marshal
+
+        self._loaded()[key] = marshal.dumps(code)
+        self._changed = True
+
+    def save(self) -> None:
+        if not self._changed or self.path is None or self._entries is None:
+            return
+        import marshal
+
+        kept = dict(list(self._entries.items())[-_CODE_CACHE_ENTRIES:])
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(kept))
+            os.replace(temporary, self.path)
+        self._changed = False
+
+
+def _environment_signature(env: Environment) -> str | None:
+    """Everything about ``env`` that the code Jinja generates depends on, or None when part of it cannot be
+    named (a callable ``autoescape`` or ``finalize`` without a qualified name).
+
+    Lexer and parser settings, extensions, the sandbox's intercepted operators, optimisation and async mode,
+    and the filters and tests (the optimiser folds constant filter calls at compile time)."""
+
+    def named(value: Any) -> str | None:
+        if value is None or isinstance(value, bool):
+            return repr(value)
+        function = getattr(value, "func", value)  # functools.partial: the function it calls
+        qualname = getattr(function, "__qualname__", None)
+        module = getattr(function, "__module__", None)
+        return f"{type(value).__name__}:{module}.{qualname}" if qualname and module else None
+
+    callables = [named(env.autoescape), named(env.finalize)]
+    if None in callables:
+        return None
+    parts = [
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+        env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+        env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+        env.optimized, env.is_async, callables, sorted(env.extensions),
+        sorted(getattr(env, "intercepted_binops", ())), sorted(getattr(env, "intercepted_unops", ())),
+        sorted((name, named(f)) for name, f in env.filters.items()),
+        sorted((name, named(f)) for name, f in env.tests.items()),
+    ]  # fmt: skip
+    return repr(parts)
+
+
+def _share_compiled_code(env: Environment, code_cache: _CodeCache) -> None:
+    """Give ``env`` (one instance) a ``compile`` that takes the code from ``code_cache`` when it holds this
+    source compiled by an equal environment, and adds what it compiles."""
+    signature = _environment_signature(env)
+    if signature is None:
+        return
+    import hashlib
+
+    compile_source: Callable[..., Any] = env.compile
+
+    @functools.wraps(compile_source)
+    def compile_cached(
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if raw or not isinstance(source, str):
+            return compile_source(source, name, filename, raw, defer_init)
+        # The file name is not part of the generated code (only of the code object, which says where a
+        # template error happened): a template folder at another temporary path reuses the code.
+        key = hashlib.sha256(repr((signature, name, defer_init, source)).encode()).hexdigest()
+        code = code_cache.get(key)
+        if code is None:
+            code = compile_source(source, name, filename, raw, defer_init)
+            code_cache.put(key, code)
+            return code
+        env.preprocess(source, name, filename)  # the side effects a compile has
+        return _with_filename(code, "<template>" if filename is None else filename)
+
+    env.compile = compile_cached  # type: ignore[method-assign]
+
+
+def _with_filename(code: CodeType, filename: str) -> CodeType:
+    """``code`` (and the code nested in it) as if compiled from ``filename``, as ``compile`` would make it."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(_with_filename(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def _memoize_from_string(env: Environment) -> None:
@@ -251,12 +454,24 @@ def _core_file_mode_may_be_false(root: Path) -> bool:
 
 
 def preload() -> None:
-    """Start importing Copier (a third of a second) in the background while answers are read or asked.
+    """Start importing Copier (a third of a second) in the background while answers are read or asked,
+    and, in a source checkout, working out djstarter's version (a few git commands the store needs).
 
     ``render`` imports it as usual and waits on Python's import lock if the import is still running.
-    Failures are left for that import to report, so the thread stays silent.
+    Failures are left for that import (and ``version()``) to report, so the threads stay silent.
     """
     threading.Thread(target=_import_quietly, args=("copier",), name="djstarter-preload", daemon=True).start()
+    thread = threading.Thread(target=_version_quietly, name="djstarter-version", daemon=True)
+    thread.start()
+    _preloading.append(thread)
+
+
+_preloading: list[threading.Thread] = []  # joined before the store asks for the version itself
+
+
+def _version_quietly() -> None:
+    with contextlib.suppress(BaseException):  # version() is cached; the store asks again and reports errors
+        version()
 
 
 def _import_quietly(name: str) -> None:
@@ -313,6 +528,8 @@ def generate(
     with interrupts.temporary_folder("djstarter-") as work_dir:
         template = Path(work_dir) / "template"
         if release is None:
+            while _preloading:
+                _preloading.pop().join()
             release = store.ensure(into=template, kinds=[str(answers["project_kind"])])
         else:
             store.export(release, template)

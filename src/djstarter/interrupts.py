@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -116,12 +117,20 @@ def settle_children(patience: float = PATIENCE) -> None:
 
 
 def remove_folder(folder: Path, patience: float = PATIENCE) -> None:
-    """Remove ``folder`` and what it holds; retried while a stopped git may still write into it."""
+    """Remove ``folder`` and what it holds; retried while a stopped git may still write into it.
+
+    When it is still there after ``patience`` seconds, one line on stderr names it (it is left behind)."""
     settle_children(patience)
     deadline = time.monotonic() + patience
     while True:
         shutil.rmtree(folder, ignore_errors=True)
-        if not folder.exists() or time.monotonic() > deadline:
+        if not folder.exists():
+            return
+        if time.monotonic() > deadline:
+            print(
+                f"djstarter: warning: could not remove the temporary folder {folder}; delete it yourself.",
+                file=sys.stderr,
+            )
             return
         time.sleep(0.05)
 

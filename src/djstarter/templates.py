@@ -64,11 +64,16 @@ def layout(src: Path | None = None, kinds: list[str] | None = None) -> dict[str,
     """
     src = src or source_dir()
     files = {"copier.yml": src / "copier.yml"}
+    base = _relative_files(src / BASE)  # walked once, shared by every kind
     for kind in kinds or implemented_kinds(src):
-        for part in (BASE, kind):
-            for path in _files(src / part):
-                files[f"templates/{kind}/{path.relative_to(src / part).as_posix()}"] = path
+        for relative, path in (*base, *_relative_files(src / kind)):
+            files[f"templates/{kind}/{relative}"] = path
     return files
+
+
+def _relative_files(root: Path) -> list[tuple[str, Path]]:
+    """Every file under ``root`` with its POSIX path relative to ``root``."""
+    return [(path.relative_to(root).as_posix(), path) for path in _files(root)]
 
 
 def _files(root: Path) -> Iterator[Path]:

@@ -191,7 +191,7 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, app
             "'git show HEAD:<path>' shows them until you commit the update)."
         )
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
-        merges = apply_update(project, changes, new_tag, applied)
+        merges = apply_update(project, changes, new_tag, applied, kind=str(recorded["project_kind"]))
     if not quiet:
         allauth_on = bool(changes.get("use_allauth")) and not recorded.get("use_allauth")
         report(
@@ -222,12 +222,15 @@ def refuse_downgrade(old_tag: str, new_tag: str) -> None:
         )
 
 
-def apply_update(project: Path, changes: dict[str, Any], tag: str, applied: list[bool]) -> dict[str, str]:
+def apply_update(
+    project: Path, changes: dict[str, Any], tag: str, applied: list[bool], kind: str | None = None
+) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
     On Ctrl-C or a failure the work tree is put back as it was (the same commit, nothing new) and the
     error says so. Returns the merge migrations written (app -> file); ``applied`` holds True exactly
-    while the finished update is in the work tree (a Ctrl-C after this returns finds it there).
+    while the finished update is in the work tree (a Ctrl-C after this returns finds it there). ``kind``
+    (the project's, which an update never changes): the template clones check out only that kind.
     """
     import copier
     from copier.errors import CopierError
@@ -236,7 +239,7 @@ def apply_update(project: Path, changes: dict[str, Any], tag: str, applied: list
 
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
-        with faster_copier(), warnings.catch_warnings():
+        with faster_copier([kind] if kind else []), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Copier's warnings are about its own internals here
             copier.run_update(
                 project,
