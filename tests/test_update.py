@@ -465,6 +465,19 @@ def test_moving_back_from_django_61_to_52_is_refused_before_anything_changes(
     assert git(project, "rev-parse", "HEAD") == head
 
 
+def test_django_upgrade_flag_without_a_move_to_a_newer_django_is_refused_before_anything_changes(
+    tmp_path: Path, answers: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = generate(answers, tmp_path / "project")  # Django 5.2
+    head = git(project, "rev-parse", "HEAD")
+    assert main(["update", str(project), "--data", "use_celery=true", "--django-upgrade"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--django-upgrade runs django-upgrade after an update that moves the project" in err
+    assert "keeps it on Django 5.2" in err and "Nothing was changed" in err
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
 @pytest.mark.slow
 def test_plain_copier_update_refuses_to_move_back_to_django_52(
     tmp_path: Path, answers: dict[str, Any]

@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="delete files you edited that the new templates no longer have (refused otherwise)",
     )
+    update.add_argument(
+        "--django-upgrade",
+        action="store_true",
+        help="with an update to a newer Django (--data django_version=6.1): then run django-upgrade "
+        "--target-version on the project's own Python files (all or nothing)",
+    )
     update.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     commands.add_parser(
@@ -138,7 +144,10 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_update(args: argparse.Namespace) -> int:
     from djstarter.commands import update
 
-    return update.run(project=args.project, data=args.data, quiet=args.quiet, allow_delete=args.allow_delete)
+    return update.run(
+        project=args.project, data=args.data, quiet=args.quiet, allow_delete=args.allow_delete,
+        django_upgrade=args.django_upgrade,
+    )  # fmt: skip
 
 
 def _cmd_list(_args: argparse.Namespace) -> int:

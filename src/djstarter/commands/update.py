@@ -123,11 +123,16 @@ def refuse_fixed_changes(recorded: dict[str, Any], changes: dict[str, Any]) -> N
             )
 
 
-def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = False) -> int:
+def run(
+    *, project: Path, data: list[str], quiet: bool, allow_delete: bool = False, django_upgrade: bool = False
+) -> int:
     project = find_root(project)
     applied: list[bool] = []  # set once the update is in the work tree
     try:
-        return _run(project, data=data, quiet=quiet, allow_delete=allow_delete, applied=applied)
+        return _run(
+            project, data=data, quiet=quiet, allow_delete=allow_delete, applied=applied,
+            django_upgrade=django_upgrade,
+        )  # fmt: skip
     except KeyboardInterrupt:  # apply_update explains its own interruptions: this is before or after it
         if applied:
             raise Interrupted(
@@ -140,12 +145,22 @@ def run(*, project: Path, data: list[str], quiet: bool, allow_delete: bool = Fal
         ) from None
 
 
-def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, applied: list[bool]) -> int:
+def _run(
+    project: Path,
+    *,
+    data: list[str],
+    quiet: bool,
+    allow_delete: bool,
+    applied: list[bool],
+    django_upgrade: bool,
+) -> int:
     recorded = recorded_answers(project)
     check_clean_git(project)
     changes = answers_mod.from_text(answers_mod.parse_data(data))
     refuse_fixed_changes(recorded, changes)
     django_versions.refuse_downgrade(recorded, changes)
+    if django_upgrade:
+        django_versions.refuse_django_upgrade_without_move(recorded, changes)
     answers = answers_mod.validate(
         {**{k: v for k, v in recorded.items() if not k.startswith("_")}, **changes}, existing=True
     )
@@ -197,9 +212,22 @@ def _run(project: Path, *, data: list[str], quiet: bool, allow_delete: bool, app
         report(
             project, old_tag, new_tag, changes,
             deleted_edits=edited, allauth_on=allauth_on, merges=merges, needs=needs,
-            django_to=django_versions.upgraded(recorded, changes),
+            django_to=django_versions.upgraded(recorded, changes), django_upgrade=django_upgrade,
         )  # fmt: skip
+    if django_upgrade:
+        _django_upgrade(project, str(django_versions.upgraded(recorded, changes)), quiet=quiet)
     return EXIT_OK
+
+
+def _django_upgrade(project: Path, version: str, *, quiet: bool) -> None:
+    """``--django-upgrade``: run it now, on the updated files, and say what it rewrote."""
+    with Status(f"Running django-upgrade --target-version {version}", quiet=quiet):
+        rewritten = django_versions.run_django_upgrade(project, version)
+    if not quiet:
+        say(
+            f"django-upgrade --target-version {version} rewrote {len(rewritten)} file(s)"
+            + (":\n" + "\n".join(f"  {name}" for name in rewritten) if rewritten else ".")
+        )
 
 
 @dataclass(frozen=True)
@@ -366,6 +394,7 @@ def report(
     merges: dict[str, str] | None = None,
     needs: Needs | None = None,
     django_to: str | None = None,
+    django_upgrade: bool = False,
 ) -> None:
     """Say what the update did, then what the project must do, in order: resolve, reinstall, set new
     variables, migrate, and the recipe that checks and commits all of it."""
@@ -453,11 +482,7 @@ def report(
             if needs.reinstall or django_to
             else []
         ),
-        *(
-            [f"pip install django-upgrade && {django_versions.DJANGO_UPGRADE}   # rewrites old idioms"]
-            if django_to
-            else []
-        ),
+        *([django_versions.upgrade_step(ran=django_upgrade)] if django_to else []),
         *(_variable_step(name, notes) for name in needs.variables),
         *(["python manage.py migrate     # the update brought migrations"] if migrations or merges else []),
         "git add -A                  # stage everything, new and deleted files included",
