@@ -43,7 +43,8 @@ class Shot:
     via: tuple[str, ...] = ()
 
 
-#: Each kind's main pages: home, main list, one detail, main signed-in page.
+#: Each kind's main pages: home, main list, one detail, and its main signed-in page, named "signed-in" (the
+#: page Lighthouse scores besides the home page, tests/lighthouse.py).
 SHOTS: dict[str, list[Shot]] = {
     "blog": [
         Shot("home", "/"),
@@ -69,8 +70,8 @@ SHOTS: dict[str, list[Shot]] = {
     ],
     "saas": [
         Shot("home", "/"),
-        Shot("signed-in", "/", signed_in=True),
-        Shot("dashboard", "/", signed_in=True, via=("organizations:dashboard",)),
+        Shot("organisations", "/", signed_in=True),
+        Shot("signed-in", "/", signed_in=True, via=("organizations:dashboard",)),
         Shot("list", "/", signed_in=True, via=("organizations:dashboard", "projects:list")),
         Shot(
             "detail", "/", signed_in=True, via=("organizations:dashboard", "projects:list", "projects:detail")
@@ -104,11 +105,12 @@ def follow(page: Any, base: str, path: str, via: tuple[str, ...], route: Callabl
 
 def capture(
     page: Any, base: str, kind: str, route: Callable[[str], str], folder: Path, signed_in: bool
-) -> list[Path]:
-    """Picture the kind's pages of this state (signed in or not) in the Playwright ``page``, at both widths;
-    ``route`` names a URL's pattern. Returns the files written; a page whose link is missing is left out."""
+) -> dict[str, str]:
+    """Picture the kind's pages of this state (signed in or not) in the Playwright ``page``, at both widths,
+    into ``folder`` as <kind>-<page>-<device>.webp; ``route`` names a URL's pattern. Returns each pictured
+    page's URL by name; a page whose link is missing is left out."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    pictured = {}
     viewport = page.viewport_size
     try:
         for shot in (shot for shot in SHOTS.get(kind, []) if shot.signed_in == signed_in):
@@ -117,13 +119,13 @@ def capture(
                 continue
             for device, size in (("desktop", DESKTOP), ("phone", PHONE)):
                 page.set_viewport_size(size)
-                path = folder / f"{kind}-{shot.name}-{device}.webp"
-                save(page.screenshot(animations="disabled", caret="hide"), path, SAVED_WIDTH[device])
-                written.append(path)
+                png = page.screenshot(animations="disabled", caret="hide")
+                save(png, folder / f"{kind}-{shot.name}-{device}.webp", SAVED_WIDTH[device])
+            pictured[shot.name] = page.url
     finally:
         if viewport:
             page.set_viewport_size(viewport)
-    return written
+    return pictured
 
 
 def main(argv: list[str]) -> None:
@@ -153,11 +155,18 @@ def main(argv: list[str]) -> None:
                 chromium(viewport=DESKTOP) as context,
             ):
                 page = context.new_page()
-                written = capture(page, base, kind, routes.name, arguments.out, signed_in=False)
+                pictured = capture(page, base, kind, routes.name, arguments.out, signed_in=False)
                 log_in(page, base, setup["login_url"], setup["username"])
-                written += capture(page, base, kind, routes.name, arguments.out, signed_in=True)
-        for path in written:
-            print(f"{path} ({path.stat().st_size // 1024} KB)")
+                pictured |= capture(page, base, kind, routes.name, arguments.out, signed_in=True)
+        for shot in SHOTS[kind]:
+            if shot.name not in pictured:
+                print(
+                    f"{kind} {shot.name}: not pictured (no link to {' > '.join(shot.via)})", file=sys.stderr
+                )
+                continue
+            for device in ("desktop", "phone"):
+                path = arguments.out / f"{kind}-{shot.name}-{device}.webp"
+                print(f"{path} ({path.stat().st_size // 1024} KB): {pictured[shot.name]}")
 
 
 if __name__ == "__main__":

@@ -523,12 +523,11 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         log_in(page, base, setup["login_url"], setup["username"])
         crawl.run("signed-in", [base + "/", *extras], deadline)
         extra_started = time.monotonic()
-        pictures += gallery.capture(page, base, kind, routes.name, SCREENSHOTS, signed_in=True)
+        pictures |= gallery.capture(page, base, kind, routes.name, SCREENSHOTS, signed_in=True)
         screenshot_seconds = extra_seconds + time.monotonic() - extra_started
         extra_started = time.monotonic()
-        scores = lighthouse.audit(
-            kind, base, context.cookies(), CHROMIUM, CHROMIUM_ARGS, tmp_path / "lighthouse"
-        )
+        scores = lighthouse.audit(kind, base, pictures.get("signed-in", base + "/"), context.cookies(),
+                                  CHROMIUM, CHROMIUM_ARGS, tmp_path / "lighthouse")  # fmt: skip
         lighthouse_seconds = time.monotonic() - extra_started
         # The narrow-screen layout (the header wraps, targets shrink) on the fullest page: signed-in home.
         page.set_viewport_size({"width": 360, "height": 740})
@@ -541,7 +540,7 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     summary = report(kind, flavour, crawl, time.monotonic() - started)
     print(json.dumps({key: summary[key] for key in ("kind", "flavour", "seconds", "violations", "capped")}))
     print(f"{lighthouse.line(scores)} ({lighthouse_seconds:.1f} s); "
-          f"{len(pictures)} screenshots ({screenshot_seconds:.1f} s)")  # fmt: skip
+          f"{2 * len(pictures)} screenshots ({screenshot_seconds:.1f} s)")  # fmt: skip
 
     assert "Traceback" not in server_log, server_log[-6000:]
     found = "\n".join(f"  {a.state} {a.how} {a.route}: {a.url}" for a in crawl.audits)
@@ -567,10 +566,8 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     )
     below = lighthouse.below_threshold(scores)
     assert not below, f"Lighthouse scores under {lighthouse.THRESHOLD}:\n" + "\n".join(below)
-    expected = {
-        f"{kind}-{shot.name}-{device}.webp" for shot in gallery.SHOTS[kind] for device in ("desktop", "phone")
-    }
-    assert {path.name for path in pictures} == expected, f"{kind}: pages missing from the screenshots"
+    missing = [shot.name for shot in gallery.SHOTS[kind] if shot.name not in pictures]
+    assert not missing, f"{kind}: no link led to these pages of the screenshots: {missing}"
 
 
 @needs_chromium
