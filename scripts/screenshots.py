@@ -43,6 +43,16 @@ class Shot:
     via: tuple[str, ...] = ()
 
 
+#: The name and description the CLI gives each kind's project, as its owner would (the gate's copies, in
+#: artifacts/screenshots/, carry the tests' "Demo Blog").
+NAMES: dict[str, tuple[str, str]] = {
+    "blog": ("Field Notes", "Notes on Django, Python and the web."),
+    "todo_api": ("Tasklist", "Tasks, lists and labels, on the web and through a REST API."),
+    "ecommerce": ("Corner Shop", "Small-batch goods, packed by hand."),
+    "social": ("Circles", "Posts and replies from the people you follow."),
+    "saas": ("Launchpad", "Projects and tasks for teams."),
+}
+
 #: Each kind's main pages: home, main list, one detail, and its main signed-in page, named "signed-in" (the
 #: page Lighthouse scores besides the home page, tests/lighthouse.py).
 SHOTS: dict[str, list[Shot]] = {
@@ -134,9 +144,11 @@ def main(argv: list[str]) -> None:
 
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(REPO / "src"))
+    from djstarter.generate import generate
     from djstarter.templates import implemented_kinds
     from tests.crawl import Routes, setup_code, setup_result
-    from tests.generated import render
+    from tests.generated import COMBINATIONS
+    from tests.helpers import BASE_ANSWERS
     from tests.served import PASSWORD, chromium, serve, served_env, shell
     from tests.test_accessibility import log_in
 
@@ -146,7 +158,16 @@ def main(argv: list[str]) -> None:
     arguments = parser.parse_args(argv)
     for kind in arguments.kinds or implemented_kinds():
         with tempfile.TemporaryDirectory(prefix=f"screenshots-{kind}-") as folder:
-            project = render(kind, "drf", Path(folder) / "project")
+            name, description = NAMES.get(kind, (BASE_ANSWERS["project_name"], BASE_ANSWERS["description"]))
+            answers = {
+                **BASE_ANSWERS,
+                **COMBINATIONS["drf"],
+                "project_kind": kind,
+                "project_name": name,
+                "project_slug": name.lower().replace(" ", "_"),
+                "description": description,
+            }
+            project = generate(answers, Path(folder) / "project", git=False)
             env = served_env(project)
             setup = setup_result(shell(project, setup_code(PASSWORD), env))
             routes = Routes(setup["routes"])
