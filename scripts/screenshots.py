@@ -4,8 +4,9 @@
     python scripts/screenshots.py blog saas --out /tmp/shots
 
 The CLI renders each kind from this checkout, deploys it as the accessibility gate does (production
-settings, demo data, a signed-in user), serves it and drives the system Chromium (DJSTARTER_TEST_CHROMIUM,
-as for the browser tests). The accessibility gate (tests/test_accessibility.py) calls `capture` on the site
+settings, demo data), signs in as the demo user (or the first one of the demo data: a page of someone's own
+orders or feed, not an empty one), serves it and drives the system Chromium (DJSTARTER_TEST_CHROMIUM, as
+for the browser tests). The accessibility gate (tests/test_accessibility.py) calls `capture` on the site
 it serves anyway, into artifacts/screenshots/, so CI redraws the gallery on every run at no extra site.
 
 Each picture is the first screen a visitor sees (the viewport, not the whole page), saved as WebP at quality
@@ -169,7 +170,7 @@ def main(argv: list[str]) -> None:
             }
             project = generate(answers, Path(folder) / "project", git=False)
             env = served_env(project)
-            setup = setup_result(shell(project, setup_code(PASSWORD), env))
+            setup = setup_result(shell(project, setup_code(PASSWORD, user="first"), env))
             routes = Routes(setup["routes"])
             with (
                 serve(project, env, Path(folder) / "server.log") as base,
