@@ -609,3 +609,24 @@ def test_the_phone_pass_finds_overflow_and_what_only_the_dark_scheme_breaks() ->
     assert "color-contrast" not in light, light
     assert "color-contrast" in {violation["id"] for violation in dark}, dark
     assert width > PHONE["width"], width
+
+
+def test_the_lighthouse_gate_names_each_score_under_the_threshold() -> None:
+    """A category under 0.95, or one Lighthouse could not score (None), fails the gate with the audits that
+    cost it points; 0.95 itself passes."""
+    page = {
+        "url": "http://localhost/",
+        "scores": {"performance": 0.95, "accessibility": 0.9, "best-practices": None, "seo": 1},
+        "failing": [
+            {"category": "accessibility", "audit": "color-contrast", "score": 0, "value": ""},
+            {"category": "performance", "audit": "total-blocking-time", "score": 0.9, "value": "200 ms"},
+        ],
+    }
+    below = lighthouse.below_threshold({"kind": "blog", "pages": {"home": page}})
+    assert below == [
+        "blog home http://localhost/: accessibility 0.9; color-contrast (0)",
+        "blog home http://localhost/: best-practices None; ",
+    ]
+    assert lighthouse.line({"kind": "blog", "pages": {"home": page}}) == (
+        "lighthouse blog: home performance=0.95 accessibility=0.9 best-practices=None seo=1"
+    )
