@@ -46,8 +46,8 @@ start_redis() {
 }
 
 # Chromium for the browser tests (driven by Playwright through executable_path; no browser download),
-# and npm, which installs the pinned axe-core the accessibility tier injects (tests/test_accessibility.py
-# caches it under .cache/).
+# and npm (with Node), which installs the pinned axe-core the accessibility tier injects and the pinned
+# Lighthouse it runs (tests/test_accessibility.py and tests/lighthouse.py cache them under .cache/).
 install_chromium() {
   command -v chromium >/dev/null 2>&1 || apt_install chromium
   command -v npm >/dev/null 2>&1 || apt_install npm

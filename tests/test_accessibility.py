@@ -14,16 +14,22 @@ than the screen (`document.documentElement.scrollWidth`). The
 few paths left out are in `EXCEPTIONS`, each with its reason. The journeys a link cannot start (password
 reset by email, sign-up and its email confirmation, a 404, a form refused for its CSRF token) are walked
 too. Each run writes its pages and findings to artifacts/accessibility/<kind>-<flavour>.json.
+
+The same served site is measured by Lighthouse (`lighthouse.py`: the home page and the kind's main
+signed-in page, each category at least 0.95) and pictured for the README's gallery
+(`scripts/screenshots.py`, into artifacts/screenshots/), so neither costs a site of its own.
 """
 
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,14 +40,26 @@ import pytest
 
 from djstarter.templates import implemented_kinds
 
+from . import lighthouse
 from .crawl import Routes, setup_code, setup_result
 from .generated import render
-from .served import PASSWORD, chromium, needs_chromium, serve, served_env, shell, wait_for
+from .served import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    chromium,
+    needs_chromium,
+    serve,
+    served_env,
+    shell,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "artifacts" / "accessibility"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
 AXE_CORE_VERSION = "4.14.1"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: axe-core's best practices are gated too: heading order, unique and complete landmarks, table headers.
@@ -204,6 +222,17 @@ def axe_core_script() -> Path:
                 check=True, capture_output=True, timeout=300,
             )  # fmt: skip
     return script
+
+
+def screenshots() -> Any:
+    """scripts/screenshots.py, the module both the gallery's CLI and this gate use to picture a site."""
+    name = "djstarter_screenshots"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "screenshots.py")
+        assert spec and spec.loader
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
 
 
 def axe_violations(page: Any, axe: str) -> list[dict[str, Any]]:
@@ -463,6 +492,8 @@ def describe(audits: list[Audit]) -> str:
 @pytest.mark.parametrize(("kind", "flavour"), audited_sites(implemented_kinds()))
 def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> None:
     axe = axe_core_script().read_text(encoding="utf-8")
+    lighthouse.lighthouse_folder()  # installed before the clock starts, like axe-core
+    gallery = screenshots()
     started = time.monotonic()
     project = render(kind, FLAVOURS[flavour], tmp_path / "project")
     mail = tmp_path / "mail"
@@ -486,18 +517,31 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         crawl.error_pages(setup["login_url"])
         crawl.sign_up(setup["signup_url"], mail)
         context.clear_cookies()
+        extra_started = time.monotonic()
+        pictures = gallery.capture(page, base, kind, routes.name, SCREENSHOTS, signed_in=False)
+        extra_seconds = time.monotonic() - extra_started
         log_in(page, base, setup["login_url"], setup["username"])
         crawl.run("signed-in", [base + "/", *extras], deadline)
+        extra_started = time.monotonic()
+        pictures |= gallery.capture(page, base, kind, routes.name, SCREENSHOTS, signed_in=True)
+        screenshot_seconds = extra_seconds + time.monotonic() - extra_started
+        extra_started = time.monotonic()
+        scores = lighthouse.audit(kind, base, pictures.get("signed-in", base + "/"), context.cookies(),
+                                  CHROMIUM, CHROMIUM_ARGS, tmp_path / "lighthouse")  # fmt: skip
+        lighthouse_seconds = time.monotonic() - extra_started
         # The narrow-screen layout (the header wraps, targets shrink) on the fullest page: signed-in home.
         page.set_viewport_size({"width": 360, "height": 740})
         page.goto(base + "/")
         crawl.audit("signed-in", "narrow screen (360 px)", page.url)
         page.set_viewport_size(DESKTOP)
         crawl.sample_exceptions()
-        crawl.seconds = time.monotonic() - crawl_started
+        # The crawl's own time: the screenshots and Lighthouse are timed apart.
+        crawl.seconds = time.monotonic() - crawl_started - screenshot_seconds - lighthouse_seconds
         server_log = log.read_text(errors="replace")
     summary = report(kind, flavour, crawl, time.monotonic() - started)
     print(json.dumps({key: summary[key] for key in ("kind", "flavour", "seconds", "violations", "capped")}))
+    print(f"{lighthouse.line(scores)} ({lighthouse_seconds:.1f} s); "
+          f"{2 * len(pictures)} screenshots ({screenshot_seconds:.1f} s)")  # fmt: skip
 
     assert "Traceback" not in server_log, server_log[-6000:]
     found = "\n".join(f"  {a.state} {a.how} {a.route}: {a.url}" for a in crawl.audits)
@@ -521,6 +565,10 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     assert not any(a.violations for a in crawl.audits), (
         f"{kind} ({flavour}): WCAG 2.2 A/AA violations:\n{describe(crawl.audits)}"
     )
+    below = lighthouse.below_threshold(scores)
+    assert not below, f"Lighthouse scores under {lighthouse.THRESHOLD}:\n" + "\n".join(below)
+    missing = [shot.name for shot in gallery.SHOTS[kind] if shot.name not in pictures]
+    assert not missing, f"{kind}: no link led to these pages of the screenshots: {missing}"
 
 
 @needs_chromium
@@ -562,3 +610,24 @@ def test_the_phone_pass_finds_overflow_and_what_only_the_dark_scheme_breaks() ->
     assert "color-contrast" not in light, light
     assert "color-contrast" in {violation["id"] for violation in dark}, dark
     assert width > PHONE["width"], width
+
+
+def test_the_lighthouse_gate_names_each_score_under_the_threshold() -> None:
+    """A category under 0.95, or one Lighthouse could not score (None), fails the gate with the audits that
+    cost it points; 0.95 itself passes."""
+    page = {
+        "url": "http://localhost/",
+        "scores": {"performance": 0.95, "accessibility": 0.9, "best-practices": None, "seo": 1},
+        "failing": [
+            {"category": "accessibility", "audit": "color-contrast", "score": 0, "value": ""},
+            {"category": "performance", "audit": "total-blocking-time", "score": 0.9, "value": "200 ms"},
+        ],
+    }
+    below = lighthouse.below_threshold({"kind": "blog", "pages": {"home": page}})
+    assert below == [
+        "blog home http://localhost/: accessibility 0.9; color-contrast (0)",
+        "blog home http://localhost/: best-practices None; ",
+    ]
+    assert lighthouse.line({"kind": "blog", "pages": {"home": page}}) == (
+        "lighthouse blog: home performance=0.95 accessibility=0.9 best-practices=None seo=1"
+    )
