@@ -150,6 +150,25 @@ def test_like_once_and_unlike(client, ana):
     assert not Notification.objects.exists()
 
 
+def test_like_and_unlike_in_place(client, ana):
+    post = PostFactory()
+    url = reverse("posts:like", kwargs={"pk": post.pk})
+    htmx = {"HX-Request": "true"}
+    response = client.post(url, {"action": "like", "next": "/explore/#post-1"}, headers=htmx)
+    assert response.status_code == 200
+    assert response.templates[0].name == "posts/partials/like.html"
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div class="like-control" id="like-{post.pk}">')
+    assert 'value="unlike"' in html and "1 like<" in html
+    assert 'value="/explore/#post-1"' in html  # the fragment's form still goes back to the page
+    response = client.post(url, {"action": "unlike"}, headers=htmx)
+    assert 'value="like"' in response.content.decode() and "0 likes" in response.content.decode()
+    assert not Like.objects.exists()
+    # The full page renders the same fragment, so a swap changes nothing else.
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'hx-post="{url}" hx-target="#like-{post.pk}"' in page
+
+
 def test_like_rejects_unknown_actions_and_foreign_redirects(client, ana):
     post = PostFactory()
     url = reverse("posts:like", kwargs={"pk": post.pk})
