@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
     context = {
         "page": page,
-        "form": PostForm(),
+        "form": PostForm(author=request.user),
         "is_feed": request.user.is_authenticated,
         "login_url": resolve_url(settings.LOGIN_URL),
     }
@@ -80,13 +80,13 @@ def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200
 @require_safe
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(_cards(request), pk=pk)
-    return _detail(request, post, ReplyForm())
+    return _detail(request, post, ReplyForm(author=request.user, reply_to=post))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, author=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             post = services.create_post(request.user, **form.cleaned_data)

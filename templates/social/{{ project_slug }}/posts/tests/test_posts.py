@@ -4,7 +4,7 @@ from django.urls import reverse
 from ...notifications.models import Notification
 from ..models import Like, Post
 from ..services import PostError, create_post, mentioned_usernames
-from .factories import BlockFactory, PostFactory, UserFactory
+from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +220,32 @@ def test_home_page_for_anonymous_visitors_is_the_public_timeline(client):
     assert response.status_code == 200
     assert "public news" in response.content.decode()
     assert not response.context["is_feed"]
+
+
+@pytest.mark.parametrize(
+    ("parent_visibility", "parent_private", "author_private", "expected"),
+    [
+        ("public", False, False, "public"),
+        ("followers", False, False, "followers"),  # never wider than the post it answers
+        ("public", True, False, "followers"),  # a private account's post reaches its followers only
+        ("public", False, True, "followers"),  # the author's own default is narrower
+    ],
+)
+def test_a_reply_starts_with_the_narrower_visibility(
+    client, ana, parent_visibility, parent_private, author_private, expected
+):
+    parent = PostFactory(visibility=parent_visibility)
+    parent.author.profile.is_private = parent_private
+    parent.author.profile.save()
+    ana.profile.is_private = author_private
+    ana.profile.save()
+    FollowFactory(follower=ana, followee=parent.author)
+    form = client.get(parent.get_absolute_url()).context["form"]
+    assert form["visibility"].value() == expected
+
+
+def test_a_new_post_starts_with_the_author_default(client, ana):
+    assert client.get(reverse("posts:create")).context["form"]["visibility"].value() == "public"
+    ana.profile.is_private = True
+    ana.profile.save()
+    assert client.get(reverse("posts:create")).context["form"]["visibility"].value() == "followers"
