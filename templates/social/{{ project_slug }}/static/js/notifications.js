@@ -30,13 +30,19 @@
     if (old) {
       old.remove();
     }
-    var item = document.createElement("li");
-    item.className = "notification unread";
-    item.dataset.notificationId = String(notification.id);
-    var link = document.createElement("a");
-    link.href = notification.url;
-    link.textContent = notification.text; // text, never HTML
-    item.appendChild(link);
+    // The server renders the item with the list page's own template (avatar, time, "new" mark) and
+    // escapes every name in it; it has no CSRF token, so the page's token goes into its form.
+    var template = document.createElement("template");
+    template.innerHTML = String(notification.html).trim();
+    var item = template.content.firstElementChild;
+    if (!item) {
+      return;
+    }
+    var token = document.querySelector('input[name="csrfmiddlewaretoken"]');
+    var form = item.querySelector("form");
+    if (token && form && !form.querySelector('input[name="csrfmiddlewaretoken"]')) {
+      form.insertBefore(token.cloneNode(), form.firstChild);
+    }
     list.insertBefore(item, list.firstChild);
   }
 
