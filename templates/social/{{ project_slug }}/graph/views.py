@@ -12,26 +12,32 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..core.in_place import answer
 from ..posts.limits import RateLimited
 from ..posts.models import Post
 from ..posts.pagination import parse_id
-from ..profiles.views import get_person
+from ..profiles.counts import profile_counts
+from ..profiles.views import get_person, may_see_lists
 from . import services
 from .forms import ReportForm
 from .models import FollowRequest
+from .selectors import relationship
 
 
-def _back(request: HttpRequest, person) -> HttpResponse:
-    """Back to the page the button was on (``next``), else to the person's profile."""
+def _next_url(request: HttpRequest, person) -> str:
+    """The page the button was on (``next``), if it is a page of this site; else the person's profile."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_url)
-    return redirect("profiles:detail", username=person.username)
+        return next_url
+    return reverse("profiles:detail", kwargs={"username": person.username})
 
 
-def _action(request: HttpRequest, username: str, change: Callable, done: str) -> HttpResponse:
+def _action(
+    request: HttpRequest, username: str, change: Callable, done: str, *, in_place: bool = False
+) -> HttpResponse:
+    """Apply ``change`` to the person; ``in_place`` answers htmx with the profile's follow fragment."""
     person = get_person(request, username)
     try:
         result = change(request.user, person)
@@ -41,20 +47,30 @@ def _action(request: HttpRequest, username: str, change: Callable, done: str) ->
         return render(request, "graph/refused.html", {"person": person, "reason": str(error)}, status=429)
     if result == "requested":
         done = "Follow request sent: {name} will decide."
-    messages.success(request, done.format(name=person.display_name))
-    return _back(request, person)
+    message = done.format(name=person.display_name)
+    if in_place:
+        context = {
+            "person": person,
+            "relation": relationship(request.user, person),
+            "counts": profile_counts(person),
+            "may_see_lists": may_see_lists(request, person),
+        }
+        back = _next_url(request, person)
+        return answer(request, "graph/partials/follow.html", context, redirect_to=back, message=message)
+    messages.success(request, message)
+    return redirect(_next_url(request, person))
 
 
 @login_required
 @require_POST
 def follow(request: HttpRequest, username: str) -> HttpResponse:
-    return _action(request, username, services.follow, "You now follow {name}.")
+    return _action(request, username, services.follow, "You now follow {name}.", in_place=True)
 
 
 @login_required
 @require_POST
 def unfollow(request: HttpRequest, username: str) -> HttpResponse:
-    return _action(request, username, services.unfollow, "You no longer follow {name}.")
+    return _action(request, username, services.unfollow, "You no longer follow {name}.", in_place=True)
 
 
 @login_required

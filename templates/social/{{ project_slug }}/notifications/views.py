@@ -18,7 +18,9 @@ PER_PAGE = 30
 @login_required
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.for_recipient(request.user).select_related("last_actor", "post")
+    notifications = Notification.objects.for_recipient(request.user).select_related(
+        "last_actor__profile", "post"
+    )
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/notification_list.html", {"page_obj": page, "notifications": page})
 

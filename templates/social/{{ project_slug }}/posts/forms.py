@@ -2,11 +2,14 @@ from django import forms
 from django.conf import settings
 
 from .models import Post
-from .services import PostError, clean_body
+from .services import PostError, clean_body, default_visibility
 
 
 class PostForm(forms.ModelForm):
-    """A post or a reply: its text and who may see it (length and emptiness: the service's rules)."""
+    """A post or a reply: its text and who may see it (length and emptiness: the service's rules).
+
+    A new post by ``author`` (a reply when ``reply_to`` is given) starts with ``default_visibility``.
+    """
 
     class Meta:
         model = Post
@@ -14,8 +17,10 @@ class PostForm(forms.ModelForm):
         labels = {"body": "What's happening?"}
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, author=None, reply_to: Post | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if author is not None and self.instance.pk is None:
+            self.initial["visibility"] = default_visibility(author, reply_to)
         self.fields["body"].widget.attrs["maxlength"] = settings.SOCIAL_POST_MAX_LENGTH
         self.fields[
             "body"

@@ -85,6 +85,22 @@ def _announce(post: Post, mentioned: set[int]) -> None:
             notify(person, Notification.Kind.MENTION, post.author, post)
 
 
+def _is_narrow(person: AbstractBaseUser) -> bool:
+    """A private account's posts reach its followers only, whatever their visibility says."""
+    profile = getattr(person, "profile", None)  # None for an anonymous visitor
+    return bool(profile and profile.is_private)
+
+
+def default_visibility(author: AbstractBaseUser, reply_to: Post | None = None) -> str:
+    """The visibility a new post starts with: the narrower of the author's default and, for a reply,
+    its parent's (a reply under a followers-only post starts followers-only, never public)."""
+    narrow = _is_narrow(author) or (
+        reply_to is not None
+        and (reply_to.visibility == Post.Visibility.FOLLOWERS or _is_narrow(reply_to.author))
+    )
+    return Post.Visibility.FOLLOWERS if narrow else Post.Visibility.PUBLIC
+
+
 def clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:

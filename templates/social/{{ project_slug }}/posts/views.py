@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..core.in_place import answer
 from . import services
 from .forms import PostForm, ReplyForm
 from .limits import RateLimited
@@ -39,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
     context = {
         "page": page,
-        "form": PostForm(),
+        "form": PostForm(author=request.user),
         "is_feed": request.user.is_authenticated,
         "login_url": resolve_url(settings.LOGIN_URL),
     }
@@ -79,13 +80,13 @@ def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200
 @require_safe
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(_cards(request), pk=pk)
-    return _detail(request, post, ReplyForm())
+    return _detail(request, post, ReplyForm(author=request.user, reply_to=post))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, author=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             post = services.create_post(request.user, **form.cleaned_data)
@@ -144,24 +145,29 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    """Like (``action=like``) or unlike (``action=unlike``) a post the viewer may see."""
+    """Like (``action=like``) or unlike (``action=unlike``) a post the viewer may see.
+
+    In place with htmx (the like fragment, with the new state and count); otherwise back to the page.
+    """
     post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
     action = request.POST.get("action")
     if action == "like":
-        if not services.like(request.user, post):
+        if not services.like(request.user, post) and not request.htmx:
             messages.info(request, "You already like this post.")
     elif action == "unlike":
         services.unlike(request.user, post)
     else:
         return HttpResponse("Unknown action: use like or unlike.", status=400, content_type="text/plain")
-    return _back(request, post.get_absolute_url())
+    return_to = _next_url(request, post.get_absolute_url())
+    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    return answer(request, "posts/partials/like.html", context, redirect_to=return_to)
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    """Back to the page the form was on (``next``), if it is a page of this site."""
+def _next_url(request: HttpRequest, default: str) -> str:
+    """The page the form was on (``next``), if it is a page of this site; else ``default``."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(next_url)
-    return redirect(default)
+        return next_url
+    return default

@@ -28,7 +28,7 @@ def get_person(request: HttpRequest, username: str):
     return get_object_or_404(people_visible_to(request.user).select_related("profile"), username=username)
 
 
-def _may_see_lists(request: HttpRequest, person) -> bool:
+def may_see_lists(request: HttpRequest, person) -> bool:
     """Followers/following lists: hidden when the person chose so, or keeps a private account."""
     if request.user.pk == person.pk:
         return True
@@ -55,14 +55,14 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
         "relation": relation,
         "page": page,
         "is_self": request.user.pk == person.pk,
-        "may_see_lists": _may_see_lists(request, person),
+        "may_see_lists": may_see_lists(request, person),
     }
     return render(request, "profiles/profile_detail.html", context)
 
 
 def _people_page(request: HttpRequest, username: str, *, followers: bool) -> HttpResponse:
     person = get_person(request, username)
-    if not _may_see_lists(request, person):
+    if not may_see_lists(request, person):
         return render(request, "profiles/people_hidden.html", {"person": person}, status=403)
     if followers:
         rows = Follow.objects.filter(followee=person).select_related("follower__profile")

@@ -54,6 +54,36 @@ def test_follow_and_unfollow_a_public_account(client, ana, ben):
     assert not Notification.objects.exists()
 
 
+def test_follow_and_unfollow_in_place(client, ana, ben):
+    htmx = {"HX-Request": "true"}
+    url = reverse("graph:follow", kwargs={"username": "ben"})
+    response = client.post(url, {"next": "/people/ben/"}, headers=htmx)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="follow-box" id="follow-ben">')
+    assert "<strong data-followers-count>1</strong> follower<" in html and ">Unfollow<" in html
+    assert Follow.objects.filter(follower=ana, followee=ben).exists()
+    response = client.post(reverse("graph:unfollow", kwargs={"username": "ben"}), headers=htmx)
+    assert "<strong data-followers-count>0</strong> followers" in response.content.decode()
+    assert ">Follow<" in response.content.decode()
+    # The profile page renders the same fragment.
+    assert f'hx-post="{url}" hx-target="#follow-ben"' in client.get("/people/ben/").content.decode()
+
+
+def test_follow_in_place_asks_a_private_account(client, ana, private):
+    url = reverse("graph:follow", kwargs={"username": "ben"})
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert ">Cancel follow request<" in response.content.decode()
+    assert FollowRequest.objects.filter(requester=ana, target=private).exists()
+
+
+def test_follow_in_place_is_refused_the_same_way(client, ana, ben):
+    BlockFactory(blocker=ben, blocked=ana)
+    url = reverse("graph:follow", kwargs={"username": "ben"})
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert response.status_code == 404
+
+
 def test_following_yourself_is_refused_with_a_reason(client, ana):
     response = act(client, "follow", username="ana")
     assert response.status_code == 400

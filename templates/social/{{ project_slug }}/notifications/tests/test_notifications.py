@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from ...posts.services import create_post, edit_post, like, unlike
 from ...posts.tests.factories import FollowFactory, PostFactory, UserFactory
+from .. import services
 from ..emails import send_notification_email
 from ..models import Notification
 from ..services import notify, unread_count
@@ -154,3 +157,23 @@ def test_a_deactivated_person_gets_no_email(ana, mailoutbox):
     mo.save()
     assert send_notification_email(Notification.objects.get(recipient=mo).pk) is False
     assert mailoutbox == []
+
+
+def _item(html: str) -> str:
+    """A notification's list item without its CSRF token, whitespace folded."""
+    html = re.sub(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', "", html)
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def test_a_live_notification_is_rendered_like_the_listed_ones(
+    client, ana, post, monkeypatch, django_capture_on_commit_callbacks
+):
+    pushed = []
+    monkeypatch.setattr(services, "_send", lambda user_id, data: pushed.append(data))
+    with django_capture_on_commit_callbacks(execute=True):
+        like(UserFactory(username="ben", name="Ben Ode"), post)
+    live = pushed[-1]["notification"]["html"]
+    assert '<span class="badge">new</span>' in live and "<time datetime=" in live
+    assert ">BO</span>" in live  # the liker's avatar (initials)
+    client.force_login(ana)
+    assert _item(live) in _item(client.get(reverse("notifications:list")).content.decode())

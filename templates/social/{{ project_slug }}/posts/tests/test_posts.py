@@ -4,7 +4,7 @@ from django.urls import reverse
 from ...notifications.models import Notification
 from ..models import Like, Post
 from ..services import PostError, create_post, mentioned_usernames
-from .factories import BlockFactory, PostFactory, UserFactory
+from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,25 @@ def test_like_once_and_unlike(client, ana):
     assert not Notification.objects.exists()
 
 
+def test_like_and_unlike_in_place(client, ana):
+    post = PostFactory()
+    url = reverse("posts:like", kwargs={"pk": post.pk})
+    htmx = {"HX-Request": "true"}
+    response = client.post(url, {"action": "like", "next": "/explore/#post-1"}, headers=htmx)
+    assert response.status_code == 200
+    assert response.templates[0].name == "posts/partials/like.html"
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div class="like-control" id="like-{post.pk}">')
+    assert 'value="unlike"' in html and "1 like<" in html
+    assert 'value="/explore/#post-1"' in html  # the fragment's form still goes back to the page
+    response = client.post(url, {"action": "unlike"}, headers=htmx)
+    assert 'value="like"' in response.content.decode() and "0 likes" in response.content.decode()
+    assert not Like.objects.exists()
+    # The full page renders the same fragment, so a swap changes nothing else.
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'hx-post="{url}" hx-target="#like-{post.pk}"' in page
+
+
 def test_like_rejects_unknown_actions_and_foreign_redirects(client, ana):
     post = PostFactory()
     url = reverse("posts:like", kwargs={"pk": post.pk})
@@ -201,3 +220,32 @@ def test_home_page_for_anonymous_visitors_is_the_public_timeline(client):
     assert response.status_code == 200
     assert "public news" in response.content.decode()
     assert not response.context["is_feed"]
+
+
+@pytest.mark.parametrize(
+    ("parent_visibility", "parent_private", "author_private", "expected"),
+    [
+        ("public", False, False, "public"),
+        ("followers", False, False, "followers"),  # never wider than the post it answers
+        ("public", True, False, "followers"),  # a private account's post reaches its followers only
+        ("public", False, True, "followers"),  # the author's own default is narrower
+    ],
+)
+def test_a_reply_starts_with_the_narrower_visibility(
+    client, ana, parent_visibility, parent_private, author_private, expected
+):
+    parent = PostFactory(visibility=parent_visibility)
+    parent.author.profile.is_private = parent_private
+    parent.author.profile.save()
+    ana.profile.is_private = author_private
+    ana.profile.save()
+    FollowFactory(follower=ana, followee=parent.author)
+    form = client.get(parent.get_absolute_url()).context["form"]
+    assert form["visibility"].value() == expected
+
+
+def test_a_new_post_starts_with_the_author_default(client, ana):
+    assert client.get(reverse("posts:create")).context["form"]["visibility"].value() == "public"
+    ana.profile.is_private = True
+    ana.profile.save()
+    assert client.get(reverse("posts:create")).context["form"]["visibility"].value() == "followers"

@@ -1,4 +1,4 @@
-// Live notifications: listens on /ws/notifications/ and updates the header badge and, on the
+// Live notifications: listens on /ws/notifications/ and updates the unread badges and, on the
 // notifications page, the list. Pages work without this script; it only saves a reload.
 // No inline code and no eval: allowed by the site's Content-Security-Policy ('self' scripts only).
 (function () {
@@ -6,16 +6,16 @@
   if (!("WebSocket" in window)) {
     return;
   }
-  var badge = document.querySelector("[data-unread-count]");
+  var badges = document.querySelectorAll("[data-unread-count]");
   var list = document.getElementById("notification-list");
   var retryDelay = 1000;
 
   function showUnread(count) {
-    if (!badge) {
-      return;
-    }
-    badge.textContent = count > 99 ? "99+" : String(count); // the server counts up to 100
-    badge.hidden = count === 0;
+    // The header's menu and the phone's tab bar each have one.
+    Array.prototype.forEach.call(badges, function (badge) {
+      badge.textContent = count > 99 ? "99+" : String(count); // the server counts up to 100
+      badge.hidden = count === 0;
+    });
   }
 
   function showNotification(notification) {
@@ -30,13 +30,19 @@
     if (old) {
       old.remove();
     }
-    var item = document.createElement("li");
-    item.className = "notification unread";
-    item.dataset.notificationId = String(notification.id);
-    var link = document.createElement("a");
-    link.href = notification.url;
-    link.textContent = notification.text; // text, never HTML
-    item.appendChild(link);
+    // The server renders the item with the list page's own template (avatar, time, "new" mark) and
+    // escapes every name in it; it has no CSRF token, so the page's token goes into its form.
+    var template = document.createElement("template");
+    template.innerHTML = String(notification.html).trim();
+    var item = template.content.firstElementChild;
+    if (!item) {
+      return;
+    }
+    var token = document.querySelector('input[name="csrfmiddlewaretoken"]');
+    var form = item.querySelector("form");
+    if (token && form && !form.querySelector('input[name="csrfmiddlewaretoken"]')) {
+      form.insertBefore(token.cloneNode(), form.firstChild);
+    }
     list.insertBefore(item, list.firstChild);
   }
 
