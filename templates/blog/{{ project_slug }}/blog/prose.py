@@ -60,4 +60,5 @@ def _inline(line: str) -> str:
 
 
 def _code_block(lines: list[str]) -> str:
-    return f"<pre><code>{escape(chr(10).join(lines))}</code></pre>"
+    # A long line scrolls inside the block, not the page; tabindex lets a keyboard scroll it.
+    return f'<pre tabindex="0"><code>{escape(chr(10).join(lines))}</code></pre>'

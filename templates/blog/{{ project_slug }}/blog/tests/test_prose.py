@@ -16,7 +16,7 @@ def test_everything_is_escaped():
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html
     assert "<code>&lt;b&gt;</code>" in html
-    assert "<pre><code>&lt;img src=x onerror=alert(1)&gt;</code></pre>" in html
+    assert '<pre tabindex="0"><code>&lt;img src=x onerror=alert(1)&gt;</code></pre>' in html
 
 
 def test_quotes_and_code_blocks_keep_their_text():
@@ -25,13 +25,14 @@ def test_quotes_and_code_blocks_keep_their_text():
     assert render_body(body) == (
         "<p>Before:</p>\n"
         "<blockquote><p>Simple is better<br>than complex.</p></blockquote>\n"
-        "<pre><code>def f():\n    return 1\n\n# done</code></pre>\n"
+        '<pre tabindex="0"><code>def f():\n    return 1\n\n# done</code></pre>\n'
         "<p>After</p>"
     )
 
 
 def test_an_unclosed_fence_makes_the_rest_code():
-    assert render_body("Text\n```\ncode\n\nmore") == "<p>Text</p>\n<pre><code>code\n\nmore</code></pre>"
+    html = render_body("Text\n```\ncode\n\nmore")
+    assert html == '<p>Text</p>\n<pre tabindex="0"><code>code\n\nmore</code></pre>'
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_the_article_shows_its_author_reading_time_and_formatted_body(client, au
     assert 'class="avatar avatar-hue-' in html  # the author's initials beside their name
     assert "1 min read" in html
     assert "<blockquote><p>A quote</p></blockquote>" in html
-    assert "<pre><code>x = 1</code></pre>" in html
+    assert '<pre tabindex="0"><code>x = 1</code></pre>' in html
 
 
 @pytest.mark.django_db
