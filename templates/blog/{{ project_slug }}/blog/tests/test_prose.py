@@ -1,6 +1,7 @@
 """A post's body as HTML (prose.py) and the article page that shows it."""
 
 import pytest
+from django.urls import reverse
 
 from ..models import WORDS_PER_MINUTE
 from ..prose import render_body
@@ -60,3 +61,11 @@ def test_post_cards_show_the_byline_and_reading_time(client, post):
     assert 'class="card post-card"' in html
     assert 'class="byline byline-small"' in html
     assert f"{post.reading_minutes} min read" in html
+
+
+@pytest.mark.django_db
+def test_the_post_form_tells_the_writer_how_the_body_is_formatted(client, author):
+    client.force_login(author)
+    html = client.get(reverse("blog:post_create")).content.decode()
+    assert 'id="id_body_helptext"' in html
+    assert "<code>&gt;</code> to quote" in html
