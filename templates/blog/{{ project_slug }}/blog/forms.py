@@ -20,6 +20,9 @@ class PostForm(forms.ModelForm):
         help_texts = {
             "published_at": "Leave empty to publish now; a future date schedules the post.",
             "tags": f"Up to {MAX_TAGS}.",
+            # How prose.py reads the body (the form partial shows help text as HTML).
+            "body": "A blank line starts a paragraph. Start lines with <code>&gt;</code> to quote; put code "
+            "between two lines of <code>```</code>, or inline between <code>`</code> backticks.",
         }
 
     def clean_title(self) -> str:

@@ -10,6 +10,9 @@ from ..core.slugs import UniqueSlugModel
 from ..core.validators import IMAGE_VALIDATORS
 from .managers import CommentQuerySet, PostQuerySet, PublishedManager
 
+#: An adult's silent reading speed on screen, for a post's "n min read".
+WORDS_PER_MINUTE = 220
+
 
 class NamedArchive(UniqueSlugModel):
     """What categories and tags share: a name, a slug made from it, and an archive page."""
@@ -117,6 +120,11 @@ class Post(UniqueSlugModel):
     def summary(self) -> str:
         """The excerpt, or the start of the body when there is none."""
         return self.excerpt or Truncator(self.body).words(40)
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at ``WORDS_PER_MINUTE``, rounded, and at least one."""
+        return max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
 
 
 class Comment(models.Model):

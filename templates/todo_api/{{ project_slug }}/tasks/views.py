@@ -1,15 +1,26 @@
-"""The HTML side of the to-do API: a landing page and the signed-in user's API token."""
+"""The HTML side of the to-do API: a landing page, the signed-in user's API token and their task list.
+
+A task's checkbox is an in-place control (``core/in_place.py``): htmx swaps the task's row, a plain form
+post redirects back to the list with a message.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
+from ..core import in_place
+from .forms import TaskForm
 from .models import Task
+
+#: Tasks per page of "My tasks".
+TASKS_PER_PAGE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,3 +51,47 @@ def rotate_token(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Your API token was created.")
     return redirect("tasks:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_list(request: HttpRequest) -> HttpResponse:
+    """The user's own tasks, open ones first, with a form to add one."""
+    if request.method == "POST":
+        form = TaskForm(request.POST, owner=request.user)
+        if form.is_valid():
+            task = form.save()
+            messages.success(request, f"Added “{task.title}”.")
+            return redirect("tasks:list")
+    else:
+        form = TaskForm(owner=request.user)
+    tasks = Task.objects.for_user(request.user).with_related()
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "tasks": page.object_list, "page_number": page.number}
+    return render(request, "tasks/task_list.html", context)
+
+
+@login_required
+@require_POST
+def set_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's tasks done (``done=true``) or open again (``done=false``).
+
+    The form says which state it wants rather than "toggle", so a repeated post changes nothing more."""
+    task = get_object_or_404(Task.objects.for_user(request.user).with_related(), pk=pk)
+    if request.POST.get("done") == "true":
+        task.mark_done()
+        message = f"“{task.title}” is done."
+    else:
+        task.reopen()
+        message = f"“{task.title}” is open again."
+    # The list page the form was on, so that a plain post comes back to it.
+    page = request.POST.get("page", "")
+    page_number = int(page) if page.isdigit() and len(page) < 10 else 1
+    query = f"?page={page_number}" if page_number > 1 else ""
+    return in_place.answer(
+        request,
+        "tasks/partials/task_row.html",
+        {"task": task, "page_number": page_number},
+        redirect_to=f"{reverse('tasks:list')}{query}#task-{task.pk}",
+        message=message,
+    )

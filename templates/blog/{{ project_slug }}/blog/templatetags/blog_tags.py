@@ -4,8 +4,10 @@ from typing import Any
 
 from django import template
 from django.db.models import QuerySet
+from django.utils.safestring import SafeString
 
 from ..models import Post
+from ..prose import render_body
 from ..sidebar import get_sidebar
 
 register = template.Library()
@@ -24,3 +26,9 @@ def blog_sidebar(context: template.Context, search: bool = True) -> dict[str, An
 def published_posts_by(user: Any, limit: int = 10) -> QuerySet[Post]:
     """A user's latest published posts; in a template: ``published_posts_by profile as posts``."""
     return Post.published.filter(author=user).select_related("category")[:limit]
+
+
+@register.filter
+def prose(text: str) -> SafeString:
+    """A post's body as HTML: paragraphs, quotes and code (see prose.py); everything else escaped."""
+    return render_body(text)

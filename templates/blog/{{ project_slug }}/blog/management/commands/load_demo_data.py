@@ -33,7 +33,11 @@ POSTS = [
         "select_related and prefetch_related keep list pages at a constant number of queries.",
         "Every post card shows its author, its category and its tags. Loading them lazily costs one "
         "query per post; select_related joins the foreign keys and prefetch_related loads every tag "
-        "in one more query. The test suite asserts the count stays the same as posts grow.",
+        "in one more query:\n\n"
+        "```\n"
+        'posts = Post.published.select_related("author", "category").prefetch_related("tags")\n'
+        "```\n\n"
+        "The test suite asserts the count stays the same as posts grow.",
     ),
     (
         "Templates that escape by default",
@@ -42,7 +46,9 @@ POSTS = [
         "Auto-escaping, CSRF tokens and a Content-Security-Policy: the template layer's defences.",
         "Django escapes every variable in templates, so a comment containing <script> is shown as "
         "text. Every form carries a CSRF token, and the Content-Security-Policy header allows only "
-        "this site's own scripts and styles.",
+        "this site's own scripts and styles.\n\n"
+        "> By default in Django, every template automatically escapes the output of every variable tag.\n\n"
+        "Mark a value `safe` only when you built its HTML yourself.",
     ),
     (
         "Testing with pytest-django",
