@@ -34,6 +34,7 @@ RESERVED_SLUGS = frozenset(
 #: against the installed distributions' own top-level modules, so it cannot drift.
 DEPENDENCY_MODULES: dict[str, tuple[str, ...]] = {
     "argon2-cffi": ("argon2",),
+    "babel": ("babel",),
     "celery": ("celery",),
     "channels": ("channels",),
     "channels-redis": ("channels_redis",),
@@ -44,6 +45,7 @@ DEPENDENCY_MODULES: dict[str, tuple[str, ...]] = {
     "django-debug-toolbar": ("debug_toolbar",),
     "django-environ": ("environ",),
     "django-filter": ("django_filters",),
+    "django-htmx": ("django_htmx",),
     "django-permissions-policy": ("django_permissions_policy",),
     "djangorestframework": ("rest_framework",),
     "drf-spectacular": ("drf_spectacular",),
