@@ -1,4 +1,5 @@
-"""Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency;
+"""Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency, written the
+way the active language writes money (``cart/currency.py``);
 ``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``); ``{% stock_badge units %}`` marks what is
 sold out or running low."""
 
@@ -8,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 
-from ...cart.pricing import money as to_money
+from ...cart.currency import format_money
 
 register = template.Library()
 
@@ -18,10 +19,10 @@ LOW_STOCK = 5
 
 @register.filter
 def money(amount: Decimal | int | str | None) -> str:
-    """``Decimal("12.5")`` → ``"12.50 EUR"`` (rounded the way the pricing module rounds)."""
+    """``Decimal("12.5")`` → ``"€12.50"`` in English, ``"12,50 €"`` in German (rounded to cents)."""
     if amount is None or amount == "":
         return ""
-    return f"{to_money(amount):,.2f} {settings.SHOP_CURRENCY}"
+    return format_money(amount)
 
 
 @register.simple_tag

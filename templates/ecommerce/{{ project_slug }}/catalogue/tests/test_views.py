@@ -107,7 +107,7 @@ def test_product_page_shows_variants_and_availability(client):
     assert response.status_code == 200
     assert "Only 2 left" in content  # 3 on the shelf, 1 promised to an order
     assert '<span class="badge danger">Sold out</span>' in content
-    assert "19.90 EUR" in content
+    assert "€19.90" in content
     assert "Retired" not in content
 
 

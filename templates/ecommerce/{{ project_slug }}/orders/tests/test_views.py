@@ -51,7 +51,7 @@ def test_checkout_page_shows_the_summary_and_a_token(signed_in, filled_cart, shi
     response = signed_in.get("/checkout/")
     content = response.content.decode()
     assert response.status_code == 200
-    assert "29.90 EUR" in content
+    assert "€29.90" in content
     assert response.context["form"]["checkout_token"].value()
     assert shown_total(response) == Decimal("29.90")
 
@@ -72,7 +72,7 @@ def test_placing_an_order_over_http(signed_in, filled_cart, shipping):
     assert response.redirect_chain[-1][0] == f"/orders/{order.pk}/"
     content = response.content.decode()
     assert f"Order {order.number}" in content
-    assert "Please transfer 29.90 EUR" in content
+    assert "Please transfer €29.90" in content
 
 
 def test_a_gateway_provider_sends_the_customer_to_its_payment_page(
