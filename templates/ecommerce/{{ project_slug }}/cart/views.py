@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ..catalogue.selectors import product_detail_queryset
+from ..catalogue.views import product_page_context
 from ..core.in_place import answer
 from .forms import AddToCartForm, QuantityForm
 from .models import CartLine
@@ -53,7 +54,7 @@ def add_to_cart(request: HttpRequest, slug: str) -> HttpResponse:
         problems = " ".join(error for errors in form.errors.values() for error in errors)
         context = {"product": product, "form": form, "status": f"Not added: {problems}", "status_error": True}
         return render(request, ADD_FRAGMENT, context)
-    context = {"product": product, "variants": variants, "form": form}
+    context = product_page_context(product, variants, form)
     return render(request, "catalogue/product_detail.html", context, status=400)
 
 

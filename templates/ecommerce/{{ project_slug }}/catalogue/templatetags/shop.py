@@ -1,15 +1,19 @@
 """Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency, written the
 way the active language writes money (``cart/currency.py``);
 ``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``); ``{% stock_badge units %}`` marks what is
-sold out or running low."""
+sold out or running low; ``{% product_image image sizes %}`` shows a product picture at the size the screen
+needs."""
 
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils.html import format_html
 
 from ...cart.currency import format_money
+from ..models import ProductImage
+from ..renditions import srcset
 
 register = template.Library()
 
@@ -40,3 +44,21 @@ def stock_badge(available: int | None, in_stock_label: str = "") -> str:
     if units <= LOW_STOCK:
         return format_html('<span class="badge warning">Only {} left</span>', units)
     return format_html('<span class="badge success">{}</span>', in_stock_label) if in_stock_label else ""
+
+
+@register.simple_tag
+def product_image(image: ProductImage, sizes: str, lazy: bool = True) -> str:
+    """``<img>`` for a product picture with its smaller copies in ``srcset`` (the browser picks by
+    ``sizes``, the width it is shown at), its size (the page reserves the space) and, below the fold
+    (``lazy``), loaded only when scrolled near."""
+    attrs = {
+        "src": image.image.url,
+        "srcset": srcset(image) or None,
+        "sizes": sizes,
+        "width": image.width,
+        "height": image.height,
+        "alt": image.alt_text,
+        "loading": "lazy" if lazy else None,
+        "decoding": "async",
+    }
+    return format_html("<img{}>", flatatt({key: value for key, value in attrs.items() if value is not None}))
