@@ -1,10 +1,14 @@
-"""Template filters of the shop: ``{{ amount|money }}`` shows an amount in the shop's currency, written the
-way the active language writes money (``cart/currency.py``);
-``{% tax_label %}`` is what the tax is called (``SHOP_TAX_LABEL``); ``{% stock_badge units %}`` marks what is
-sold out or running low; ``{% product_image image sizes %}`` shows a product picture at the size the screen
-needs."""
+"""Template filters and tags of the shop:
+
+- ``{{ amount|money }}``: an amount in the shop's currency, written the way the active language writes money
+  (``cart/currency.py``);
+- ``{% tax_label %}``: what the tax is called (``SHOP_TAX_LABEL``);
+- ``{% stock_badge units %}``: marks what is sold out or running low;
+- ``{% order_status order %}``: an order's status as a coloured badge;
+- ``{% product_image image sizes %}``: a product picture at the size the screen needs."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -62,3 +66,20 @@ def product_image(image: ProductImage, sizes: str, lazy: bool = True) -> str:
         "decoding": "async",
     }
     return format_html("<img{}>", flatatt({key: value for key, value in attrs.items() if value is not None}))
+
+
+#: The badge colour of each order status: waiting on the customer, on the way, done, cancelled.
+STATUS_TONES = {
+    "pending_payment": "warning",
+    "paid": "success",
+    "shipped": "success",
+    "completed": "neutral",
+    "cancelled": "danger",
+}
+
+
+@register.simple_tag
+def order_status(order: Any) -> str:
+    """The order's status as a badge coloured for what it means to the customer."""
+    tone = STATUS_TONES.get(order.status, "neutral")
+    return format_html('<span class="badge {}">{}</span>', tone, order.get_status_display())

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from ...cart.models import Cart
@@ -258,3 +259,13 @@ def test_another_shipping_method_with_htmx_updates_only_the_review(signed_in, fi
     placed = signed_in.post("/checkout/", data)
     assert placed.status_code == 302
     assert Order.objects.get().total == Decimal("37.00")
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [("pending_payment", "warning"), ("paid", "success"), ("cancelled", "danger"), ("completed", "neutral")],
+)
+def test_order_status_badges_are_coloured_for_what_they_mean(status, badge):
+    order = Order(status=status)
+    html = Template("{% load shop %}{% order_status order %}").render(Context({"order": order}))
+    assert html == f'<span class="badge {badge}">{order.get_status_display()}</span>'
