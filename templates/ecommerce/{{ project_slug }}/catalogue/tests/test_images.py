@@ -1,34 +1,21 @@
-"""Product pictures: the demo data draws one per product, saving a picture makes its smaller copies, and
-pages show them responsively (srcset and sizes, width and height, lazy below the fold)."""
+"""Product pictures: saving one makes its smaller copies, and pages show them responsively (srcset and
+sizes, width and height, lazy below the fold)."""
 
 import re
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
 from ..demo_images import product_picture
-from ..models import Product, ProductImage
-from ..renditions import WIDTHS, rendition_name
+from ..models import ProductImage
+from ..renditions import rendition_name
 from .factories import VariantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_demo_data_gives_every_product_a_picture_with_its_copies():
-    call_command("load_demo_data", stdout=StringIO())
-    call_command("load_demo_data", stdout=StringIO())  # again: no second picture
-    for product in Product.objects.all():
-        (image,) = product.images.all()
-        assert (image.width, image.height) == (1200, 900)
-        assert image.alt_text == product.name
-        for width in WIDTHS:
-            with default_storage.open(rendition_name(image.image.name, width)) as file:
-                assert Image.open(file).size == (width, width * 3 // 4)
 
 
 def test_a_picture_is_drawn_the_same_for_the_same_name():
