@@ -146,16 +146,24 @@ FORMS = f"""() => {{ {TEXT_FIELDS}
         fields: textFields(form).length}})).filter(f => f.post);
 }}"""
 #: Sends a form with what it holds (its defaults), for the kind's SUBMIT_AS_IS forms.
-SUBMIT_AS_IS_JS = """(index) => {
+#: In-place forms (htmx, core/in_place.py) are sent the plain way, which is what navigates: the fragment htmx
+#: would swap in is the same markup as the page the plain post leads to.
+PLAIN_SUBMIT = """const plainSubmit = (form, button) => {
+    if (button && button.name) {
+        const input = Object.assign(document.createElement('input'), {type: 'hidden'});
+        form.append(Object.assign(input, {name: button.name, value: button.value}));
+    }
+    HTMLFormElement.prototype.submit.call(form);
+};"""
+SUBMIT_AS_IS_JS = f"""(index) => {{ {PLAIN_SUBMIT}
     const form = document.querySelectorAll('main form')[index];
-    form.requestSubmit(form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
-}"""
-SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS}
+    plainSubmit(form, form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
+}}"""
+SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS} {PLAIN_SUBMIT}
     const form = document.querySelectorAll('main form')[index];
     form.noValidate = true;
     for (const element of textFields(form)) element.value = '';
-    const button = form.querySelector('button[type=submit], button:not([type]), input[type=submit]');
-    form.requestSubmit(button);
+    plainSubmit(form, form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
 }}"""
 
 #: ID references that point at nothing (axe-core only asks for a review of these): the attribute and id.

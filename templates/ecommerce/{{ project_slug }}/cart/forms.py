@@ -28,6 +28,8 @@ class AddToCartForm(forms.Form):
     variant = forms.ModelChoiceField(
         queryset=Variant.objects.none(),
         empty_label=None,
+        widget=forms.RadioSelect,
+        label="Option",
         error_messages={"invalid_choice": "Choose one of the listed options; that one is not sold any more."},
     )
 
@@ -37,6 +39,15 @@ class AddToCartForm(forms.Form):
         self.fields["variant"].choices = [(variant.pk, variant.name or variant.sku) for variant in variants]
         self.fields["quantity"] = quantity_field()
         self.fields["quantity"].initial = 1
+        self.variants = variants
+        if "variant" not in self.initial and variants:
+            # The first option that can be bought is chosen, so that one click adds something.
+            self.initial["variant"] = next((v for v in variants if v.available), variants[0]).pk
+
+    @property
+    def options(self) -> list[tuple[Any, Variant]]:
+        """Each variant's radio button with the variant: the page shows its price and stock beside it."""
+        return list(zip(self["variant"], self.variants, strict=True))
 
 
 class QuantityForm(forms.Form):

@@ -64,6 +64,11 @@ class CartView:
         return sum(line.quantity for line in self.lines)
 
     @property
+    def rows(self) -> list[tuple[CartLine, str | None]]:
+        """Each line with its problem (``None`` when it can be bought as it is)."""
+        return [(line, self.problems.get(line.pk)) for line in self.lines]
+
+    @property
     def can_check_out(self) -> bool:
         return bool(self.lines) and not self.problems
 

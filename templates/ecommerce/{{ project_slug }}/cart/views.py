@@ -1,30 +1,37 @@
-"""The cart page and its changes (POST only; each answers with a message and a redirect to the cart)."""
+"""The cart page and its changes (POST only). Each change answers a plain form with a message and a
+redirect, and the same form sent by htmx with the fragment it changed (``core.in_place.answer``): the
+add-to-cart form or the cart, plus the header's item count and a status line."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ..catalogue.selectors import product_detail_queryset
+from ..catalogue.views import product_page_context
+from ..core.in_place import answer
 from .forms import AddToCartForm, QuantityForm
 from .models import CartLine
 from .services import CartError, add, get_cart, set_quantity, summarize
 
+ADD_FRAGMENT = "cart/partials/add_to_cart.html"
+CART_FRAGMENT = "cart/partials/cart.html"
+
 
 @require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
-    cart = summarize(get_cart(request))
-    for problem in cart.problems.values():
-        messages.warning(request, problem)
-    return render(request, "cart/cart_detail.html", {"cart": cart})
+    """The cart; a line that cannot be bought as it is (sold out, too many) is marked in its row."""
+    return render(request, "cart/cart_detail.html", {"cart": summarize(get_cart(request))})
 
 
 @require_POST
 def add_to_cart(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add a variant of the product ``slug``; an invalid quantity or an unavailable variant re-shows the
-    product page with the reason (status 400), and the cart is unchanged."""
+    """Add a variant of the product ``slug``. An invalid quantity or an unavailable variant leaves the cart
+    unchanged and shows the form again with the reason: the product page with status 400, or for htmx the
+    form fragment (status 200, since htmx swaps only a success)."""
     product = get_object_or_404(product_detail_queryset(), slug=slug)
     variants = list(product.variants.all())
     form = AddToCartForm(request.POST, variants=variants)
@@ -35,9 +42,19 @@ def add_to_cart(request: HttpRequest, slug: str) -> HttpResponse:
         except CartError as error:
             form.add_error("quantity", str(error))
         else:
-            messages.success(request, f"{form.cleaned_data['quantity']} x {variant} added to your cart.")
-            return redirect("cart:detail")
-    context = {"product": product, "variants": variants, "form": form}
+            done = f"{form.cleaned_data['quantity']} x {variant} added to your cart."
+            context = {
+                "product": product,
+                "form": AddToCartForm(variants=variants, initial={"variant": variant.pk}),
+                "status": done,
+                "status_link": True,
+            }
+            return answer(request, ADD_FRAGMENT, context, redirect_to=reverse("cart:detail"), message=done)
+    if request.htmx:
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        context = {"product": product, "form": form, "status": f"Not added: {problems}", "status_error": True}
+        return render(request, ADD_FRAGMENT, context)
+    context = product_page_context(product, variants, form)
     return render(request, "catalogue/product_detail.html", context, status=400)
 
 
@@ -47,16 +64,19 @@ def update_line(request: HttpRequest, pk: int) -> HttpResponse:
     cart = get_cart(request)
     line = get_object_or_404(CartLine.objects.select_related("variant__product"), pk=pk, cart=cart)
     form = QuantityForm(request.POST)
-    if not form.is_valid():
-        for error in form.errors["quantity"]:
-            messages.error(request, f"{line.variant}: {error}")
-        return redirect("cart:detail")
-    try:
-        kept = set_quantity(line, form.cleaned_data["quantity"])
-    except CartError as error:
-        messages.error(request, str(error))
+    if form.is_valid():
+        try:
+            kept = set_quantity(line, form.cleaned_data["quantity"])
+        except CartError as error:
+            problem = str(error)
+        else:
+            done = f"{line.variant}: {'quantity updated' if kept else 'removed from your cart'}."
+            context = {"cart": summarize(cart), "status": done}
+            return answer(request, CART_FRAGMENT, context, redirect_to=reverse("cart:detail"), message=done)
     else:
-        messages.success(
-            request, f"{line.variant}: {'quantity updated' if kept else 'removed from your cart'}."
-        )
+        problem = " ".join(f"{line.variant}: {error}" for error in form.errors["quantity"])
+    if request.htmx:
+        context = {"cart": summarize(cart), "status": problem, "status_error": True}
+        return render(request, CART_FRAGMENT, context)
+    messages.error(request, problem)
     return redirect("cart:detail")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.images import get_image_dimensions
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from ..core.slugs import unique_slug
 from ..core.validators import IMAGE_VALIDATORS
+from .renditions import make_renditions
 
 
 class Category(models.Model):
@@ -128,8 +130,15 @@ class Variant(models.Model):
 
 
 class ProductImage(models.Model):
+    """A picture of a product. Saving it makes smaller copies for phones and cards (``renditions.py``); its
+    size is kept so that pages reserve the space before it loads."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/%Y/%m/", validators=IMAGE_VALIDATORS)
+    # Read from the picture when it is saved (not ImageField's width_field, which opens the file of every
+    # row loaded without them).
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
     alt_text = models.CharField(
         "alternative text", max_length=200, help_text="Describes the picture for screen readers."
     )
@@ -140,3 +149,9 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.image and (self.width is None or not self.image._committed):  # a new or replaced picture
+            self.width, self.height = get_image_dimensions(self.image)
+        super().save(*args, **kwargs)
+        make_renditions(self)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from ..cart.forms import AddToCartForm
-from .models import Category
+from .models import Category, Product, Variant
 from .selectors import ORDERINGS, category_tree, product_detail_queryset, product_list
 
 
@@ -63,6 +63,16 @@ class ProductDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         variants = list(self.object.variants.all())
-        return super().get_context_data(
-            variants=variants, form=kwargs.pop("form", None) or AddToCartForm(variants=variants), **kwargs
-        )
+        form = kwargs.pop("form", None) or AddToCartForm(variants=variants)
+        return super().get_context_data(**product_page_context(self.object, variants, form), **kwargs)
+
+
+def product_page_context(product: Product, variants: list[Variant], form: AddToCartForm) -> dict[str, Any]:
+    """What the product page shows: ``variants`` (the active ones, cheapest first), whether their prices
+    differ ("from …") and the add-to-cart ``form``."""
+    return {
+        "product": product,
+        "variants": variants,
+        "price_varies": len({variant.price for variant in variants}) > 1,
+        "form": form,
+    }

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from ..cart.currency import format_money
 from .models import Order, ShippingMethod
 from .payments import enabled_providers
 from .quote import BadQuote, Quote
@@ -25,6 +26,12 @@ class QuoteField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         return value.sign() if isinstance(value, Quote) else value
+
+
+def shipping_label(method: ShippingMethod) -> str:
+    """ "Express: €12.00 (Next working day)"."""
+    label = f"{method.name}: {format_money(method.price)}"
+    return f"{label} ({method.description})" if method.description else label
 
 
 class CheckoutForm(forms.ModelForm):
@@ -60,9 +67,14 @@ class CheckoutForm(forms.ModelForm):
         self.fields["payment_method"].choices = [(provider.code, provider.label) for provider in providers]
         if providers:
             self.fields["payment_method"].initial = providers[0].code
+        self.fields["shipping_method"].label_from_instance = shipping_label
         first_method = self.fields["shipping_method"].queryset.first()
         if first_method is not None:
             self.fields["shipping_method"].initial = first_method.pk
+
+    def address_fields(self) -> list[forms.BoundField]:
+        """The delivery address's fields, for the checkout's first step."""
+        return [self[name] for name in self.Meta.fields]
 
     def address(self) -> dict[str, str]:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}

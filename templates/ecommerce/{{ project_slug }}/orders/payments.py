@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from ..cart.currency import format_money
 from .models import Order
 
 
@@ -43,7 +44,7 @@ class BankTransfer(PaymentProvider):
         account = settings.SHOP_BANK_ACCOUNT or "the account shown on our invoice"
         return PaymentStart(
             instructions=(
-                f"Please transfer {order.total} {order.currency} to {account}, "
+                f"Please transfer {format_money(order.total, order.currency)} to {account}, "
                 f"with “Order {order.number}” as the reference. We ship once the money has arrived."
             )
         )

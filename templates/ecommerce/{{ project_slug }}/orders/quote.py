@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 
+from ..cart.currency import format_money
 from ..cart.models import Cart
 from ..cart.services import CartView
 from .models import ShippingMethod
@@ -89,7 +89,6 @@ def quote_of(summary: CartView, shipping_method: ShippingMethod | None, cart: Ca
 def changes(seen: Quote, now: Quote, names: Mapping[int, str]) -> tuple[bool, list[str]]:
     """What differs between the quote the customer saw and the one of their cart now, in words; and whether
     a price differs (rather than only the cart's contents). ``names`` maps variant ids to their names."""
-    currency = settings.SHOP_CURRENCY
     found: list[str] = []
     before: dict[int, QuotedLine] = {}
     for line in seen.lines:  # a cart holds one line per variant
@@ -104,17 +103,18 @@ def changes(seen: Quote, now: Quote, names: Mapping[int, str]) -> tuple[bool, li
         if new is None:
             found.append(f"{name} is no longer in your cart")
         elif old is None:
-            found.append(f"{name} was added ({new.quantity} at {new.unit_price} {currency})")
+            found.append(f"{name} was added ({new.quantity} at {format_money(new.unit_price)})")
         else:
             if old.unit_price != new.unit_price:
                 price_changed = True
-                found.append(f"{name} now costs {new.unit_price} {currency}, not {old.unit_price}")
+                now_costs, cost = format_money(new.unit_price), format_money(old.unit_price)
+                found.append(f"{name} now costs {now_costs}, not {cost}")
             if old.quantity != new.quantity:
                 found.append(f"{name}: the quantity is now {new.quantity}, not {old.quantity}")
     if seen.shipping is not None and seen.shipping != now.shipping:
         price_changed = True
-        found.append(f"shipping now costs {now.shipping} {currency}, not {seen.shipping}")
+        found.append(f"shipping now costs {format_money(now.shipping)}, not {format_money(seen.shipping)}")
     if seen.total != now.total:
         price_changed = price_changed or not found  # e.g. the tax rate changed
-        found.append(f"the total is now {now.total} {currency}, not {seen.total}")
+        found.append(f"the total is now {format_money(now.total)}, not {format_money(seen.total)}")
     return price_changed, found

@@ -50,7 +50,10 @@ def _checkout_page(
     else:
         form = CheckoutForm(initial={**(initial or {}), "quote": quote})
     context = {"form": form, "cart": summary, "shipping": shipping}
-    return render(request, "orders/checkout.html", context, status=status)
+    # Another shipping method chosen with htmx: only the review step (summary, quote, "Place order") changes.
+    in_place = request.htmx and data is not None and "update" in data
+    template = "orders/partials/review.html" if in_place else "orders/checkout.html"
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -1,15 +1,18 @@
 from io import StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image
 
 from ...orders.models import ShippingMethod
 from ..models import Category, Product, Variant
+from ..renditions import WIDTHS, rendition_name
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_loads_a_shop_and_can_run_twice(django_user_model):
+def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_model):
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_data", stdout=StringIO())
     assert Category.objects.filter(parent__isnull=False).exists()
@@ -18,3 +21,9 @@ def test_demo_data_loads_a_shop_and_can_run_twice(django_user_model):
     assert ShippingMethod.objects.count() == 3
     customer = django_user_model.objects.get(username="customer")
     assert customer.check_password("demo-password")
+    for product in Product.objects.all():  # one picture each, drawn once, with its smaller copies
+        (image,) = product.images.all()
+        assert (image.width, image.height, image.alt_text) == (1200, 900, product.name)
+        for width in WIDTHS:
+            with default_storage.open(rendition_name(image.image.name, width)) as file:
+                assert Image.open(file).size == (width, width * 3 // 4)

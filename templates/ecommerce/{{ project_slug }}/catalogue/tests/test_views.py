@@ -107,7 +107,7 @@ def test_product_page_shows_variants_and_availability(client):
     assert response.status_code == 200
     assert "Only 2 left" in content  # 3 on the shelf, 1 promised to an order
     assert '<span class="badge danger">Sold out</span>' in content
-    assert "19.90 EUR" in content
+    assert "€19.90" in content
     assert "Retired" not in content
 
 
@@ -142,3 +142,15 @@ def test_product_images_are_validated(tmp_path):
     image.image = SimpleUploadedFile("mug.exe", b"MZ not an image")
     with pytest.raises(Exception, match="extension"):
         image.full_clean()
+
+
+def test_product_page_shows_options_not_skus_or_exact_stock(client):
+    variant = VariantFactory(name="Size M", sku="TEE-M-0042", in_stock=37, price=Decimal("19.00"))
+    VariantFactory(product=variant.product, name="Size L", in_stock=4, price=Decimal("21.00"))
+    content = client.get(variant.product.get_absolute_url()).content.decode()
+    assert "TEE-M-0042" not in content and "SKU" not in content
+    assert "37" not in content  # plenty is "In stock", not a count
+    assert '<span class="badge success">In stock</span>' in content
+    assert "Only 4 left" in content
+    assert "from €19.00" in content
+    assert 'type="radio" name="variant"' in content and "checked" in content

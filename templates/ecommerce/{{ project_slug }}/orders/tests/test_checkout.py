@@ -48,7 +48,7 @@ def test_placing_an_order_snapshots_allocates_and_empties_the_cart(
     assert not filled_cart.lines.exists()
     assert len(mail.outbox) == 1
     assert "Your order" in mail.outbox[0].subject
-    assert "transfer 29.90 EUR" in mail.outbox[0].body
+    assert "transfer €29.90" in mail.outbox[0].body
 
 
 def test_the_order_keeps_the_tax_of_its_day(filled_cart, place, settings, client, customer):
@@ -63,7 +63,7 @@ def test_the_order_keeps_the_tax_of_its_day(filled_cart, place, settings, client
     settings.SHOP_TAX_RATE = "0"  # a later change of the rate leaves past orders as they were
     client.force_login(customer)
     page = client.get(order.get_absolute_url()).content.decode()
-    assert "VAT 20 % (included)" in page and "4.98 EUR" in page
+    assert "VAT 20 % (included)" in page and "€4.98" in page
 
 
 def test_added_tax_raises_the_total_the_customer_confirms(filled_cart, place, settings):
@@ -107,7 +107,7 @@ def test_another_customers_token_is_refused(filled_cart, place):
 def test_stale_prices_are_detected_and_nothing_changes(filled_cart, variant, place):
     variant.price = Decimal("13.00")
     variant.save()
-    with pytest.raises(PricesChanged, match=r"now 30\.90 EUR, not 29\.90"):
+    with pytest.raises(PricesChanged, match=r"now €30\.90, not €29\.90"):
         place()
     assert not Order.objects.exists()
     assert stock_of(variant) == (5, 0)
@@ -225,8 +225,8 @@ def test_two_price_changes_that_cancel_out_are_refused(filled_cart, variant, shi
     with pytest.raises(PricesChanged) as changed:
         place(quote=seen)
     message = str(changed.value)
-    assert "Linen shirt (Size M) now costs 13.00 EUR, not 12.50" in message
-    assert "Socks (Pair) now costs 4.00 EUR, not 5.00" in message
+    assert "Linen shirt (Size M) now costs €13.00, not €12.50" in message
+    assert "Socks (Pair) now costs €4.00, not €5.00" in message
     assert not Order.objects.exists()
     assert place(quote=shown(filled_cart, shipping)).total == Decimal("34.90")
 
@@ -238,7 +238,7 @@ def test_a_shipping_price_change_cancelled_by_a_line_change_is_refused(filled_ca
     express.save()
     variant.price = Decimal("12.00")
     variant.save()
-    with pytest.raises(PricesChanged, match=r"shipping now costs 11\.00 EUR, not 10\.00"):
+    with pytest.raises(PricesChanged, match=r"shipping now costs €11\.00, not €10\.00"):
         place(quote=seen, shipping_method=express)
     assert not Order.objects.exists()
 

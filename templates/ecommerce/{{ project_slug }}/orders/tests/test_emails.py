@@ -13,7 +13,7 @@ def test_confirmation_lists_lines_total_address_and_payment(filled_cart, place):
     assert send_order_confirmation(order.pk) is True
     body = mail.outbox[-1].body
     assert "2 x Linen shirt (Size M)" in body
-    assert "Total: 29.90 EUR" in body
+    assert "Total: €29.90" in body
     assert "London" in body
     assert f"Order {order.number}" in body  # the transfer reference
     assert mail.outbox[-1].to == ["ada@example.com"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from ...cart.models import Cart
@@ -51,7 +52,7 @@ def test_checkout_page_shows_the_summary_and_a_token(signed_in, filled_cart, shi
     response = signed_in.get("/checkout/")
     content = response.content.decode()
     assert response.status_code == 200
-    assert "29.90 EUR" in content
+    assert "€29.90" in content
     assert response.context["form"]["checkout_token"].value()
     assert shown_total(response) == Decimal("29.90")
 
@@ -72,7 +73,7 @@ def test_placing_an_order_over_http(signed_in, filled_cart, shipping):
     assert response.redirect_chain[-1][0] == f"/orders/{order.pk}/"
     content = response.content.decode()
     assert f"Order {order.number}" in content
-    assert "Please transfer 29.90 EUR" in content
+    assert "Please transfer €29.90" in content
 
 
 def test_a_gateway_provider_sends_the_customer_to_its_payment_page(
@@ -225,3 +226,46 @@ def test_order_history_query_count_is_constant_at_10_100_and_1000_orders(
             assert signed_in.get("/orders/?page=1").status_code == 200
         counts[total] = len(queries)
     assert counts[10] == counts[100] == counts[1000], counts
+
+
+def test_checkout_is_in_three_steps_and_names_shipping_prices(signed_in, filled_cart, shipping):
+    content = signed_in.get("/checkout/").content.decode()
+    steps = ["Delivery address", "Shipping and payment", "Review and place your order"]
+    assert [content.index(f"</span> {step}</h2>") for step in steps] == sorted(
+        content.index(f"</span> {step}</h2>") for step in steps
+    )
+    assert f"{shipping.name}: €{shipping.price}" in content
+
+
+def test_another_shipping_method_with_htmx_updates_only_the_review(signed_in, filled_cart, shipping):
+    """WCAG 3.2.2: a change of shipping method neither navigates nor submits; the review step is replaced."""
+    page = signed_in.get("/checkout/").content.decode()
+    trigger = page.split('hx-trigger="change"')[0].rsplit("<div", 1)[1]
+    assert 'hx-target="#review"' in page.split('hx-trigger="change"')[1].split(">")[0]
+    assert "hx-post" in trigger and "place" not in trigger
+    express = ShippingMethodFactory(name="Express", price=Decimal("12.00"))
+    data = checkout_data(shipping, shipping_method=express.pk, update="1")
+    del data["place"]
+    response = signed_in.post("/checkout/", data, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content and '<section class="checkout-step card" id="review"' in content
+    assert shown_total(response) == Decimal("37.00")
+    assert "Place order (€37.00)" in content
+    assert "Total with Express shipping: €37.00" in content  # announced in the page's live region
+    assert not Order.objects.exists()
+    del data["update"]
+    data.update(quote=response.context["form"]["quote"].value(), place="1")
+    placed = signed_in.post("/checkout/", data)
+    assert placed.status_code == 302
+    assert Order.objects.get().total == Decimal("37.00")
+
+
+@pytest.mark.parametrize(
+    ("status", "badge"),
+    [("pending_payment", "warning"), ("paid", "success"), ("cancelled", "danger"), ("completed", "neutral")],
+)
+def test_order_status_badges_are_coloured_for_what_they_mean(status, badge):
+    order = Order(status=status)
+    html = Template("{% load shop %}{% order_status order %}").render(Context({"order": order}))
+    assert html == f'<span class="badge {badge}">{order.get_status_display()}</span>'

@@ -7,11 +7,13 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from ....orders.models import ShippingMethod
-from ...models import Category, Product, Variant
+from ...demo_images import product_picture
+from ...models import Category, Product, ProductImage, Variant
 
 #: category, parent, products: (name, description, [(sku, variant name, price, in stock)])
 CATALOGUE = [
@@ -79,7 +81,7 @@ SHIPPING = [("Standard", "3-5 working days", "4.90"), ("Express", "Next working 
 
 
 class Command(BaseCommand):
-    help = "Load a small demo catalogue with stock, shipping methods and a demo customer."
+    help = "Load a small demo catalogue with pictures, stock, shipping methods and a demo customer."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -97,6 +99,9 @@ class Command(BaseCommand):
                 product = Product.objects.get_or_create(
                     name=product_name, defaults={"category": category, "description": description}
                 )[0]
+                if not product.images.exists():
+                    picture = ProductImage(product=product, alt_text=product_name)
+                    picture.image.save(f"{product.slug}.webp", ContentFile(product_picture(product_name)))
                 for sku, variant_name, price, in_stock in variants:
                     Variant.objects.get_or_create(
                         sku=sku,
