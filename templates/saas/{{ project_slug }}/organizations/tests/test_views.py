@@ -172,7 +172,11 @@ def test_sidebar_offers_the_sections_and_a_switcher_to_members_of_several(client
     assert f'href="{url}" aria-current="page"' in content
     assert 'name="organization"' not in content  # one organisation: nothing to switch to
     MembershipFactory(organization=globex, user=owner, role=Role.MEMBER)
-    assert 'name="organization"' in client_as(owner).get(url).content.decode()
+    content = client_as(owner).get(url).content.decode()
+    switcher = content[content.index('<details class="org-switcher">') :]
+    # One button per other organisation, its whole name shown: no select to cut it short.
+    assert f'name="organization" value="{globex.slug}"' in switcher and "Globex" in switcher
+    assert f'value="{acme.slug}"' not in switcher and "<select" not in switcher
 
 
 def test_pages_outside_an_organisation_have_no_sidebar(client_as, stranger):
