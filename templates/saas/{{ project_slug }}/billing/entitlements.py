@@ -1,5 +1,7 @@
 """The one place that checks plan limits and feature flags."""
 
+from dataclasses import dataclass
+
 from ..invitations.models import Invitation
 from ..organizations.exceptions import PlanLimitReached
 from ..projects.models import Project
@@ -18,6 +20,33 @@ def usage(organization) -> dict[str, int | Plan]:
     projects = Project.unscoped.filter(organization=organization).count()
     plan = plan_for(organization)
     return {"plan": plan, "seats": members + pending, "projects": projects}
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One limit of the plan and how much of it is used (the dashboard's usage meters)."""
+
+    name: str
+    used: int
+    limit: int
+
+    @property
+    def nearly_full(self) -> int:
+        """From here on the meter shows a warning: four fifths of the limit."""
+        return max(1, self.limit * 4 // 5)
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.limit
+
+
+def meters(used: dict) -> list[Meter]:
+    """Seats and projects against the plan's limits, from ``usage(organization)``."""
+    plan = used["plan"]
+    return [
+        Meter(name="Seats", used=used["seats"], limit=plan.seats),
+        Meter(name="Projects", used=used["projects"], limit=plan.projects),
+    ]
 
 
 def check_seat_available(organization) -> None:

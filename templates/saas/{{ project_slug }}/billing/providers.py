@@ -1,9 +1,15 @@
 """The adapter point for a real billing provider (Stripe, Paddle, Lemon Squeezy…).
 
-The site never charges anyone itself: "Upgrade" sends the owner to the provider's hosted checkout
-(``BILLING_CHECKOUT_URL``, e.g. a Stripe Payment Link), and the provider reports the result to the signed
-webhook (``webhooks.py``), which moves the subscription. Swap ``HostedCheckout`` for a provider SDK call
-(e.g. ``stripe.checkout.Session.create``) when you need more than a link.
+The site never charges anyone, and never changes a subscription itself. Each owner's action hands over to
+the provider, which reports the result to the signed webhook (``webhooks.py``), the only thing that moves
+the subscription:
+
+- a first paid plan: the provider's hosted checkout (``BILLING_CHECKOUT_URL``, e.g. a Stripe Payment Link);
+- a change between paid plans, or a cancellation: the provider's customer portal (``BILLING_PORTAL_URL``,
+  e.g. Stripe's customer portal login link), told which flow and plan the owner chose.
+
+Swap ``HostedBilling`` for a provider SDK (e.g. ``stripe.checkout.Session.create`` and
+``stripe.billing_portal.Session.create`` with ``flow_data``) when you need more than links.
 """
 
 from typing import Protocol
@@ -14,22 +20,65 @@ from django.conf import settings
 from .plans import Plan
 
 
+class BillingUnavailable(Exception):
+    """The provider cannot take this request: billing (or this part of it) is not configured."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class BillingProvider(Protocol):
-    def checkout_url(self, organization, plan: Plan) -> str: ...
+    def checkout_url(self, organization, plan: Plan) -> str:
+        """Where to start a new paid subscription to ``plan``."""
+        ...
+
+    def change_plan_url(self, organization, subscription, plan: Plan) -> str:
+        """Where to move the live paid subscription to another paid ``plan``."""
+        ...
+
+    def cancel_url(self, organization, subscription) -> str:
+        """Where to cancel the live paid subscription (the organisation returns to the free plan)."""
+        ...
 
 
-class HostedCheckout:
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
+def _with_query(base_url: str, **params: str) -> str:
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}{urlencode(params)}"
+
+
+class HostedBilling:
+    """A provider's hosted pages: a checkout link and a customer portal link."""
+
+    def __init__(self, checkout_url: str, portal_url: str = "") -> None:
+        self.base_url = checkout_url
+        self.portal_url = portal_url
 
     def checkout_url(self, organization, plan: Plan) -> str:
-        separator = "&" if "?" in self.base_url else "?"
-        query = urlencode({"client_reference_id": organization.slug, "plan": plan.code})
-        return f"{self.base_url}{separator}{query}"
+        return _with_query(self.base_url, client_reference_id=organization.slug, plan=plan.code)
+
+    def _portal(self, organization, subscription, **params: str) -> str:
+        if not self.portal_url:
+            raise BillingUnavailable(
+                "Plan changes and cancellations go through your billing provider's customer portal, which "
+                "is not configured yet: set BILLING_PORTAL_URL."
+            )
+        return _with_query(
+            self.portal_url,
+            client_reference_id=organization.slug,
+            subscription=subscription.provider_reference,
+            **params,
+        )
+
+    def change_plan_url(self, organization, subscription, plan: Plan) -> str:
+        return self._portal(organization, subscription, flow="subscription_update", plan=plan.code)
+
+    def cancel_url(self, organization, subscription) -> str:
+        return self._portal(organization, subscription, flow="subscription_cancel")
 
 
 def get_provider() -> BillingProvider | None:
-    """The configured provider, or ``None`` when billing is not set up (upgrades are then refused)."""
+    """The configured provider, or ``None`` when billing is not set up (every change is then refused)."""
     if not settings.BILLING_CHECKOUT_URL:
         return None
-    return HostedCheckout(settings.BILLING_CHECKOUT_URL)
+    return HostedBilling(settings.BILLING_CHECKOUT_URL, settings.BILLING_PORTAL_URL)

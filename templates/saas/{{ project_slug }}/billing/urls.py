@@ -6,5 +6,5 @@ app_name = "billing"
 urlpatterns = [
     path("billing/webhook/", views.webhook, name="webhook"),
     path("o/<slug:org_slug>/billing/", views.BillingView.as_view(), name="overview"),
-    path("o/<slug:org_slug>/billing/checkout/", views.CheckoutView.as_view(), name="checkout"),
+    path("o/<slug:org_slug>/billing/change/", views.ChangePlanView.as_view(), name="change"),
 ]

@@ -10,42 +10,48 @@ from django.views.generic import TemplateView, View
 from ..organizations.mixins import OrganizationPermissionMixin
 from ..organizations.permissions import Action
 from . import webhooks
+from .changes import PlanChangeRefused, choose, offers, request_url
 from .entitlements import usage
 from .models import InvalidTransition
-from .plans import PLANS, PRO
-from .providers import get_provider
+from .providers import BillingUnavailable, get_provider
 from .services import UnknownOrganization, apply_event
 
 
 class BillingView(OrganizationPermissionMixin, TemplateView):
-    """The plan, its limits and usage; owners can upgrade through the provider's checkout."""
+    """The pricing table: every plan with its price and limits, the current one marked, and for owners the
+    upgrade, downgrade and cancel actions (``changes.py``)."""
 
     permission = Action.VIEW_PROJECTS
     template_name = "billing/billing.html"
 
     def get_context_data(self, **kwargs):
         organization = self.request.organization
+        used = usage(organization)
         return super().get_context_data(
             subscription=organization.subscription,
-            usage=usage(organization),
-            plans=PLANS.values(),
+            usage=used,
+            offers=offers(organization, used),
             billing_configured=get_provider() is not None,
             **kwargs,
         )
 
 
-class CheckoutView(OrganizationPermissionMixin, View):
-    """Send an owner to the provider's hosted checkout for the Pro plan. No charge happens here."""
+class ChangePlanView(OrganizationPermissionMixin, View):
+    """Hand an owner's upgrade, downgrade or cancellation to the provider (its checkout or customer portal).
+    Nothing changes here: the provider's signed webhook moves the subscription once it is confirmed."""
 
     permission = Action.MANAGE_BILLING
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
-        provider = get_provider()
-        if provider is None:
-            messages.error(request, "Billing is not configured yet: set BILLING_CHECKOUT_URL.")
+        organization = request.organization
+        try:
+            offer = choose(organization, usage(organization), request.POST.get("plan", ""))
+            url = request_url(get_provider(), organization, organization.subscription, offer)
+        except (PlanChangeRefused, BillingUnavailable) as refused:
+            messages.error(request, refused.message)
             return redirect("billing:overview", org_slug=org_slug)
-        return redirect(provider.checkout_url(request.organization, PRO))
+        return redirect(url)
 
 
 @csrf_exempt  # the provider cannot send a CSRF token; the HMAC signature authenticates the request

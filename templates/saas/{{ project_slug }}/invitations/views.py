@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..core import in_place
 from ..organizations.exceptions import ActionRefused
 from ..organizations.mixins import require
 from ..organizations.permissions import Action
@@ -85,23 +86,41 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             },
         )
     if request.method == "POST":
-        try:
-            if request.POST.get("answer") == "accept":
-                membership = services.accept(token=token, user=request.user)
-                request.session.pop(SESSION_KEY, None)
-                messages.success(request, f"Welcome to {membership.organization.name}!")
-                return redirect(membership.organization)
-            if request.POST.get("answer") == "decline":
-                services.decline(token=token, user=request.user)
-                request.session.pop(SESSION_KEY, None)
-                messages.info(request, f"You declined the invitation to {invitation.organization.name}.")
-                return redirect("home")
-            raise ActionRefused("Choose accept or decline.")
-        except ActionRefused as refused:
-            return render(request, "invitations/invalid.html", {"reason": refused.message}, status=400)
+        return _answer(request, token, invitation)
     problem = ""
     try:
         services.check_invitee(invitation, request.user)
     except ActionRefused as refused:
         problem = refused.message
     return render(request, "invitations/respond.html", {"invitation": invitation, "problem": problem})
+
+
+def _answer(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    """Accept or decline, in place with htmx (the answer fragment) or as a plain form (a redirect)."""
+    fragment = "invitations/partials/answer.html"
+    try:
+        if request.POST.get("answer") == "accept":
+            membership = services.accept(token=token, user=request.user)
+            request.session.pop(SESSION_KEY, None)
+            return in_place.answer(
+                request,
+                fragment,
+                {"invitation": invitation, "membership": membership},
+                redirect_to=membership.organization.get_absolute_url(),
+                message=f"Welcome to {membership.organization.name}!",
+            )
+        if request.POST.get("answer") == "decline":
+            services.decline(token=token, user=request.user)
+            request.session.pop(SESSION_KEY, None)
+            return in_place.answer(
+                request,
+                fragment,
+                {"invitation": invitation, "declined": True},
+                redirect_to=resolve_url("home"),
+                message=f"You declined the invitation to {invitation.organization.name}.",
+            )
+        raise ActionRefused("Choose accept or decline.")
+    except ActionRefused as refused:
+        if getattr(request, "htmx", False):  # htmx swaps only a 2xx: the reason replaces the buttons
+            return render(request, fragment, {"invitation": invitation, "problem": refused.message})
+        return render(request, "invitations/invalid.html", {"reason": refused.message}, status=400)

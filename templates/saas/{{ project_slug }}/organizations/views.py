@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from ..billing.entitlements import usage
+from ..billing.entitlements import meters, usage
 from ..core.integrity import UniqueViolationFormMixin
 from ..invitations.forms import InvitationForm
 from ..invitations.models import Invitation
@@ -78,9 +78,11 @@ class DashboardView(OrganizationPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organization = self.request.organization
+        used = usage(organization)
         return super().get_context_data(
             stats=project_stats(),
-            usage=usage(organization),
+            usage=used,
+            meters=meters(used),
             recent_projects=Project.objects.order_by("-updated_at")[:5],
             **kwargs,
         )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
+from ..core import in_place
 from ..core.integrity import UniqueViolationFormMixin
 from ..organizations.exceptions import ActionRefused
 from ..organizations.mixins import OrganizationPermissionMixin, require
@@ -118,10 +119,16 @@ class TaskUpdateView(OrganizationPermissionMixin, UpdateView):
 @require_POST
 def task_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     require(request, Action.EDIT_PROJECTS)
-    task = get_object_or_404(Task.objects.select_related("project"), pk=pk)
+    task = get_object_or_404(Task.objects.select_related("project", "assignee"), pk=pk)
     task.done = not task.done
     task.save(update_fields=["done", "organization"])
-    return redirect(task.project.get_absolute_url())
+    return in_place.answer(
+        request,
+        "projects/partials/task.html",
+        {"task": task},
+        redirect_to=task.project.get_absolute_url(),
+        message=f"Task “{task.title}” {'done' if task.done else 'reopened'}.",
+    )
 
 
 @require_POST

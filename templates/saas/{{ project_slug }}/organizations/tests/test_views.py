@@ -47,6 +47,31 @@ def test_dashboard_shows_counts_and_usage(client_as, owner, member, acme):
     assert "Rocket" in response.content.decode()
 
 
+def test_dashboard_meters_usage_against_the_plan_in_constant_queries(client_as, globex, stranger):
+    client = client_as(stranger)
+    url = reverse("organizations:dashboard", args=[globex.slug])
+
+    def visit() -> tuple[str, int]:
+        cache.clear()  # count the queries of the cached stats too
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    client.get(url)  # the first visit also remembers the organisation in the session
+    page, few = visit()
+    assert '<label for="meter-seats">Seats</label>' in page
+    assert 'id="meter-seats" min="0" max="3" value="1" high="2"' in page and "1 of 3" in page
+    assert 'id="meter-projects" min="0" max="3" value="0"' in page
+    MembershipFactory(organization=globex)
+    InvitationFactory(organization=globex)
+    ProjectFactory.create_batch(3, organization=globex)
+    page, many = visit()
+    assert many == few
+    assert 'id="meter-seats" min="0" max="3" value="3"' in page and "3 of 3 · full" in page
+    assert 'id="meter-projects" min="0" max="3" value="3"' in page and "Upgrade for more" in page
+
+
 def test_members_page_offers_management_to_admins_only(client_as, acme, owner, org_admin, member):
     url = reverse("organizations:members", args=[acme.slug])
     as_admin = client_as(org_admin).get(url)
@@ -147,7 +172,11 @@ def test_sidebar_offers_the_sections_and_a_switcher_to_members_of_several(client
     assert f'href="{url}" aria-current="page"' in content
     assert 'name="organization"' not in content  # one organisation: nothing to switch to
     MembershipFactory(organization=globex, user=owner, role=Role.MEMBER)
-    assert 'name="organization"' in client_as(owner).get(url).content.decode()
+    content = client_as(owner).get(url).content.decode()
+    switcher = content[content.index('<details class="org-switcher">') :]
+    # One button per other organisation, its whole name shown: no select to cut it short.
+    assert f'name="organization" value="{globex.slug}"' in switcher and "Globex" in switcher
+    assert f'value="{acme.slug}"' not in switcher and "<select" not in switcher
 
 
 def test_pages_outside_an_organisation_have_no_sidebar(client_as, stranger):

@@ -139,3 +139,35 @@ def test_tasks_can_only_be_assigned_to_members(client_as, member, acme, stranger
     )
     assert "was not added" in response.content.decode()
     assert not Task.unscoped.exists()
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_a_task_toggles_in_place_with_htmx_and_as_a_plain_form(client_as, member, acme):
+    task = TaskFactory(project=ProjectFactory(organization=acme), title="Fuel", done=False)
+    client = client_as(member)
+    url = reverse("projects:task_toggle", args=[acme.slug, task.pk])
+    fragment = client.post(url, headers=HTMX)
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert body.lstrip().startswith(f'<li class="card task done" id="task-{task.pk}">')
+    assert "Reopen" in body and "<html" not in body  # the task alone, not the page
+    task.refresh_from_db()
+    assert task.done
+    page = client.post(url, follow=True)
+    assert page.redirect_chain == [(task.project.get_absolute_url(), 302)]
+    assert "Task “Fuel” reopened." in page.content.decode()
+    task.refresh_from_db()
+    assert not task.done
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_task_of_another_organisation_is_404_both_ways(client_as, stranger, globex, acme, headers):
+    task = TaskFactory(project=ProjectFactory(organization=acme), done=False)
+    client = client_as(stranger)
+    for organization in (globex, acme):  # through the stranger's own organisation, and through Acme's
+        url = reverse("projects:task_toggle", args=[organization.slug, task.pk])
+        assert client.post(url, headers=headers).status_code == 404
+    task.refresh_from_db()
+    assert not task.done
