@@ -104,13 +104,11 @@ def _build_wheels(shared: Path) -> dict[str, str]:
     if subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT).returncode != 0:
         pytest.fail(f"Release {PREVIOUS}'s commit {commit} is not in this clone: fetch djstarter's history.")
     started = time.perf_counter()
+    # A clone at the release's commit, built as its release was: its version and the earlier releases'
+    # templates it carries come from git history (since 0.2.0 a bare archive cannot tell its version).
     old_source = shared / f"src-{PREVIOUS}"
-    old_source.mkdir()
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "src", "templates", "pyproject.toml", "README.md"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    subprocess.run(["tar", "-x", "-C", str(old_source)], input=archive, check=True)
+    _git("clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(old_source))
+    _git("checkout", "--quiet", "--detach", commit, cwd=old_source)
     old = _build(old_source, shared / "dist-old")
     new = _build(ROOT, shared / "dist-new")
     newer = _build(ROOT, shared / "dist-newer", DJSTARTER_VERSION="9.0.0")
