@@ -16,7 +16,6 @@ performance score, benchmark index and multiplier.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from .served import npm_package
 
 REPO = Path(__file__).resolve().parents[1]
 REPORTS = REPO / "artifacts" / "lighthouse"
@@ -123,21 +124,7 @@ console.log(JSON.stringify(results));
 
 def lighthouse_folder() -> Path:
     """Lighthouse from npm, pinned, installed once into a cached folder with its runner script."""
-    folder = REPO / ".cache" / f"lighthouse-{LIGHTHOUSE_VERSION}"
-    package = folder / "node_modules" / "lighthouse" / "package.json"
-    if not package.exists():
-        npm = shutil.which("npm")
-        if not npm:
-            pytest.skip("npm is not installed (it installs Lighthouse; .ci/services.sh installs it)")
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / ".lock").open("w") as lock:  # parallel workers install it once
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not package.exists():
-                subprocess.run(
-                    [npm, "install", "--prefix", str(folder), "--no-save", "--no-package-lock", "--no-audit",
-                     "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
-                    check=True, capture_output=True, timeout=300,
-                )  # fmt: skip
+    folder = npm_package("lighthouse", LIGHTHOUSE_VERSION, REPO / ".cache")
     runner = folder / "run.mjs"
     if not runner.exists() or runner.read_text(encoding="utf-8") != RUNNER:
         runner.write_text(RUNNER, encoding="utf-8")

@@ -8,8 +8,10 @@ Playwright only drives it (`executable_path`); no browser is ever downloaded.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -320,3 +322,25 @@ def open_site(kind: str, database: str, folder: Path) -> Iterator[Site]:
     finally:
         if database == "postgresql":
             drop_database(POSTGRES_URL, name)
+
+
+def npm_package(name: str, version: str, cache: Path) -> Path:
+    """The folder of npm package ``name@version`` (pinned), installed once into ``cache/<name>-<version>``:
+    parallel workers wait on a lock, and the test skips when npm is missing (.ci/services.sh installs it)."""
+    folder = cache / f"{name}-{version}"
+    package = folder / "node_modules" / name / "package.json"
+    if package.exists():
+        return folder
+    npm = shutil.which("npm")
+    if not npm:
+        pytest.skip(f"npm is not installed (it installs {name}; .ci/services.sh installs it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not package.exists():
+            subprocess.run(
+                [npm, "install", "--prefix", str(folder), "--no-save", "--no-package-lock", "--no-audit",
+                 "--no-fund", f"{name}@{version}"],
+                check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+    return folder

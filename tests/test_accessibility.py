@@ -22,13 +22,10 @@ signed-in page, each category at least 0.95) and pictured for the README's galle
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -49,6 +46,7 @@ from .served import (
     PASSWORD,
     chromium,
     needs_chromium,
+    npm_package,
     serve,
     served_env,
     shell,
@@ -213,23 +211,8 @@ def axe_core_script() -> Path:
     """axe-core from npm, pinned, installed once into a cached folder (DJSTARTER_TEST_AXE_CORE overrides)."""
     if override := os.environ.get("DJSTARTER_TEST_AXE_CORE"):
         return Path(override)
-    folder = REPO / ".cache" / f"axe-core-{AXE_CORE_VERSION}"
-    script = folder / "node_modules" / "axe-core" / "axe.min.js"
-    if script.exists():
-        return script
-    npm = shutil.which("npm")
-    if not npm:
-        pytest.skip("npm is not installed (it installs axe-core; .ci/services.sh installs it)")
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("w") as lock:  # parallel workers install it once
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not script.exists():
-            subprocess.run(
-                [npm, "install", "--prefix", str(folder), "--no-save", "--no-package-lock", "--no-audit",
-                 "--no-fund", f"axe-core@{AXE_CORE_VERSION}"],
-                check=True, capture_output=True, timeout=300,
-            )  # fmt: skip
-    return script
+    folder = npm_package("axe-core", AXE_CORE_VERSION, REPO / ".cache")
+    return folder / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def screenshots() -> Any:
