@@ -128,6 +128,19 @@ def uses_channels(project: Path) -> bool:
     return "channels.routing" in (project / "config" / "asgi.py").read_text(encoding="utf-8")
 
 
+#: The project's WSGI application behind what its reverse proxy does in a deployment: /media/ served from
+#: MEDIA_ROOT (nginx's `location /media/`), so that uploaded and demo pictures load in the browser gates.
+MEDIA_WSGI = """from django.conf import settings
+from whitenoise import WhiteNoise
+
+from config.wsgi import application as django_application
+
+application = WhiteNoise(
+    django_application, root=settings.MEDIA_ROOT, prefix=settings.MEDIA_URL, autorefresh=True
+)
+"""
+
+
 @contextmanager
 def serve(project: Path, env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
     """Serve the project as its README deploys it until the block ends; yields the base URL.
@@ -140,7 +153,10 @@ def serve(project: Path, env: dict[str, str], log: Path, workers: int = 2) -> It
     if uses_channels(project):
         command = [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
     else:
-        command = [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
+        # The uploaded files (MEDIA_ROOT) are served as the reverse proxy of a deployment serves them.
+        (log.parent / "served_media_wsgi.py").write_text(MEDIA_WSGI, encoding="utf-8")
+        env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(log.parent), env.get("PYTHONPATH")]))}
+        command = [str(BIN / "gunicorn"), "served_media_wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
                    str(workers), "--access-logfile", "-"]  # fmt: skip
     server_name = Path(command[0]).name
 
