@@ -13,6 +13,7 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -277,15 +278,9 @@ def test_patches_are_undone_when_an_exception_escapes() -> None:
     assert copier_template.clone is clone
 
 
-def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    write(repo / "copier.yml", "name: {type: str, default: x}\n")
-    git(repo.parent, "init", "-q", str(repo))
-    for tag in ("v1.0.0", "v2.0.0"):
-        write(repo / "version.txt", tag)
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", tag)
-        git(repo, "tag", tag)
+@contextmanager
+def counting_clones() -> Iterator[list[str]]:
+    """Copier's template clones counted by ref (the list grows as they happen) until the block ends."""
     calls: list[str] = []
     original = copier_template.clone
 
@@ -295,6 +290,21 @@ def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_pat
 
     copier_template.clone = counting_clone
     try:
+        yield calls
+    finally:
+        copier_template.clone = original
+
+
+def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write(repo / "copier.yml", "name: {type: str, default: x}\n")
+    git(repo.parent, "init", "-q", str(repo))
+    for tag in ("v1.0.0", "v2.0.0"):
+        write(repo / "version.txt", tag)
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", tag)
+        git(repo, "tag", tag)
+    with counting_clones() as calls:
         with faster_copier():
             first = copier_template.clone(str(repo), "v1.0.0", location=str(tmp_path / "a"))
             again = copier_template.clone(str(repo), "v1.0.0", location=str(tmp_path / "b"))
@@ -304,8 +314,6 @@ def test_each_template_version_is_cloned_once_and_the_clones_are_removed(tmp_pat
             assert Path(other, "version.txt").read_text() == "v2.0.0"
         assert calls == ["v1.0.0", "v2.0.0"]
         assert not Path(first).exists() and not Path(other).exists()
-    finally:
-        copier_template.clone = original
 
 
 def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Path) -> None:
@@ -320,28 +328,17 @@ def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Pat
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
     git(repo, "tag", "v1.0.0")
     write(repo / "templates" / "blog" / "file.txt", "uncommitted")
-    calls: list[str] = []
-    original = copier_template.clone
-
-    def counting_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
-        calls.append(ref)
-        return original(url, ref, location=location)
-
-    copier_template.clone = counting_clone
-    try:
-        with faster_copier(["blog"]):
-            clone = Path(copier_template.clone(str(repo), "v1.0.0"))
-            files = sorted(p.relative_to(clone).as_posix() for p in clone.rglob("*") if ".git" not in p.parts)
-            assert files == ["copier.yml", "templates", "templates/blog", "templates/blog/file.txt"]
-            assert (clone / "templates" / "blog" / "file.txt").read_text() == "blog"
-            assert git(clone, "rev-parse", "HEAD") == git(repo, "rev-parse", "v1.0.0")
-            assert calls == []
-            for ref in ("--output=x", "v9.9.9"):
-                with pytest.raises(ValueError, match="Unknown revision"):  # Copier's clone refuses both
-                    copier_template.clone(str(repo), ref)
-            assert calls == ["--output=x", "v9.9.9"]
-    finally:
-        copier_template.clone = original
+    with counting_clones() as calls, faster_copier(["blog"]):
+        clone = Path(copier_template.clone(str(repo), "v1.0.0"))
+        files = sorted(p.relative_to(clone).as_posix() for p in clone.rglob("*") if ".git" not in p.parts)
+        assert files == ["copier.yml", "templates", "templates/blog", "templates/blog/file.txt"]
+        assert (clone / "templates" / "blog" / "file.txt").read_text() == "blog"
+        assert git(clone, "rev-parse", "HEAD") == git(repo, "rev-parse", "v1.0.0")
+        assert calls == []
+        for ref in ("--output=x", "v9.9.9"):
+            with pytest.raises(ValueError, match="Unknown revision"):  # Copier's clone refuses both
+                copier_template.clone(str(repo), ref)
+        assert calls == ["--output=x", "v9.9.9"]
 
 
 def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
