@@ -276,6 +276,25 @@ def test_a_sigint_while_the_project_moves_into_place_waits_for_the_move(
     assert (cwd / "site" / ".copier-answers.yml").is_file()
 
 
+def test_a_sigint_after_the_command_finished_does_not_kill_the_program(tmp_path: Path) -> None:
+    """Ctrl-C just after the command returned: the program still exits with the command's status."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from djstarter.cli import main\n"
+        "sys.argv = ['djstarter', 'list']\n"
+        "status = main()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert done.returncode != -signal.SIGINT
+
+
 def test_prompts_receive_given_answers_and_only_ask_the_rest(
     cwd: Path, monkeypatch: pytest.MonkeyPatch, answers: dict[str, Any]
 ) -> None:

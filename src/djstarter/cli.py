@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"new": _cmd_new, "update": _cmd_update, "list": _cmd_list}[args.command]
         from djstarter import interrupts
 
-        with interrupts.guard():
+        with interrupts.guard(exiting=argv is None):  # None: the program's own command line
             return handler(args)
     except DjstarterError as exc:
         sys.stderr.write(f"{chr(10) if exc.exit_code == EXIT_INTERRUPTED else ''}djstarter: {exc.message}\n")

@@ -44,8 +44,12 @@ def _first_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def guard() -> Iterator[None]:
-    """For one command: SIGINT interrupts once, then is ignored until the command returns."""
+def guard(*, exiting: bool = False) -> Iterator[None]:
+    """For one command: SIGINT interrupts once, then is ignored until the command returns.
+
+    With ``exiting`` (the program ends once the command has returned) SIGINT stays ignored afterwards: a
+    Ctrl-C in the last instant, after the command said what it did, cannot make Python die of the signal
+    (silently, and looking like an interrupted job)."""
     if not _main_thread():
         yield
         return
@@ -54,7 +58,7 @@ def guard() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, signal.SIG_IGN if exiting else previous)
 
 
 @contextmanager
