@@ -622,3 +622,12 @@ def test_the_lighthouse_gate_names_each_score_under_the_threshold() -> None:
     assert lighthouse.line({"kind": "blog", "pages": {"home": page}}) == (
         "lighthouse blog: home performance=0.95 accessibility=0.9 best-practices=None seo=1"
     )
+    login = {
+        **page,
+        "url": "http://localhost/accounts/login/?next=/my-posts/",
+        "requested": "http://localhost/my-posts/",
+        "scores": dict.fromkeys(lighthouse.CATEGORIES, 1),
+    }
+    assert lighthouse.below_threshold({"kind": "blog", "pages": {"signed-in": login}}) == [
+        "blog signed-in: measured http://localhost/accounts/login/?next=/my-posts/, not http://localhost/my-posts/"
+    ]
