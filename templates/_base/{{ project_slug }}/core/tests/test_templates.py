@@ -103,3 +103,24 @@ def test_htmx_is_served_from_the_site_and_configured_to_stay_within_the_csp(clie
     assert options["includeIndicatorStyles"] is False
     assert options["allowEval"] is False
     assert options["historyCacheSize"] == 0  # no copy of a signed-in page in localStorage
+
+
+@pytest.mark.django_db
+def test_an_in_place_refusal_shows_its_reason_in_the_pages_alert_region(client):
+    """htmx swaps nothing on a 4xx by default: the refusal's reason would be lost. The configuration sends
+    the [data-refusal] part of any 4xx answer to the page's #refusal alert, which every page has (empty)."""
+    page = client.get("/").content.decode()
+    options = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", page).group(1))
+    handling = options["responseHandling"]
+    refusal = next(rule for rule in handling if re.fullmatch(rule["code"], "404"))
+    assert refusal == {"code": "4..", "swap": True, "error": True, "target": "#refusal",
+                       "select": "[data-refusal]", "swapOverride": "innerHTML"}  # fmt: skip
+    assert next(rule for rule in handling if re.fullmatch(rule["code"], "500"))["swap"] is False
+    assert next(rule for rule in handling if re.fullmatch(rule["code"], "204"))["swap"] is False
+    assert next(rule for rule in handling if re.fullmatch(rule["code"], "200"))["swap"] is True
+    assert '<div id="refusal" class="refusal" role="alert"></div>' in page
+    missing = client.get("/no-such-page/", headers={"HX-Request": "true"})
+    assert missing.status_code == 404
+    assert re.search(r"<p data-refusal>[^<]*not visible to you", missing.content.decode())
+    for template, context in (("400.html", {"reason": "A reason."}), ("403.html", {})):
+        assert "data-refusal" in render_to_string(template, context)

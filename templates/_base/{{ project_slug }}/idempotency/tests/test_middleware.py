@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
+from ...core import in_place
 from .. import middleware
 from ..models import Submission
 from . import urls
@@ -38,6 +39,7 @@ def test_an_in_place_form_sent_twice_by_htmx_runs_once_and_replays_its_fragment(
     assert urls.calls == ["liked"]
     assert first.status_code == second.status_code == 200
     assert b"1 like" in first.content
+    assert first.content.endswith(in_place.CLEAR_REFUSAL)  # a success empties the refusal region
     assert second.content == first.content
     assert second["Idempotent-Replayed"] == "true"
 
@@ -46,6 +48,7 @@ def test_an_in_place_form_without_javascript_is_a_redirect_with_its_message(clie
     response = client.post("/like/", FORM)
     assert (response.status_code, response["Location"]) == (302, "/done/")
     assert [str(message) for message in get_messages(response.wsgi_request)] == ["Liked."]
+    assert in_place.CLEAR_REFUSAL not in response.content
     assert client.post("/like/", FORM)["Location"] == "/done/"
     assert urls.calls == ["liked"]
 
