@@ -2,11 +2,13 @@
 
     python benchmarks/run.py            # everything (a few minutes)
     python benchmarks/run.py --quick    # fewer repetitions
-    python benchmarks/run.py --runs 1 --suite-venv tool   # what CI runs: one sample of each row
+    python benchmarks/run.py --runs 1 --suite-venv tool --budget S   # what CI runs (S: time left)
 
 Measured side by side in the same run: generation (offline; djstarter vs `django-admin startproject`
 vs a bare `copier copy` of the same template), CLI start-up, generated suites, updates, and how each
 kind's main list page and API list scale with 10, 100 and 1,000 rows (queries must stay constant).
+With ``--budget SECONDS`` a section that would start after the budget is spent is listed as skipped
+(start-up and generation always run; then each kind's suites, updates and scaling, then the scale-out).
 
 Each generated suite runs the way its README says -- `pytest` in a venv holding only that project's
 dependencies (`pip install -e . --group dev`, so PyPI or a warm pip cache is needed), with bytecode
@@ -155,6 +157,19 @@ def target(row: str, value: float, limit: float, text: str) -> str:
     return f"{'✓' if met else '✗'} {text}"
 
 
+class Budget:
+    """The seconds the benchmark may take (None: no limit); a section starts only while some are left."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def allows(self, rows: list[tuple[str, str, str]], section: str) -> bool:
+        if self.deadline is None or time.monotonic() < self.deadline:
+            return True
+        rows.append((section, "skipped", "the --budget was spent"))
+        return False
+
+
 def timed(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm-up
     samples = []
@@ -225,7 +240,12 @@ def main() -> None:
         help="run generated suites in a fresh venv of the project's own dependencies, as its README says "
         "(default; needs PyPI or a pip cache), or in this interpreter's environment",
     )
+    parser.add_argument(
+        "--budget", type=float, metavar="SECONDS",
+        help="skip the sections that would start after SECONDS (start-up and generation always run)",
+    )  # fmt: skip
     args = parser.parse_args()
+    budget = Budget(args.budget)
     runs = args.runs if args.runs is not None else (3 if args.quick else 7)
     if runs < 1:
         parser.error("--runs must be at least 1")
@@ -288,6 +308,8 @@ def main() -> None:
 
         # 3. Generated suites, 4. updates, 5. scaling.
         for kind in implemented_kinds():
+            if not budget.allows(rows, f"generated suites, updates and scaling ({kind})"):
+                continue
             for label, extra in (("defaults", {}), ("all options", ALL_ON)):
                 project = tmp / f"suite-{kind}-{len(extra)}"
                 sh(djstarter, "new", "-q", "--answers", str(answers_file(tmp, kind, extra)), str(project))
@@ -309,6 +331,8 @@ def main() -> None:
                 note = target(name, seconds, limit, f"{count.strip()} (target ≤ {limit:.0f} s)")
                 rows.append((name, f"{seconds:.2f} s", note))
 
+            if not budget.allows(rows, f"updates and scaling ({kind})"):
+                continue
             project = tmp / f"suite-{kind}-0"
             noop = timed(
                 lambda project=project: sh(
@@ -321,8 +345,9 @@ def main() -> None:
             name = f"  no-op djstarter update ({kind})"
             rows.append((name, f"{noop:.2f} s", target(name.strip(), noop, 2.0, "target ≤ 2 s")))
             rows.extend(one_version_updates(tmp, kind, runs))
-            rows.extend(scaling(tmp, kind))
-        if "saas" in implemented_kinds():
+            if budget.allows(rows, f"scaling ({kind})"):
+                rows.extend(scaling(tmp, kind))
+        if "saas" in implemented_kinds() and budget.allows(rows, "saas scale-out"):
             rows.extend(scale_out(tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
