@@ -2,10 +2,13 @@ import asyncio
 import importlib.util
 import re
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import path
 
 from ..middleware import ServerTimingMiddleware
+from ..views import healthz
 
 SERVER_TIMING = re.compile(r"^app;dur=\d+\.\d$")
 
@@ -46,6 +49,25 @@ def test_local_settings_put_the_debug_toolbar_inside_server_timing(monkeypatch):
     names = [name.rsplit(".", 1)[-1] for name in local.MIDDLEWARE]
     assert names[:2] == ["ServerTimingMiddleware", "DebugToolbarMiddleware"]
     assert names.count("ServerTimingMiddleware") == 1
+
+
+def _the_same_page(request):
+    return HttpResponse("<p>The same every time.</p>")
+
+
+urlpatterns = [path("same/", _the_same_page), path("healthz/", healthz)]
+
+
+@pytest.mark.urls(__name__)
+def test_an_unchanged_answer_is_a_304_without_a_body(client, db):
+    """ConditionalGetMiddleware: every answer carries an ETag, and a repeat GET of an unchanged one is a
+    304 with no body (pages that must not be stored, like /healthz/, say no-store and get none)."""
+    first = client.get("/same/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/same/", headers={"If-None-Match": first["ETag"]})
+    assert (again.status_code, again.content) == (304, b"")
+    assert client.get("/same/", headers={"If-None-Match": '"another"'}).status_code == 200
+    assert not client.get("/healthz/").has_header("ETag")
 
 
 def test_every_response_has_a_permissions_policy(client, db):
