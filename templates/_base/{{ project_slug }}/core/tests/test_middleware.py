@@ -70,6 +70,15 @@ def test_an_unchanged_answer_is_a_304_without_a_body(client, db):
     assert not client.get("/healthz/").has_header("ETag")
 
 
+def test_with_redis_the_cache_and_the_sessions_use_it(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/3")
+    spec = importlib.util.find_spec("config.settings.base")
+    base = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(base)
+    assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
 def test_every_response_has_a_permissions_policy(client, db):
     policy = client.get("/healthz/")["Permissions-Policy"]
     assert "camera=()" in policy
