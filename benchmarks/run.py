@@ -150,9 +150,10 @@ print("BENCH" + json.dumps(out))
 TARGETS: list[tuple[str, bool]] = []
 
 
-def target(row: str, value: float, limit: float, text: str) -> str:
-    """The note of a row measured against a target (value ≤ limit): ✓ or ✗, then ``text``."""
-    met = value <= limit
+def target(row: str, value: float, limit: float, text: str, *, at_least: bool = False) -> str:
+    """The note of a row measured against a target (value ≤ limit, or ≥ with ``at_least``): ✓ or ✗, then
+    ``text``."""
+    met = value >= limit if at_least else value <= limit
     TARGETS.append((row, met))
     return f"{'✓' if met else '✗'} {text}"
 
@@ -306,7 +307,12 @@ def main() -> None:
         rows.append(("django-admin startproject", f"{statistics.median(references):.3f} s", "reference"))
         rows.extend(generation)
 
-        # 3. Generated suites, 4. updates, 5. scaling.
+        # 3. Served pages against a bare view (one deployment per kind, its all-options project).
+        for kind in implemented_kinds():
+            if budget.allows(rows, f"served pages ({kind})"):
+                rows.extend(served_pages(tmp, kind))
+
+        # 4. Generated suites, 5. updates, 6. scaling.
         for kind in implemented_kinds():
             if not budget.allows(rows, f"generated suites, updates and scaling ({kind})"):
                 continue
@@ -360,6 +366,28 @@ def main() -> None:
     print(f"\nTargets met: {met} of {len(TARGETS)} (✓ met, ✗ missed; reported, not enforced).")
     for name in missed:
         print(f"  ✗ {name.strip()}")
+
+
+def served_pages(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
+    """Requests per second of the kind's main pages against the bare view, served side by side."""
+    from benchmarks.served import measure
+
+    project = tmp / f"served-{kind}"
+    sh(str(BIN / "djstarter"), "new", "-q", "--answers", str(answers_file(tmp, kind, ALL_ON)), str(project))
+    results = measure(project, kind, tmp / f"served-{kind}-work")
+    bare = results["bare view"]["rps"]
+    rows = []
+    for name, result in results.items():
+        odd = f"; not 200: {result['odd']}" if result["odd"] else ""
+        label = f"served {kind}: {name} ({result['path']})"
+        value = f"{result['rps']:.0f} rps"
+        if name == "bare view":
+            rows.append((label, value, f"reference; p95 {result['p95_ms']:.0f} ms{odd}"))
+            continue
+        ratio = result["rps"] / bare
+        text = f"{ratio:.2f}x the bare view, p95 {result['p95_ms']:.0f} ms (target ≥ 0.6x){odd}"
+        rows.append((f"  {label}", value, target(label, ratio if not odd else 0.0, 0.6, text, at_least=True)))
+    return rows
 
 
 def one_version_updates(tmp: Path, kind: str, runs: int) -> list[tuple[str, str, str]]:

@@ -1,0 +1,93 @@
+"""Served pages against a bare view: requests per second and p95 latency, side by side in one run.
+
+Each kind's project (all options) is deployed as its README says (production settings, migrations,
+static files, demo data; Gunicorn with 2 workers, or Daphne for a project with WebSockets) on PostgreSQL
+when ``DJSTARTER_TEST_POSTGRES_URL`` is set, on SQLite otherwise. A closed loop of ``CONCURRENCY``
+clients then requests, for ``SECONDS`` each: the bare view (``/healthz/``: one database round trip, the
+same server, settings and database), the anonymous home page, the kind's main signed-in page and its main
+API list (signed in). Every answer must be a 200; the ratio to the bare view is the target (issue 25:
+at least 0.6).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.crawl import Client, setup_code, setup_result
+from tests.scale_out import create_database, drop_database
+from tests.served import PASSWORD, serve, served_env, shell
+
+CONCURRENCY = 8
+SECONDS = 4.0
+#: The bare view every page is compared with.
+BARE = "/healthz/"
+#: Each kind's main signed-in page (the one its screenshots and Lighthouse use) and main API list.
+PAGES: dict[str, dict[str, str]] = {
+    "blog": {"signed-in": "/my-posts/", "api": "/api/v1/posts/"},
+    "ecommerce": {"signed-in": "/orders/", "api": "/api/v1/products/"},
+    "saas": {"signed-in": "/o/acme/", "api": "/api/v1/o/acme/projects/"},
+    "social": {"signed-in": "/", "api": "/api/v1/feed/"},
+    "todo_api": {"signed-in": "/tasks/", "api": "/api/v1/tasks/"},
+}
+
+
+def load(base: str, path: str, cookies: httpx.Cookies | None, seconds: float = SECONDS) -> dict[str, Any]:
+    """``CONCURRENCY`` clients request ``path`` back to back for ``seconds``: rps, p95 and odd statuses."""
+    latencies: list[float] = []
+    odd: dict[int, int] = {}
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client() -> None:
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as http:
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                status = http.get(path).status_code
+                took = time.perf_counter() - started
+                with lock:
+                    latencies.append(took)
+                    if status != 200:
+                        odd[status] = odd.get(status, 0) + 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else latencies[0]
+    return {"rps": len(latencies) / seconds, "p95_ms": p95 * 1000, "odd": odd}
+
+
+def measure(project: Path, kind: str, work: Path) -> dict[str, dict[str, Any]]:
+    """Deploy ``project`` and load its pages; returns page name -> {path, rps, p95_ms, odd}."""
+    admin = os.environ.get("DJSTARTER_TEST_POSTGRES_URL", "")
+    database = f"djs_bench_served_{kind}_{os.getpid()}"
+    url = create_database(admin, database) if admin else f"sqlite:///{work / 'served.sqlite3'}"
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        env = served_env(project, DATABASE_URL=url)
+        setup = setup_result(shell(project, setup_code(PASSWORD), env))
+        with serve(project, env, work / "server.log") as base:
+            with Client(base) as browser:
+                browser.sign_in(setup["login_url"], setup["username"], PASSWORD)
+                cookies = browser.cookies
+            paths = {"bare view": (BARE, None), "anonymous home": ("/", None)}
+            paths["signed-in page"] = (PAGES[kind]["signed-in"], cookies)
+            paths["API list"] = (PAGES[kind]["api"], cookies)
+            results = {}
+            for name, (path, jar) in paths.items():
+                load(base, path, jar, seconds=1.0)  # warm-up: templates, connections, caches
+                results[name] = {"path": path, **load(base, path, jar)}
+            return results
+    finally:
+        if admin:
+            drop_database(admin, database)
