@@ -5,11 +5,13 @@ https://docs.djangoproject.com/en/5.2/topics/signals/
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Category, Post, Tag
+from .cards import invalidate_cards
+from .models import Category, Comment, Post, Tag
 from .sidebar import invalidate_sidebar
 
 
@@ -30,3 +32,18 @@ def set_publication_date(sender: type[Post], instance: Post, **kwargs: Any) -> N
 def clear_sidebar_cache(sender: type, **kwargs: Any) -> None:
     """Categories and tag counts changed: the cached sidebar is stale."""
     invalidate_sidebar()
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+@receiver(m2m_changed, sender=Post.tags.through)
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+@receiver(post_save, sender=get_user_model())
+def clear_cards_cache(sender: type, **kwargs: Any) -> None:
+    """A post card shows the post, its category, tags, comment count and author: cached cards are stale."""
+    invalidate_cards()

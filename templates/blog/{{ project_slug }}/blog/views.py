@@ -18,6 +18,8 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
+from .cards import CACHE_TIMEOUT as CARDS_TIMEOUT
+from .cards import cards_key
 from .forms import CommentForm, PostForm
 from .models import Category, Comment, Post, Tag
 from .services import comment_posted
@@ -34,6 +36,16 @@ class PostListView(ListView):
 
     def get_queryset(self) -> Any:
         return Post.published.with_related().with_comment_count().newest_first()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["cards_key"] = cards_key(
+            self.request.path, page.number, page.paginator.count,
+            signed_in=self.request.user.is_authenticated,
+        )  # fmt: skip
+        context["cards_timeout"] = CARDS_TIMEOUT
+        return context
 
 
 class CategoryPostListView(PostListView):

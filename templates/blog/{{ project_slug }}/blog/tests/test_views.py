@@ -365,12 +365,49 @@ def test_sidebar_is_cached_and_invalidated_by_signals(client, post):
     assert cache.get(CACHE_KEY) is not None
     with CaptureQueriesContext(connection) as warm:
         client.get("/")
-    assert len(cold) - len(warm) == 2  # the categories and tags queries are skipped
+    sidebar = ('FROM "blog_category"', 'FROM "blog_tag"')  # the categories' and tags' counts
+    assert all(any(table in query["sql"] for query in cold.captured_queries) for table in sidebar)
+    assert not any(table in query["sql"] for query in warm.captured_queries for table in sidebar)
 
     category.name = "Renamed category"
     category.save()
     assert cache.get(CACHE_KEY) is None
     assert "Renamed category" in client.get("/").content.decode()
+
+
+def test_post_cards_are_cached_and_never_stale(client, post, author):
+    PostFactory.create_batch(2, tags=[TagFactory()])
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/")
+    assert len(warm) < len(cold)  # the cards' prefetches (tags, authors' profiles) are skipped
+
+    post.title = "An edited title"
+    post.save()
+    assert "An edited title" in client.get("/").content.decode()
+    CommentFactory(post=post)
+    assert "1 comment" in client.get("/").content.decode()
+    author.name = "Ada Lovelace"
+    author.save()
+    assert "Ada Lovelace" in client.get("/").content.decode()
+    # A scheduled post falls due without any save (update() sends no signal): the count is in the key.
+    due = PostFactory(title="Due now", published_at=timezone.now() + timedelta(hours=1))
+    assert "Due now" not in client.get("/").content.decode()
+    Post.objects.filter(pk=due.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert "Due now" in client.get("/").content.decode()
+
+
+def test_post_cards_are_cached_per_page_and_sign_in_state(client, author, settings):
+    settings.BLOG_POSTS_PER_PAGE = 1
+    PostFactory(title="Older", published_at=timezone.now() - timedelta(days=1))
+    PostFactory(title="Newer")
+    assert "Newer" in client.get("/").content.decode()
+    assert "Older" in client.get("/?page=2").content.decode()
+    Post.objects.all().delete()
+    assert "Write the first one" not in client.get("/").content.decode()
+    client.force_login(author)
+    assert "Write the first one" in client.get("/").content.decode()
 
 
 def test_navigation_links_for_authors(client, author):
