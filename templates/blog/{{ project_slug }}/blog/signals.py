@@ -29,21 +29,15 @@ def set_publication_date(sender: type[Post], instance: Post, **kwargs: Any) -> N
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
 @receiver(m2m_changed, sender=Post.tags.through)
-def clear_sidebar_cache(sender: type, **kwargs: Any) -> None:
-    """Categories and tag counts changed: the cached sidebar is stale."""
+def clear_list_caches(sender: type, **kwargs: Any) -> None:
+    """Posts, categories or tags changed: the cached sidebar and post cards are stale."""
     invalidate_sidebar()
+    invalidate_cards()
 
 
-@receiver(post_save, sender=Post)
-@receiver(post_delete, sender=Post)
-@receiver(post_save, sender=Category)
-@receiver(post_delete, sender=Category)
-@receiver(post_save, sender=Tag)
-@receiver(post_delete, sender=Tag)
-@receiver(m2m_changed, sender=Post.tags.through)
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
 @receiver(post_save, sender=get_user_model())
 def clear_cards_cache(sender: type, **kwargs: Any) -> None:
-    """A post card shows the post, its category, tags, comment count and author: cached cards are stale."""
+    """A post card shows its comment count and its author's name: cached cards are stale."""
     invalidate_cards()
