@@ -374,7 +374,11 @@ def served_pages(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
 
     project = tmp / f"served-{kind}"
     sh(str(BIN / "djstarter"), "new", "-q", "--answers", str(answers_file(tmp, kind, ALL_ON)), str(project))
-    results = measure(project, kind, tmp / f"served-{kind}-work")
+    try:
+        results = measure(project, kind, tmp / f"served-{kind}-work")
+    except Exception as error:  # a row that says why, and the other rows still measured
+        TARGETS.append((f"served {kind}", False))
+        return [(f"served {kind}", "failed", f"✗ {type(error).__name__}: {str(error)[:300]}")]
     bare = results["bare view"]["rps"]
     rows = []
     for name, result in results.items():
