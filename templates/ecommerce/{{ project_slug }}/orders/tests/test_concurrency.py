@@ -1,5 +1,6 @@
 """Concurrent checkouts, on a real PostgreSQL database: for the last units of one variant, of one cart
-from several tabs, and of one checkout form submitted several times at once.
+from several tabs, and of one checkout form submitted several times at once; and concurrent payments,
+which take invoice numbers.
 
 Each thread has its own database connection (see ``core.tests.concurrency``) and places its order at the
 same moment. Skipped on SQLite, which serialises writers anyway: run them with ``DATABASE_URL=postgres://…``
@@ -16,7 +17,8 @@ from ...cart.models import Cart
 from ...cart.services import add, summarize
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
 from ..checkout import CartSpent, Placed, SoldOut, place_order
-from ..models import Order
+from ..lifecycle import transition
+from ..models import InvoiceCounter, Order
 from ..quote import quote_of
 from .conftest import ADDRESS, confirmed
 from .factories import ShippingMethodFactory, UserFactory, VariantFactory
@@ -98,3 +100,26 @@ def test_concurrent_checkouts_never_oversell():
     assert Order.objects.count() == UNITS
     assert (variant.in_stock, variant.allocated) == (UNITS, UNITS)
     assert variant.in_stock - variant.allocated == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payments_get_consecutive_invoice_numbers():
+    """Orders paid at the same moment (the year's first payments: its counter row does not exist yet) get
+    1…N, each once, with no gap."""
+    variant = VariantFactory(in_stock=ATTEMPTS, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    orders = []
+    for _ in range(ATTEMPTS):
+        customer = UserFactory()
+        cart = Cart.objects.create(user=customer)
+        add(cart, variant, 1)
+        orders.append(place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                                  shipping_method=shipping, payment_method="bank_transfer",
+                                  quote=confirmed(cart, Decimal("5.00"))).order)  # fmt: skip
+
+    results = run_all_at_once([partial(transition, order, Order.Status.PAID) for order in orders])
+    assert all(isinstance(result, Order) for result in results), results
+    numbers = sorted(Order.objects.values_list("invoice_sequence", flat=True))
+    assert numbers == list(range(1, ATTEMPTS + 1))
+    assert InvoiceCounter.objects.get().last == ATTEMPTS
