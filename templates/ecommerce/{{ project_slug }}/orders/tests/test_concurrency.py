@@ -16,7 +16,7 @@ import pytest
 from ...cart.models import Cart
 from ...cart.services import add, summarize
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
-from ..checkout import CartSpent, Placed, SoldOut, place_order
+from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, place_order
 from ..lifecycle import transition
 from ..models import InvoiceCounter, Order
 from ..quote import quote_of
@@ -123,3 +123,29 @@ def test_concurrent_payments_get_consecutive_invoice_numbers():
     numbers = sorted(Order.objects.values_list("invoice_sequence", flat=True))
     assert numbers == list(range(1, ATTEMPTS + 1))
     assert InvoiceCounter.objects.get().last == ATTEMPTS
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_of_one_customer_never_exceed_the_unpaid_cap(settings):
+    """One customer checks out from several carts (their own, and visitor carts of other browsers) at once:
+    with a cap of 5 unpaid units and 3 units per cart, one order is placed and the others are refused."""
+    settings.SHOP_MAX_UNPAID_UNITS = 5
+    variant = VariantFactory(in_stock=100, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+    carts = [Cart.objects.create(user=customer)] + [Cart.objects.create() for _ in range(TABS - 1)]
+    for cart in carts:
+        add(cart, variant, 3)
+
+    def checkout(cart) -> Placed:
+        return place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                           shipping_method=shipping, payment_method="bank_transfer",
+                           quote=confirmed(cart, Decimal("15.00")))  # fmt: skip
+
+    results = run_all_at_once([partial(checkout, cart) for cart in carts])
+    placed = [result for result in results if isinstance(result, Placed)]
+    assert len(placed) == 1, results
+    assert all(isinstance(result, TooManyUnpaid) for result in results if result not in placed), results
+    variant.refresh_from_db()
+    assert variant.allocated == 3
