@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.template.defaultfilters import pluralize
 
 from ..cart.models import Cart
 from ..cart.services import CartView, clear, lock, summarize
@@ -192,9 +193,10 @@ def unpaid_units(user) -> int:
 def _check_unpaid_units(user, units: int) -> None:
     """Refuse an order that would let ``user`` hold more than ``SHOP_MAX_UNPAID_UNITS`` unpaid units.
 
-    The customer's row is locked first (``FOR NO KEY UPDATE``: inserting their order, which only takes a
-    key-share lock on it, is not blocked), so two checkouts of one customer cannot both count the units
-    held before either order exists. The lock is taken before the order row is inserted.
+    The customer's row is locked first, until the commit, so two checkouts of one customer (two browsers,
+    the site and the API) cannot both count the units held before either order exists: the second counts
+    after the first has committed. ``FOR NO KEY UPDATE`` does not block other rows that merely point at
+    the customer (such as the order being inserted).
     """
     limit = settings.SHOP_MAX_UNPAID_UNITS
     if not limit:
@@ -204,7 +206,8 @@ def _check_unpaid_units(user, units: int) -> None:
     if held + units > limit:
         waiting = f" ({held} already in orders waiting for payment)" if held else ""
         raise TooManyUnpaid(
-            f"You can hold at most {limit} items in unpaid orders{waiting}; this order has {units}. "
+            f"You can hold at most {limit} item{pluralize(limit)} in unpaid orders{waiting}; "
+            f"this order has {units}. "
             "Please pay or cancel an earlier order first, or order fewer items."
         )
 

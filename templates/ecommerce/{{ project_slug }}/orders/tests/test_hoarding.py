@@ -48,7 +48,7 @@ def test_the_checkout_page_says_why(settings, client, filled_cart, customer, shi
     client.force_login(customer)
     response = client.post("/checkout/", checkout_data(shipping))
     assert response.status_code == 409
-    assert "at most 1 items in unpaid orders" in response.content.decode()
+    assert "at most 1 item in unpaid orders" in response.content.decode()
     assert not Order.objects.exists()
 
 
