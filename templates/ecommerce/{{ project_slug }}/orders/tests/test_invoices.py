@@ -101,6 +101,7 @@ def test_the_invoice_page_is_for_the_customer_and_staff_only(client, filled_cart
     html = page.content.decode()
     assert f"Invoice {order.invoice_number}" in html and order.full_name in html and "29.90" in html
     assert url in client.get(order.get_absolute_url()).content.decode()  # linked from the order
+    assert url in client.get("/orders/").content.decode()  # and from the order history
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
     client.force_login(UserFactory(is_staff=True))
