@@ -9,9 +9,12 @@
    (cart, version) is unique on ``Order``, so the database, too, lets one filling of a cart become one order.
 3. The quote the customer confirmed (``quote.Quote``: each line's price and quantity, the shipping and the
    total) is compared with the cart now; any difference refuses the order with what changed.
-4. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
+4. Anti-hoarding: the customer's row is locked (checkouts of one customer run one after the other, whatever
+   cart they place) and the units they hold in orders waiting for payment, plus this order's, may not
+   exceed ``SHOP_MAX_UNPAID_UNITS``.
+5. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
    another checkout took the last units first, everything rolls back.
-5. The order keeps copies of the address, the shipping method and each line's name, SKU and price.
+6. The order keeps copies of the address, the shipping method and each line's name, SKU and price.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.template.defaultfilters import pluralize
 
 from ..cart.models import Cart
 from ..cart.services import CartView, clear, lock, summarize
@@ -42,6 +47,12 @@ class CheckoutError(Exception):
 
 class SoldOut(CheckoutError):
     code = "sold_out"
+
+
+class TooManyUnpaid(CheckoutError):
+    """The customer would hold more than ``SHOP_MAX_UNPAID_UNITS`` units in orders waiting for payment."""
+
+    code = "too_many_unpaid"
 
 
 class PricesChanged(CheckoutError):
@@ -133,6 +144,7 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
             f"{heading} since you opened the checkout: {'; '.join(differences)}. "
             "Please check the summary and place the order again."
         )
+    _check_unpaid_units(user, sum(line.quantity for line in summary.lines))
     # The order row first: its unique token makes a concurrent duplicate wait here, then fail.
     order = Order.objects.create(
         user=user,
@@ -170,6 +182,34 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
     Cart.objects.filter(pk=cart.pk).update(version=F("version") + 1)
     order_placed(order)
     return Placed(order, created=True)
+
+
+def unpaid_units(user) -> int:
+    """The units ``user`` holds in orders waiting for payment (their stock is reserved for them)."""
+    lines = OrderLine.objects.filter(order__user=user, order__status=Order.Status.PENDING_PAYMENT)
+    return lines.aggregate(units=Sum("quantity", default=0))["units"]
+
+
+def _check_unpaid_units(user, units: int) -> None:
+    """Refuse an order that would let ``user`` hold more than ``SHOP_MAX_UNPAID_UNITS`` unpaid units.
+
+    The customer's row is locked first, until the commit, so two checkouts of one customer (two browsers,
+    the site and the API) cannot both count the units held before either order exists: the second counts
+    after the first has committed. ``FOR NO KEY UPDATE`` does not block other rows that merely point at
+    the customer (such as the order being inserted).
+    """
+    limit = settings.SHOP_MAX_UNPAID_UNITS
+    if not limit:
+        return
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").get()
+    held = unpaid_units(user)
+    if held + units > limit:
+        waiting = f" ({held} already in orders waiting for payment)" if held else ""
+        raise TooManyUnpaid(
+            f"You can hold at most {limit} item{pluralize(limit)} in unpaid orders{waiting}; "
+            f"this order has {units}. "
+            "Please pay or cancel an earlier order first, or order fewer items."
+        )
 
 
 def _names(summary: CartView, quote: Quote) -> dict[int, str]:

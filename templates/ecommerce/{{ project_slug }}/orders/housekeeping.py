@@ -18,10 +18,15 @@ from .payments import PAID_ON_DELIVERY
 BATCH = 500
 
 
+def reservation() -> timedelta:
+    """How long an order waiting for an advance payment keeps its items (``SHOP_UNPAID_RESERVATION_DAYS``)."""
+    return timedelta(days=settings.SHOP_UNPAID_RESERVATION_DAYS)
+
+
 def cancel_unpaid_orders() -> int:
-    """Cancel orders still waiting for an advance payment after ``SHOP_UNPAID_ORDER_DAYS`` (their reserved
-    stock returns to sale and the customer is told). Orders paid on delivery are left alone."""
-    cutoff = timezone.now() - timedelta(days=settings.SHOP_UNPAID_ORDER_DAYS)
+    """Cancel orders still waiting for an advance payment after ``reservation()`` (their reserved stock
+    returns to sale and the customer is told). Orders paid on delivery are left alone."""
+    cutoff = timezone.now() - reservation()
     overdue = (
         Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__lt=cutoff)
         .exclude(payment_method__in=PAID_ON_DELIVERY)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..catalogue import stock
+from .invoicing import number_invoice
 from .models import Order
 from .notify import order_status_changed
 from .payments import PAID_ON_DELIVERY
@@ -63,7 +64,8 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
     """Move ``order`` to ``target`` (or raise ``TransitionNotAllowed``, changing nothing).
 
     The order row is locked first, so two staff members (or a webhook and a click) cannot both act on it.
-    Shipping consumes the order's reserved stock; cancelling releases it.
+    Shipping consumes the order's reserved stock; cancelling releases it. Whatever marks the order paid
+    (paid, or completed on delivery) gives it its invoice number in this transaction (``invoicing.py``).
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if not can_transition(locked, target):
@@ -82,6 +84,9 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
         locked.payment_reference = payment_reference
         fields.append("payment_reference")
     locked.save(update_fields=fields)
+    if "paid_at" in fields:
+        number_invoice(locked, locked.paid_at)
+        fields += ["invoice_year", "invoice_sequence"]
     order_status_changed(locked)
     for field in fields:  # the caller's instance shows the new state too
         setattr(order, field, getattr(locked, field))

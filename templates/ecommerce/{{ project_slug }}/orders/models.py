@@ -72,12 +72,24 @@ class Order(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    #: The invoice's year and its number within the year, given when the order is paid (``invoicing.py``):
+    #: gap-free per year, unique together, never changed afterwards.
+    invoice_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    invoice_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
         constraints = [
             models.UniqueConstraint(fields=["cart", "cart_version"], name="orders_order_spends_a_cart_once"),
+            models.UniqueConstraint(
+                fields=["invoice_year", "invoice_sequence"], name="orders_order_one_invoice_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invoice_year__isnull=True, invoice_sequence__isnull=True)
+                | models.Q(invoice_year__isnull=False, invoice_sequence__gte=1),
+                name="orders_order_invoice_number_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,6 +102,13 @@ class Order(models.Model):
     def number(self) -> str:
         """What customers and staff call the order (also the bank transfer's reference)."""
         return f"{self.pk:06d}" if self.pk else "(new)"
+
+    @property
+    def invoice_number(self) -> str:
+        """The invoice's number, such as ``2026-000042`` ("" until the order is paid)."""
+        if self.invoice_sequence is None:
+            return ""
+        return f"{self.invoice_year}-{self.invoice_sequence:06d}"
 
     def stock_lines(self) -> list[tuple[int, int]]:
         return [(line.variant_id, line.quantity) for line in self.lines.all()]
@@ -113,6 +132,20 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_name} ({self.sku})"
+
+
+class InvoiceCounter(models.Model):
+    """The last invoice number given in a year: one row per year, locked while a number is taken
+    (``invoicing.py``), so numbers follow each other without gaps or repeats."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Invoices {self.year}: {self.last}"
 
 
 class GatewayEvent(models.Model):

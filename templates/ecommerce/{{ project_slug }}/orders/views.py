@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView
 from ..cart.services import get_cart, summarize
 from .checkout import CartSpent, CheckoutError, ShippingChanged, place_order
 from .forms import CheckoutForm
+from .housekeeping import reservation
 from .lifecycle import TransitionNotAllowed, can_transition, transition
 from .models import Order, ShippingMethod
 from .payments import provider_for
@@ -152,8 +153,31 @@ class OrderDetailView(CustomerOrderMixin, DetailView):
         waiting = self.object.status == Order.Status.PENDING_PAYMENT
         return super().get_context_data(
             payment=provider.start(self.object) if provider and waiting else None,
+            pay_by=self.object.created_at + reservation()
+            if waiting and provider and not provider.paid_on_delivery
+            else None,
             can_cancel=can_transition(self.object, Order.Status.CANCELLED)
             and self.object.status == Order.Status.PENDING_PAYMENT,
+            **kwargs,
+        )
+
+
+class InvoiceView(LoginRequiredMixin, DetailView):
+    """The printable invoice of a paid order: for the customer who placed it, and for staff; anyone else,
+    and an order without an invoice number (not paid yet), is a 404."""
+
+    template_name = "orders/invoice.html"
+    context_object_name = "order"
+
+    def get_queryset(self) -> QuerySet[Order]:
+        orders = Order.objects.filter(invoice_sequence__isnull=False).prefetch_related("lines")
+        return orders if self.request.user.is_staff else orders.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        provider = provider_for(self.object)
+        return super().get_context_data(
+            payment_label=provider.label if provider else self.object.payment_method,
+            seller_account=settings.SHOP_BANK_ACCOUNT,
             **kwargs,
         )
 

@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
-from ...orders.models import ShippingMethod
+from ...orders.models import Order, ShippingMethod
 from ..models import Category, Product, Variant
 from ..renditions import WIDTHS, rendition_name
 
@@ -19,8 +19,13 @@ def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_mode
     assert Product.objects.count() >= 5
     assert Variant.objects.filter(in_stock__gt=0).count() >= 5
     assert ShippingMethod.objects.count() == 3
-    customer = django_user_model.objects.get(username="customer")
+    customer = django_user_model.objects.get(username="demo")
     assert customer.check_password("demo-password")
+    paid, waiting = customer.orders.order_by("pk")  # once, however often the command runs
+    assert (paid.status, paid.invoice_number[5:]) == (Order.Status.PAID, "000001")
+    assert paid.lines.count() == 2
+    assert (waiting.status, waiting.invoice_number) == (Order.Status.PENDING_PAYMENT, "")
+    assert Variant.objects.get(sku="COF-ETH-1K").allocated == 1
     for product in Product.objects.all():  # one picture each, drawn once, with its smaller copies
         (image,) = product.images.all()
         assert (image.width, image.height, image.alt_text) == (1200, 900, product.name)

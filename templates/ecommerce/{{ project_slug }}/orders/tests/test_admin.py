@@ -48,3 +48,15 @@ def test_staff_cancel_releases_stock_and_orders_cannot_be_deleted(admin_client, 
     variant.refresh_from_db()
     assert variant.allocated == 0
     assert admin_client.get(f"{URL}{order.pk}/delete/").status_code == 403
+
+
+def test_marking_paid_numbers_the_invoice_shown_read_only_and_searchable(admin_client, filled_cart, place):
+    order = place()
+    act(admin_client, "mark_paid", order)
+    order.refresh_from_db()
+    assert order.invoice_number
+    change = admin_client.get(f"{URL}{order.pk}/change/").content.decode()
+    assert order.invoice_number in change and 'name="invoice_sequence"' not in change
+    found = admin_client.get(URL, {"q": order.invoice_number})
+    assert list(found.context["cl"].result_list) == [order]
+    assert admin_client.get("/admin/orders/invoicecounter/").status_code == 200

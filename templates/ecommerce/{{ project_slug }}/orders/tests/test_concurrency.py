@@ -1,5 +1,6 @@
 """Concurrent checkouts, on a real PostgreSQL database: for the last units of one variant, of one cart
-from several tabs, and of one checkout form submitted several times at once.
+from several tabs, and of one checkout form submitted several times at once; and concurrent payments,
+which take invoice numbers.
 
 Each thread has its own database connection (see ``core.tests.concurrency``) and places its order at the
 same moment. Skipped on SQLite, which serialises writers anyway: run them with ``DATABASE_URL=postgres://…``
@@ -15,8 +16,9 @@ import pytest
 from ...cart.models import Cart
 from ...cart.services import add, summarize
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
-from ..checkout import CartSpent, Placed, SoldOut, place_order
-from ..models import Order
+from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, place_order
+from ..lifecycle import transition
+from ..models import InvoiceCounter, Order
 from ..quote import quote_of
 from .conftest import ADDRESS, confirmed
 from .factories import ShippingMethodFactory, UserFactory, VariantFactory
@@ -98,3 +100,52 @@ def test_concurrent_checkouts_never_oversell():
     assert Order.objects.count() == UNITS
     assert (variant.in_stock, variant.allocated) == (UNITS, UNITS)
     assert variant.in_stock - variant.allocated == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payments_get_consecutive_invoice_numbers():
+    """Orders paid at the same moment (the year's first payments: its counter row does not exist yet) get
+    1…N, each once, with no gap."""
+    variant = VariantFactory(in_stock=ATTEMPTS, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    orders = []
+    for _ in range(ATTEMPTS):
+        customer = UserFactory()
+        cart = Cart.objects.create(user=customer)
+        add(cart, variant, 1)
+        orders.append(place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                                  shipping_method=shipping, payment_method="bank_transfer",
+                                  quote=confirmed(cart, Decimal("5.00"))).order)  # fmt: skip
+
+    results = run_all_at_once([partial(transition, order, Order.Status.PAID) for order in orders])
+    assert all(isinstance(result, Order) for result in results), results
+    numbers = sorted(Order.objects.values_list("invoice_sequence", flat=True))
+    assert numbers == list(range(1, ATTEMPTS + 1))
+    assert InvoiceCounter.objects.get().last == ATTEMPTS
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_of_one_customer_never_exceed_the_unpaid_cap(settings):
+    """One customer checks out from several carts (their own, and visitor carts of other browsers) at once:
+    with a cap of 5 unpaid units and 3 units per cart, one order is placed and the others are refused."""
+    settings.SHOP_MAX_UNPAID_UNITS = 5
+    variant = VariantFactory(in_stock=100, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+    carts = [Cart.objects.create(user=customer)] + [Cart.objects.create() for _ in range(TABS - 1)]
+    for cart in carts:
+        add(cart, variant, 3)
+
+    def checkout(cart) -> Placed:
+        return place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                           shipping_method=shipping, payment_method="bank_transfer",
+                           quote=confirmed(cart, Decimal("15.00")))  # fmt: skip
+
+    results = run_all_at_once([partial(checkout, cart) for cart in carts])
+    placed = [result for result in results if isinstance(result, Placed)]
+    assert len(placed) == 1, results
+    assert all(isinstance(result, TooManyUnpaid) for result in results if result not in placed), results
+    variant.refresh_from_db()
+    assert variant.allocated == 3

@@ -21,7 +21,7 @@ def age(order_or_cart, days: int, field: str) -> None:
 
 
 def test_overdue_bank_transfers_are_cancelled_and_release_stock(filled_cart, place, variant, settings):
-    settings.SHOP_UNPAID_ORDER_DAYS = 14
+    settings.SHOP_UNPAID_RESERVATION_DAYS = 14
     overdue = place()
     age(overdue, 15, "created_at")
     assert cancel_unpaid_orders() == 1

@@ -170,3 +170,11 @@ def test_a_refused_event_is_not_recorded_so_its_redelivery_is_judged_again(clien
     assert post(client, payload(order, id="evt_1", amount="1.00")).status_code == 409
     assert not GatewayEvent.objects.exists()
     assert post(client, payload(order, id="evt_1")).status_code == 200
+
+
+def test_a_webhook_payment_gets_the_invoice_number(client, order):
+    assert post(client, payload(order)).status_code == 200
+    order.refresh_from_db()
+    assert order.invoice_number == f"{order.paid_at.year}-000001"
+    post(client, payload(order, id="evt_again"))  # a second payment event takes no second number
+    assert Order.objects.get(pk=order.pk).invoice_number == order.invoice_number

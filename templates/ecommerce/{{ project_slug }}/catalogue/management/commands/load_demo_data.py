@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from ....orders.demo import add_demo_orders
 from ....orders.models import ShippingMethod
 from ...demo_images import product_picture
 from ...models import Category, Product, ProductImage, Variant
@@ -81,7 +82,10 @@ SHIPPING = [("Standard", "3-5 working days", "4.90"), ("Express", "Next working 
 
 
 class Command(BaseCommand):
-    help = "Load a small demo catalogue with pictures, stock, shipping methods and a demo customer."
+    help = (
+        "Load a small demo catalogue with pictures, stock, shipping methods and a demo customer with two "
+        "orders (one paid, with its invoice)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -118,7 +122,7 @@ class Command(BaseCommand):
                 defaults={"description": description, "price": Decimal(price), "position": position},
             )
         customer, created = get_user_model().objects.get_or_create(
-            username="customer", defaults={"email": "customer@example.com", "name": "Demo Customer"}
+            username="demo", defaults={"email": "demo@example.com", "name": "Demo Customer"}
         )
         if created:
             customer.set_password(options["password"])
@@ -130,13 +134,14 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(
                 user=customer, email=customer.email, defaults={"verified": True, "primary": True}
             )
+        add_demo_orders(customer)  # one paid (with its invoice), one waiting for payment
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants. "
                 + (
-                    f"Sign in as “customer” with the password “{options['password']}”."
+                    f"Sign in as “demo” with the password “{options['password']}”."
                     if created
-                    else "The demo customer “customer” already exists; its password is unchanged."
+                    else "The demo customer “demo” already exists; its password is unchanged."
                 )
             )
         )
