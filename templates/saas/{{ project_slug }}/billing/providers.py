@@ -8,14 +8,16 @@ the subscription:
 - a change between paid plans, or a cancellation: the provider's customer portal (``BILLING_PORTAL_URL``,
   e.g. Stripe's customer portal login link), told which flow and plan the owner chose.
 
-Swap ``HostedBilling`` for a provider SDK (e.g. ``stripe.checkout.Session.create`` and
-``stripe.billing_portal.Session.create`` with ``flow_data``) when you need more than links.
+``BILLING_PROVIDER`` names the adapter: ``HostedBilling`` (links, the default) or ``StripeBilling``
+(``stripe_billing.py``: Checkout and Customer Portal sessions through the official library). Each has a
+``from_settings()`` that returns ``None`` while its settings are empty.
 """
 
 from typing import Protocol
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from .plans import Plan
 
@@ -54,6 +56,12 @@ class HostedBilling:
         self.base_url = checkout_url
         self.portal_url = portal_url
 
+    @classmethod
+    def from_settings(cls) -> "HostedBilling | None":
+        if not settings.BILLING_CHECKOUT_URL:
+            return None
+        return cls(settings.BILLING_CHECKOUT_URL, settings.BILLING_PORTAL_URL)
+
     def checkout_url(self, organization, plan: Plan) -> str:
         return _with_query(self.base_url, client_reference_id=organization.slug, plan=plan.code)
 
@@ -78,7 +86,6 @@ class HostedBilling:
 
 
 def get_provider() -> BillingProvider | None:
-    """The configured provider, or ``None`` when billing is not set up (every change is then refused)."""
-    if not settings.BILLING_CHECKOUT_URL:
-        return None
-    return HostedBilling(settings.BILLING_CHECKOUT_URL, settings.BILLING_PORTAL_URL)
+    """The provider ``BILLING_PROVIDER`` names, or ``None`` when its settings are empty (every change is
+    then refused)."""
+    return import_string(settings.BILLING_PROVIDER).from_settings()
