@@ -31,7 +31,7 @@ PRICES = {"team": "price_team", "pro": "price_pro"}
 T0 = int(datetime(2030, 1, 1, tzinfo=UTC).timestamp())
 
 
-def _signature(payload: str, secret: str = SECRET, timestamp: int | None = None) -> str:
+def sign_stripe(payload: str, secret: str = SECRET, timestamp: int | None = None) -> str:
     timestamp = int(time.time()) if timestamp is None else timestamp
     digest = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={digest}"
@@ -43,7 +43,7 @@ def _deliver(client, event: dict, signature: str | None = None, **sign):
         reverse("billing:stripe_webhook"),
         payload,
         content_type="application/json",
-        headers={"Stripe-Signature": signature if signature is not None else _signature(payload, **sign)},
+        headers={"Stripe-Signature": signature if signature is not None else sign_stripe(payload, **sign)},
     )
 
 
