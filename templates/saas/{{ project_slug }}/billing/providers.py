@@ -43,6 +43,10 @@ class BillingProvider(Protocol):
         """Where to cancel the live paid subscription (the organisation returns to the free plan)."""
         ...
 
+    def manage_url(self, organization, subscription) -> str:
+        """The customer portal itself: payment method and invoices of the live paid subscription."""
+        ...
+
 
 def _with_query(base_url: str, **params: str) -> str:
     separator = "&" if "?" in base_url else "?"
@@ -83,6 +87,9 @@ class HostedBilling:
 
     def cancel_url(self, organization, subscription) -> str:
         return self._portal(organization, subscription, flow="subscription_cancel")
+
+    def manage_url(self, organization, subscription) -> str:
+        return self._portal(organization, subscription)
 
 
 def get_provider() -> BillingProvider | None:

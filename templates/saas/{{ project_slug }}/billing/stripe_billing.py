@@ -101,18 +101,15 @@ class StripeBilling:
                 "Stripe has not confirmed this subscription yet (its webhook links it): try again shortly."
             )
 
-    def _portal(self, organization, subscription, flow: dict, *key_parts) -> str:
-        params = {
+    def _portal(self, organization, subscription, flow: dict | None, *key_parts) -> str:
+        """A Customer Portal session: on ``flow``'s confirmation page, or its home page (``None``)."""
+        params: dict = {
             "customer": subscription.provider_customer,
             "return_url": self._return_url(organization),
-            "flow_data": {
-                **flow,
-                "after_completion": {
-                    "type": "redirect",
-                    "redirect": {"return_url": self._return_url(organization)},
-                },
-            },
         }
+        if flow is not None:
+            after = {"type": "redirect", "redirect": {"return_url": self._return_url(organization)}}
+            params["flow_data"] = {**flow, "after_completion": after}
         key = self._idempotency_key("portal", organization.pk, subscription.provider_reference, *key_parts)
         return self._session_url(self._client().v1.billing_portal.sessions.create, params, key)
 
@@ -138,3 +135,8 @@ class StripeBilling:
             "subscription_cancel": {"subscription": subscription.provider_reference},
         }
         return self._portal(organization, subscription, flow, "cancel")
+
+    def manage_url(self, organization, subscription) -> str:
+        """The portal's home: payment method, invoices, and whatever the portal's settings allow."""
+        self._require_linked(subscription)
+        return self._portal(organization, subscription, None, "manage")

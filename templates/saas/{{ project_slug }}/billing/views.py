@@ -57,6 +57,28 @@ class ChangePlanView(OrganizationPermissionMixin, View):
         return redirect(url)
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ManageBillingView(OrganizationPermissionMixin, View):
+    """Send an owner to the provider's customer portal (payment method, invoices) while a paid
+    subscription runs; a message with the reason otherwise."""
+
+    permission = Action.MANAGE_BILLING
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
+        organization = request.organization
+        subscription = organization.subscription
+        provider = get_provider()
+        try:
+            if provider is None or not subscription.is_live_paid:
+                raise BillingUnavailable("There is no paid subscription to manage.")
+            url = provider.manage_url(organization, subscription)
+        except BillingUnavailable as refused:
+            messages.error(request, refused.message)
+            return redirect("billing:overview", org_slug=org_slug)
+        return redirect(url)
+
+
 def _apply(request: HttpRequest, reader, secret: str) -> JsonResponse:
     """Verify, parse and apply one event with ``reader``, a provider's webhook module (its ``verify``,
     ``parse_event`` and ``SIGNATURE_HEADER``); every refusal is a JSON ``detail`` with the reason."""

@@ -345,3 +345,20 @@ def test_without_a_secret_key_stripe_billing_is_off(client_as, acme, owner, stri
     response = client_as(owner).post(reverse("billing:change", args=["acme"]), {"plan": "team"}, follow=True)
     assert "STRIPE_SECRET_KEY" in response.content.decode()
     assert not stripe_api.requests
+
+
+def test_the_portal_home_manages_the_payment_method_and_invoices(
+    client_as, acme, owner, stripe_api, acme_linked
+):
+    client = client_as(owner)
+    assert (
+        "Payment method and invoices"
+        in client.get(reverse("billing:overview", args=["acme"])).content.decode()
+    )
+    assert client.post(reverse("billing:manage", args=["acme"]))["Location"] == PORTAL_URL
+    (portal,) = stripe_api.requests
+    assert portal["params"] == {
+        "customer": "cus_123",
+        "return_url": "https://app.example.com/o/acme/billing/",
+    }
+    assert portal["key"]
