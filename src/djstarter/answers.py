@@ -60,6 +60,7 @@ DEPENDENCY_MODULES: dict[str, tuple[str, ...]] = {
     "redis": ("redis",),
     "ruff": ("ruff",),
     "sentry-sdk": ("sentry_sdk",),
+    "stripe": ("stripe",),
     "whitenoise": ("whitenoise",),
 }
 _DEPENDENCY_OF = {module: dist for dist, modules in DEPENDENCY_MODULES.items() for module in modules}

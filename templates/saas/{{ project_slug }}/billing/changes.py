@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .models import Subscription
-from .plans import FREE, PLANS, Plan
+from .plans import PLANS, Plan
 from .providers import BillingProvider, BillingUnavailable
 
 
@@ -95,9 +95,11 @@ def request_url(
 ) -> str:
     """Where the provider takes the owner to confirm ``offer``; ``BillingUnavailable`` if it cannot."""
     if provider is None:
-        raise BillingUnavailable("Billing is not configured yet: set BILLING_CHECKOUT_URL.")
+        raise BillingUnavailable(
+            "Billing is not configured yet: set BILLING_CHECKOUT_URL, or STRIPE_SECRET_KEY with Stripe."
+        )
     if offer.move is Move.CANCEL:
         return provider.cancel_url(organization, subscription)
-    if subscription.effective_plan == FREE:  # no live paid subscription: start one
+    if not subscription.is_live_paid:  # no paid subscription runs at the provider: start one
         return provider.checkout_url(organization, offer.plan)
     return provider.change_plan_url(organization, subscription, offer.plan)

@@ -1,5 +1,6 @@
-"""The provider event types the webhook understands, and what each may change: the one table
-``services.apply_event`` obeys. A type not listed here is acknowledged and ignored.
+"""The provider event types the webhooks understand, and what each may change: the tables
+``services.apply_event`` obeys (``EVENT_TYPES`` for the generic webhook, ``STRIPE_EVENT_TYPES`` for
+Stripe's). A type not listed is acknowledged and ignored.
 
 A payment event never sets a status of its own choosing: its type says what happened (paid: active;
 failed: past due) and the payload's ``status`` and ``plan`` are not read. Only subscription events set
@@ -26,6 +27,9 @@ class EventType:
     sets_period_end: bool = False
     #: The subscription statuses it applies to; on any other it is acknowledged and ignored.
     applies_to: frozenset[str] = frozenset(Status)
+    #: Whether it carries the subscription's state, so is applied only when newer than the last one (and
+    #: then becomes the last one). False: it only links the provider's customer and subscription ids.
+    ordered: bool = True
 
 
 EVENT_TYPES: dict[str, EventType] = {
@@ -37,4 +41,19 @@ EVENT_TYPES: dict[str, EventType] = {
     # A payment restarts nothing that was cancelled: that takes a subscription event.
     "payment.succeeded": EventType(status=Status.ACTIVE, sets_period_end=True, applies_to=LIVE),
     "payment.failed": EventType(status=Status.PAST_DUE, applies_to=LIVE),
+}
+
+#: Stripe's event types (https://docs.stripe.com/billing/subscriptions/webhooks), read by
+#: ``stripe_webhooks.parse_event``: the subscription's status comes from the subscription object, its plan
+#: from the price (``STRIPE_PRICES``).
+STRIPE_EVENT_TYPES: dict[str, EventType] = {
+    # The checkout links the organisation to its Stripe customer and subscription; the subscription's
+    # own events (which may arrive before or after it) carry the plan and status.
+    "checkout.session.completed": EventType(ordered=False),
+    "customer.subscription.created": EventType(payload_statuses=LIVE, sets_plan=True, sets_period_end=True),
+    "customer.subscription.updated": EventType(
+        payload_statuses=frozenset(Status), sets_plan=True, sets_period_end=True
+    ),
+    "customer.subscription.deleted": EventType(status=Status.CANCELLED, sets_period_end=True),
+    "invoice.payment_failed": EventType(status=Status.PAST_DUE, applies_to=LIVE),
 }

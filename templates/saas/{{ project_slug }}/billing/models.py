@@ -1,4 +1,8 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .plans import FREE, PLANS, Plan
 
@@ -26,7 +30,7 @@ class Subscription(models.Model):
         Status.PAST_DUE: frozenset({Status.ACTIVE, Status.CANCELLED}),
         Status.CANCELLED: frozenset({Status.TRIALING, Status.ACTIVE}),
     }
-    #: Statuses in which the paid plan's limits and features apply (past due: a grace period).
+    #: Statuses in which the paid plan's limits and features apply (past due: for ``BILLING_GRACE_DAYS``).
     PAID_STATUSES = frozenset({Status.TRIALING, Status.ACTIVE, Status.PAST_DUE})
 
     organization = models.OneToOneField(
@@ -37,6 +41,15 @@ class Subscription(models.Model):
     current_period_end = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(
         max_length=100, blank=True, help_text="The provider's subscription id."
+    )
+    provider_customer = models.CharField(
+        max_length=100, blank=True, help_text="The provider's customer id (its customer portal needs it)."
+    )
+    past_due_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The provider's time of the event that made the subscription past due: the grace period "
+        "(BILLING_GRACE_DAYS) counts from here.",
     )
     last_event_at = models.DateTimeField(
         null=True,
@@ -49,11 +62,28 @@ class Subscription(models.Model):
         return f"{self.organization}: {self.get_plan_display()} ({self.get_status_display()})"
 
     @property
+    def grace_ends_at(self):
+        """When a past-due subscription's paid plan stops applying; ``None`` when not past due."""
+        if self.status != self.Status.PAST_DUE or self.past_due_since is None:
+            return None
+        return self.past_due_since + timedelta(days=settings.BILLING_GRACE_DAYS)
+
+    @property
     def effective_plan(self) -> Plan:
-        """The plan whose limits apply now: the paid plan while trialing, active or past due."""
-        if self.status in self.PAID_STATUSES:
-            return PLANS[self.plan]
-        return FREE
+        """The plan whose limits apply now: the paid plan while trialing, active, or past due within the
+        grace period; the free plan otherwise."""
+        if self.status not in self.PAID_STATUSES:
+            return FREE
+        grace_ends_at = self.grace_ends_at
+        if grace_ends_at is not None and timezone.now() >= grace_ends_at:
+            return FREE
+        return PLANS[self.plan]
+
+    @property
+    def is_live_paid(self) -> bool:
+        """A paid subscription runs at the provider (even past its grace period): plan changes and
+        cancellation go through it, not through a new checkout."""
+        return self.status in self.PAID_STATUSES and PLANS[self.plan].is_paid
 
     def can_move_to(self, status: str) -> bool:
         return status == self.status or status in self.TRANSITIONS[self.status]

@@ -8,14 +8,16 @@ the subscription:
 - a change between paid plans, or a cancellation: the provider's customer portal (``BILLING_PORTAL_URL``,
   e.g. Stripe's customer portal login link), told which flow and plan the owner chose.
 
-Swap ``HostedBilling`` for a provider SDK (e.g. ``stripe.checkout.Session.create`` and
-``stripe.billing_portal.Session.create`` with ``flow_data``) when you need more than links.
+``BILLING_PROVIDER`` names the adapter: ``HostedBilling`` (links, the default) or ``StripeBilling``
+(``stripe_billing.py``: Checkout and Customer Portal sessions through the official library). Each has a
+``from_settings()`` that returns ``None`` while its settings are empty.
 """
 
 from typing import Protocol
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from .plans import Plan
 
@@ -41,6 +43,10 @@ class BillingProvider(Protocol):
         """Where to cancel the live paid subscription (the organisation returns to the free plan)."""
         ...
 
+    def manage_url(self, organization, subscription) -> str:
+        """The customer portal itself: payment method and invoices of the live paid subscription."""
+        ...
+
 
 def _with_query(base_url: str, **params: str) -> str:
     separator = "&" if "?" in base_url else "?"
@@ -53,6 +59,12 @@ class HostedBilling:
     def __init__(self, checkout_url: str, portal_url: str = "") -> None:
         self.base_url = checkout_url
         self.portal_url = portal_url
+
+    @classmethod
+    def from_settings(cls) -> "HostedBilling | None":
+        if not settings.BILLING_CHECKOUT_URL:
+            return None
+        return cls(settings.BILLING_CHECKOUT_URL, settings.BILLING_PORTAL_URL)
 
     def checkout_url(self, organization, plan: Plan) -> str:
         return _with_query(self.base_url, client_reference_id=organization.slug, plan=plan.code)
@@ -76,9 +88,11 @@ class HostedBilling:
     def cancel_url(self, organization, subscription) -> str:
         return self._portal(organization, subscription, flow="subscription_cancel")
 
+    def manage_url(self, organization, subscription) -> str:
+        return self._portal(organization, subscription)
+
 
 def get_provider() -> BillingProvider | None:
-    """The configured provider, or ``None`` when billing is not set up (every change is then refused)."""
-    if not settings.BILLING_CHECKOUT_URL:
-        return None
-    return HostedBilling(settings.BILLING_CHECKOUT_URL, settings.BILLING_PORTAL_URL)
+    """The provider ``BILLING_PROVIDER`` names, or ``None`` when its settings are empty (every change is
+    then refused)."""
+    return import_string(settings.BILLING_PROVIDER).from_settings()

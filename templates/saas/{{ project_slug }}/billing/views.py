@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, View
 
 from ..organizations.mixins import OrganizationPermissionMixin
 from ..organizations.permissions import Action
-from . import webhooks
+from . import stripe_webhooks, webhooks
 from .changes import PlanChangeRefused, choose, offers, request_url
 from .entitlements import usage
 from .models import InvalidTransition
@@ -36,9 +37,11 @@ class BillingView(OrganizationPermissionMixin, TemplateView):
         )
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class ChangePlanView(OrganizationPermissionMixin, View):
     """Hand an owner's upgrade, downgrade or cancellation to the provider (its checkout or customer portal).
-    Nothing changes here: the provider's signed webhook moves the subscription once it is confirmed."""
+    Nothing changes here: the provider's signed webhook moves the subscription once it is confirmed. Not
+    atomic: a provider's API call (Stripe's) never runs inside a transaction or under a row lock."""
 
     permission = Action.MANAGE_BILLING
     http_method_names = ["post"]
@@ -54,18 +57,34 @@ class ChangePlanView(OrganizationPermissionMixin, View):
         return redirect(url)
 
 
-@csrf_exempt  # the provider cannot send a CSRF token; the HMAC signature authenticates the request
-@require_POST
-@transaction.non_atomic_requests
-def webhook(request: HttpRequest) -> JsonResponse:
-    """Apply a signed provider event (``services.apply_event``); redelivered, stale and unknown events are
-    acknowledged with 200 and change nothing. Bad input: 400 (malformed), 403 (signature), 409 (a move the
-    state machine forbids: the provider retries)."""
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class ManageBillingView(OrganizationPermissionMixin, View):
+    """Send an owner to the provider's customer portal (payment method, invoices) while a paid
+    subscription runs; a message with the reason otherwise."""
+
+    permission = Action.MANAGE_BILLING
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
+        organization = request.organization
+        subscription = organization.subscription
+        provider = get_provider()
+        try:
+            if provider is None or not subscription.is_live_paid:
+                raise BillingUnavailable("There is no paid subscription to manage.")
+            url = provider.manage_url(organization, subscription)
+        except BillingUnavailable as refused:
+            messages.error(request, refused.message)
+            return redirect("billing:overview", org_slug=org_slug)
+        return redirect(url)
+
+
+def _apply(request: HttpRequest, reader, secret: str) -> JsonResponse:
+    """Verify, parse and apply one event with ``reader``, a provider's webhook module (its ``verify``,
+    ``parse_event`` and ``SIGNATURE_HEADER``); every refusal is a JSON ``detail`` with the reason."""
     try:
-        webhooks.verify(
-            request.body, request.headers.get(webhooks.SIGNATURE_HEADER, ""), settings.BILLING_WEBHOOK_SECRET
-        )
-        event = webhooks.parse_event(request.body)
+        reader.verify(request.body, request.headers.get(reader.SIGNATURE_HEADER, ""), secret)
+        event = reader.parse_event(request.body)
         outcome = apply_event(event)
     except webhooks.WebhookError as error:
         return JsonResponse({"detail": error.message}, status=error.status)
@@ -77,3 +96,22 @@ def webhook(request: HttpRequest) -> JsonResponse:
     if outcome.subscription is not None:
         body.update(plan=outcome.subscription.plan, subscription_status=outcome.subscription.status)
     return JsonResponse(body)
+
+
+@csrf_exempt  # the provider cannot send a CSRF token; the HMAC signature authenticates the request
+@require_POST
+@transaction.non_atomic_requests
+def webhook(request: HttpRequest) -> JsonResponse:
+    """Apply a signed provider event (``services.apply_event``); redelivered, stale and unknown events are
+    acknowledged with 200 and change nothing. Bad input: 400 (malformed), 403 (signature), 409 (a move the
+    state machine forbids: the provider retries)."""
+    return _apply(request, webhooks, settings.BILLING_WEBHOOK_SECRET)
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; its signature authenticates the request
+@require_POST
+@transaction.non_atomic_requests
+def stripe_webhook(request: HttpRequest) -> JsonResponse:
+    """Apply a Stripe event (``stripe_webhooks.py``), by the same rules. A bad or stale signature is 400
+    with the reason, as Stripe expects."""
+    return _apply(request, stripe_webhooks, settings.STRIPE_WEBHOOK_SECRET)

@@ -45,6 +45,14 @@ class ProviderEvent:
     plan: str | None = None
     status: str | None = None
     current_period_end: datetime | None = None
+    #: The organisation by id (Stripe's events carry it in their metadata); it wins over the slug.
+    organization_id: int | None = None
+    #: The provider's subscription and customer ids: stored when the event is applied, and used to find
+    #: the organisation when the event names none.
+    provider_reference: str | None = None
+    provider_customer: str | None = None
+    #: Why the event changes nothing although its type is known (e.g. an incomplete Stripe subscription).
+    ignore_reason: str = ""
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -60,7 +68,7 @@ def verify(body: bytes, header: str, secret: str) -> None:
         raise WebhookError("Invalid signature.", status=403)
 
 
-def _token(payload: dict, name: str, max_length: int) -> str:
+def read_token(payload: dict, name: str, max_length: int) -> str:
     value = payload.get(name)
     if not isinstance(value, str) or not _TOKEN.fullmatch(value) or len(value) > max_length:
         raise WebhookError(
@@ -69,7 +77,7 @@ def _token(payload: dict, name: str, max_length: int) -> str:
     return value
 
 
-def _time(payload: dict, name: str) -> datetime | None:
+def read_time(payload: dict, name: str) -> datetime | None:
     """A date-time: ISO 8601 (no zone: UTC) or seconds since the epoch. ``None`` when absent or null."""
     value = payload.get(name)
     if value is None:
@@ -102,7 +110,8 @@ def _choice(payload: dict, name: str, choices) -> str | None:
     return value
 
 
-def parse_event(body: bytes) -> ProviderEvent:
+def load_object(body: bytes) -> dict:
+    """The JSON object of a webhook's body; ``WebhookError`` with the reason for anything else."""
     try:
         payload = json.loads(body)
     except RecursionError:
@@ -111,9 +120,14 @@ def parse_event(body: bytes) -> ProviderEvent:
         raise WebhookError("The body is not JSON.") from None
     if not isinstance(payload, dict):
         raise WebhookError("The body must be a JSON object.")
-    event_id = _token(payload, "id", 100)
-    event_type = _token(payload, "type", 60)
-    created = _time(payload, "created")
+    return payload
+
+
+def parse_event(body: bytes) -> ProviderEvent:
+    payload = load_object(body)
+    event_id = read_token(payload, "id", 100)
+    event_type = read_token(payload, "type", 60)
+    created = read_time(payload, "created")
     if created is None:
         raise WebhookError("'created' (when the provider created the event) is required.")
     rule = EVENT_TYPES.get(event_type)
@@ -128,8 +142,8 @@ def parse_event(body: bytes) -> ProviderEvent:
         event_id=event_id,
         type=event_type,
         created=created,
-        organization_slug=_token(payload, "organization", 50),
+        organization_slug=read_token(payload, "organization", 50),
         plan=_choice(payload, "plan", PLANS) if rule.sets_plan else None,
         status=rule.status or status,
-        current_period_end=_time(payload, "current_period_end") if rule.sets_period_end else None,
+        current_period_end=read_time(payload, "current_period_end") if rule.sets_period_end else None,
     )

@@ -1,4 +1,5 @@
-"""One provider event delivered several times at the same moment, on a real PostgreSQL database.
+"""One provider event (generic or Stripe's) delivered several times at the same moment, on a real
+PostgreSQL database.
 
 Providers retry while a first delivery is still being processed. Each thread has its own connection (see
 ``core.tests.concurrency``); the
@@ -19,6 +20,7 @@ from ...organizations.tests.factories import OrganizationFactory
 from ..models import Subscription, WebhookEvent
 from ..webhooks import SIGNATURE_HEADER, sign
 from .test_billing import SECRET
+from .test_stripe import sign_stripe
 
 DELIVERIES = 4
 
@@ -43,3 +45,27 @@ def test_concurrent_deliveries_of_one_event_apply_it_once():
     assert Subscription.objects.get(organization=organization).plan == "pro"
     assert WebhookEvent.objects.count() == 1
     assert AuditEvent.unscoped.filter(action=AuditEvent.Action.PLAN_CHANGED).count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_stripe_event_apply_it_once():
+    organization = OrganizationFactory(plan="free")
+    subscription = {"id": "sub_1", "object": "subscription", "customer": "cus_1", "status": "active",
+                    "metadata": {"organization_id": str(organization.pk)},
+                    "items": {"data": [{"id": "si_1", "price": {"id": "price_pro"}}]}}  # fmt: skip
+    event = {"id": "evt_stripe_once", "object": "event", "created": 1893456000,
+             "type": "customer.subscription.created", "data": {"object": subscription}}  # fmt: skip
+    payload = json.dumps(event)
+
+    def deliver() -> str:
+        response = Client().post(
+            reverse("billing:stripe_webhook"), payload, content_type="application/json",
+            headers={"Stripe-Signature": sign_stripe(payload)},
+        )  # fmt: skip
+        return f"{response.status_code} {response.json()['status']}"
+
+    results = run_at_once(deliver, DELIVERIES)
+    assert sorted(results) == ["200 already processed"] * (DELIVERIES - 1) + ["200 applied"], results
+    assert Subscription.objects.get(organization=organization).plan == "pro"
+    assert WebhookEvent.objects.count() == 1

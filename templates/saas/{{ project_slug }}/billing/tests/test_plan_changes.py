@@ -149,3 +149,26 @@ def test_only_owners_change_the_plan_others_see_the_table_read_only(request, cli
     assert reverse("billing:change", args=[acme.slug]) not in page
     assert _change(client, acme, "team").status_code == 403
     assert _plan(acme) == ("pro", "active")
+
+
+def test_the_portal_home_is_offered_only_while_a_paid_subscription_runs(
+    client_as, acme, owner, globex, stranger, billing, acme_reference
+):
+    query = _query(client_as(owner).post(reverse("billing:manage", args=[acme.slug])))
+    assert query == {"base": "https://pay.example.com/portal", "locale": "en", "client_reference_id": "acme",
+                     "subscription": "sub_123"}  # fmt: skip
+    client = client_as(stranger)
+    assert "Payment method and invoices" not in _page(client, globex)
+    refused = client.post(reverse("billing:manage", args=[globex.slug]), follow=True)
+    assert "There is no paid subscription to manage" in refused.content.decode()
+
+
+def test_past_its_grace_period_a_past_due_subscription_is_changed_in_the_portal_not_bought_again(
+    client_as, acme, owner, billing, acme_reference
+):
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    Subscription.objects.filter(organization=acme).update(status="past_due", past_due_since=long_ago)
+    page = _page(client_as(owner), acme)
+    assert "Current plan" in page[page.index('id="plan-free"') :]  # the free plan's limits apply
+    query = _query(_change(client_as(owner), acme, "pro"))
+    assert query["base"] == "https://pay.example.com/portal" and query["plan"] == "pro"
