@@ -14,6 +14,7 @@ from .models import Block, Follow, FollowRequest, Mute
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 def followee_ids(user: AbstractBaseUser) -> QuerySet:
@@ -28,6 +29,16 @@ def blocking_ids(user: AbstractBaseUser) -> QuerySet:
 def blocked_by_ids(user: AbstractBaseUser) -> QuerySet:
     """People who blocked ``user``."""
     return Block.objects.filter(blocked=user.pk).values("blocker_id")
+
+
+def unblocked(viewer: AbstractBaseUser | AnonymousUser, person: str) -> Q:
+    """Rows whose person at the lookup ``person`` (``"author_id"``, ``"user_id"``, ``"pk"``) has no block
+    with ``viewer`` either way: what such a person does neither shows nor counts for the viewer. Two
+    ``NOT IN`` subqueries, so it stays inside the query that embeds it; no condition for an anonymous visitor.
+    """
+    if not viewer.is_authenticated:
+        return Q()
+    return ~Q(**{f"{person}__in": blocking_ids(viewer)}) & ~Q(**{f"{person}__in": blocked_by_ids(viewer)})
 
 
 def muted_ids(user: AbstractBaseUser) -> QuerySet:

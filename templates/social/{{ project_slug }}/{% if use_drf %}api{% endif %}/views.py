@@ -155,8 +155,8 @@ class PostViewSet(viewsets.ModelViewSet):
         else:
             posts.unlike(request.user, post)
             code = status.HTTP_200_OK
-        liked = post.likes.filter(user=request.user).exists()
-        return Response({"liked": liked, "like_count": post.likes.count()}, status=code)
+        card = Post.objects.with_cards(request.user).get(pk=post.pk)  # counted as the requester sees it
+        return Response({"liked": card.liked, "like_count": card.like_count}, status=code)
 
 
 class PeopleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
