@@ -79,11 +79,11 @@ class PostQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> PostQuerySet:
-        """Case-insensitive search in the text; the ORM parameterises the query."""
+        """Case-insensitive search in the text and the content warning; the ORM parameterises the query."""
         query = query.strip()
         if not query:
             return self.none()
-        return self.filter(body__icontains=query)
+        return self.filter(Q(body__icontains=query) | Q(content_warning__icontains=query))
 
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows, in one query: author, parent, counts and "liked by me"."""

@@ -77,7 +77,7 @@ class PostViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = NewestFirstCursorPagination
     filter_backends = [SearchFilter]
-    search_fields = ["body"]
+    search_fields = ["body", "content_warning"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Post]:
@@ -108,6 +108,7 @@ class PostViewSet(viewsets.ModelViewSet):
                 body=data["body"],
                 visibility=data.get("visibility", Post.Visibility.PUBLIC),
                 reply_to=data.get("reply_to_id"),  # the Post itself, see PostSerializer.validate_in_reply_to
+                content_warning=data.get("content_warning", ""),
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
@@ -122,7 +123,10 @@ class PostViewSet(viewsets.ModelViewSet):
         data = serializer.validated_data
         try:
             posts.edit_post(
-                post, body=data.get("body", post.body), visibility=data.get("visibility", post.visibility)
+                post,
+                body=data.get("body", post.body),
+                visibility=data.get("visibility", post.visibility),
+                content_warning=data.get("content_warning"),  # None: left as it is
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
