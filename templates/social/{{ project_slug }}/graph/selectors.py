@@ -53,6 +53,21 @@ def people_visible_to(viewer: AbstractBaseUser) -> QuerySet:
     return people
 
 
+def find_people(viewer: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet:
+    """People whose username or display name contains ``query`` (case-insensitive): the people search.
+
+    Active accounts only, and nobody either side of a block with the viewer: whoever blocked the viewer is
+    gone for them, and whom the viewer blocked is on their block list, not among the results. Nothing for
+    a blank query. One query, whatever the number of people or blocks.
+    """
+    query = query.strip()
+    if not query:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(
+        Q(username__icontains=query) | Q(name__icontains=query), unblocked(viewer, "pk"), is_active=True
+    )
+
+
 def is_blocked_either_way(a: AbstractBaseUser, b: AbstractBaseUser) -> bool:
     return Block.objects.filter(Q(blocker=a.pk, blocked=b.pk) | Q(blocker=b.pk, blocked=a.pk)).exists()
 
