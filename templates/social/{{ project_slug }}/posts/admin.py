@@ -18,7 +18,7 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ("pk", "author", "short_body", "visibility", "reply_to", "like_count", "created_at")
     list_filter = ("visibility", "created_at")
     list_select_related = ("author",)
-    search_fields = ("body", "author__username")
+    search_fields = ("body", "content_warning", "author__username")
     raw_id_fields = ("author", "reply_to")
     readonly_fields = ("created_at", "edited_at")
     date_hierarchy = "created_at"

@@ -11,6 +11,10 @@ neither has blocked the other, and then
 and a reply only if every post above it in its thread (``PostAncestor``: the parent, its parent… up to
 the root) is visible by the same rule. One ``NOT EXISTS`` checks the whole thread at any depth, inside
 the same SQL query, so a page of the feed stays one query.
+
+What is counted on a post follows the same rule: its reply count counts the replies the viewer may see,
+and its like count the likes the viewer sees (``likes_seen_by``: none by someone either side of a block
+with the viewer), each a subquery of the same SELECT.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ..graph.selectors import blocked_by_ids, blocking_ids, followee_ids, muted_ids
+from ..graph.selectors import followee_ids, muted_ids, unblocked
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -43,11 +47,17 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
     author = f"{prefix}author_id"
     post = OuterRef(prefix.removesuffix("__") if prefix else "pk")
     mentioned = Exists(Mention.objects.filter(post=post, user=viewer.pk))
-    not_blocked = ~Q(**{f"{author}__in": blocking_ids(viewer)}) & ~Q(
-        **{f"{author}__in": blocked_by_ids(viewer)}
-    )
     followed = Q(**{f"{author}__in": followee_ids(viewer)})
+    not_blocked = unblocked(viewer, author)
     return Q(**{author: viewer.pk}) | (active & not_blocked & (public_and_open | followed | mentioned))
+
+
+def likes_seen_by(viewer: Viewer) -> models.QuerySet:
+    """The likes ``viewer`` sees and counts: none by someone either side of a block with the viewer, nor
+    by a deactivated account (gone for everybody, like its posts)."""
+    from .models import Like
+
+    return Like.objects.filter(unblocked(viewer, "user_id"), user__is_active=True)
 
 
 class PostQuerySet(models.QuerySet):
@@ -69,17 +79,18 @@ class PostQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> PostQuerySet:
-        """Case-insensitive search in the text; the ORM parameterises the query."""
+        """Case-insensitive search in the text and the content warning; the ORM parameterises the query."""
         query = query.strip()
         if not query:
             return self.none()
-        return self.filter(body__icontains=query)
+        return self.filter(Q(body__icontains=query) | Q(content_warning__icontains=query))
 
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows, in one query: author, parent, counts and "liked by me"."""
         from .models import Like, Post
 
-        likes = Like.objects.filter(post=OuterRef("pk")).values("post").annotate(n=Count("*")).values("n")
+        # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
+        likes = likes_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
         # Replies the viewer may see: the card's post is visible, so each reply's own audience decides.
         replies = (
             Post.objects.filter(reply_to=OuterRef("pk"))
@@ -89,7 +100,7 @@ class PostQuerySet(models.QuerySet):
             .values("n")
         )
         queryset = self.select_related("author__profile", "reply_to__author").annotate(
-            like_count=Coalesce(Subquery(likes), Value(0)),
+            like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
             reply_count=Coalesce(Subquery(replies), Value(0)),
         )
         if viewer.is_authenticated:

@@ -7,6 +7,9 @@ from django.utils.text import Truncator
 
 from .managers import PostQuerySet
 
+#: The most characters a content warning may have.
+CONTENT_WARNING_MAX_LENGTH = 200
+
 
 class Post(models.Model):
     class Visibility(models.TextChoices):
@@ -15,6 +18,12 @@ class Post(models.Model):
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
     body = models.TextField()
+    #: Shown instead of the body until the reader opens it (spoilers, sensitive topics); "" for none.
+    content_warning = models.CharField(
+        max_length=CONTENT_WARNING_MAX_LENGTH,
+        blank=True,
+        help_text="Optional: a short warning shown instead of the post until the reader opens it.",
+    )
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     reply_to = models.ForeignKey(
         "self",

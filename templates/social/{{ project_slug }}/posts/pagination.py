@@ -2,6 +2,7 @@
 
 Posts are ordered newest first by primary key, so a page is "the next N posts older than the last one
 shown": one indexed range scan however deep the page, and a new post never shifts what comes next.
+People (search results) are ordered by username, the same way: ``?after=<username>``.
 """
 
 from __future__ import annotations
@@ -42,3 +43,19 @@ def keyset_page(queryset: QuerySet, before: str | None, size: int) -> KeysetPage
     has_more = len(rows) > size
     items = rows[:size]
     return KeysetPage(items=items, next_before=items[-1].pk if has_more else None)
+
+
+@dataclass
+class NamePage:
+    items: list[Any]
+    #: The ``after`` value of the next page (the last username shown), or None on the last page.
+    next_after: str | None
+
+
+def username_page(queryset: QuerySet, after: str | None, size: int) -> NamePage:
+    """People in username order, those after the username ``after`` (unique and indexed: one range scan)."""
+    if after:
+        queryset = queryset.filter(username__gt=after)
+    rows = list(queryset.order_by("username")[: size + 1])
+    items = rows[:size]
+    return NamePage(items=items, next_after=items[-1].username if len(rows) > size else None)

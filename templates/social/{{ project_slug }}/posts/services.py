@@ -18,7 +18,7 @@ from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
 from . import limits
-from .models import Like, Mention, Post
+from .models import CONTENT_WARNING_MAX_LENGTH, Like, Mention, Post
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -112,6 +112,17 @@ def clean_body(body: str) -> str:
     return body
 
 
+def clean_content_warning(text: str) -> str:
+    """The warning, trimmed ("" for none); a line break would not fit the one line it is shown on."""
+    text = " ".join((text or "").split())
+    if len(text) > CONTENT_WARNING_MAX_LENGTH:
+        raise PostError(
+            f"A content warning has at most {CONTENT_WARNING_MAX_LENGTH} characters "
+            f"(this one has {len(text)})."
+        )
+    return text
+
+
 @transaction.atomic
 def create_post(
     author: AbstractBaseUser,
@@ -119,13 +130,17 @@ def create_post(
     body: str,
     visibility: str = Post.Visibility.PUBLIC,
     reply_to: Post | None = None,
+    content_warning: str = "",
 ) -> Post:
     """Publish a post or a reply. Replies are allowed only to posts the author may see."""
     body = clean_body(body)
+    content_warning = clean_content_warning(content_warning)
     if reply_to is not None and not Post.objects.visible_to(author).filter(pk=reply_to.pk).exists():
         raise PostError("You cannot reply to this post.")
     limits.hit(author.pk, "post")
-    post = Post.objects.create(author=author, body=body, visibility=visibility, reply_to=reply_to)
+    post = Post.objects.create(
+        author=author, body=body, visibility=visibility, reply_to=reply_to, content_warning=content_warning
+    )
     added, _ = _sync_mentions(post)
     invalidate_counts(author)
     _announce(post, added)
@@ -133,11 +148,14 @@ def create_post(
 
 
 @transaction.atomic
-def edit_post(post: Post, *, body: str, visibility: str) -> Post:
+def edit_post(post: Post, *, body: str, visibility: str, content_warning: str | None = None) -> Post:
+    """Change a post's text, audience and (unless ``content_warning`` is None) its warning."""
     post.body = clean_body(body)
+    if content_warning is not None:
+        post.content_warning = clean_content_warning(content_warning)
     post.visibility = visibility
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "visibility", "edited_at"])
+    post.save(update_fields=["body", "content_warning", "visibility", "edited_at"])
     added, removed = _sync_mentions(post)
     _announce(post, added)  # a reply now visible to the post's author is announced (once)
     for person in _users(removed):

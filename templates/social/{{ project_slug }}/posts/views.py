@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..core.in_place import answer
+from ..graph.selectors import find_people
 from . import services
 from .forms import PostForm, ReplyForm
 from .limits import RateLimited
@@ -57,12 +58,28 @@ def explore(request: HttpRequest) -> HttpResponse:
     return render(request, "posts/explore.html", {"page": page})
 
 
+#: People shown above the posts a search finds (all of them: the "People" tab, ``profiles:search``).
+PEOPLE_SHOWN = 3
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
+    """Posts whose text matches, and the first few people whose name does (on the first page only)."""
     query = request.GET.get("q", "").strip()[:100]
     posts = _cards(request).search(query)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
-    return render(request, "posts/search.html", {"page": page, "query": query})
+    before = request.GET.get("before")
+    page = keyset_page(posts, before, settings.SOCIAL_FEED_PAGE_SIZE)
+    people = []
+    if not before:
+        found = find_people(request.user, query).select_related("profile").order_by("username")
+        people = list(found[: PEOPLE_SHOWN + 1])
+    context = {
+        "page": page,
+        "query": query,
+        "people": people[:PEOPLE_SHOWN],
+        "more_people": len(people) > PEOPLE_SHOWN,
+    }
+    return render(request, "posts/search.html", context)
 
 
 def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Profile pages: a person's posts and counts, their followers and follows, and the privacy settings."""
+"""Profile pages: a person's posts and counts, their followers and follows, the privacy settings, and the
+people search."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..graph.models import Follow
-from ..graph.selectors import blocked_by_ids, blocking_ids, people_visible_to, relationship
+from ..graph.selectors import blocked_by_ids, blocking_ids, find_people, people_visible_to, relationship
 from ..graph.services import accept_pending_requests
 from ..posts.models import Post
-from ..posts.pagination import keyset_page
+from ..posts.pagination import keyset_page, username_page
 from .counts import profile_counts
 from .forms import ProfileSettingsForm
 
-#: People shown per page of a followers / following list.
+#: People shown per page of a followers / following list and of the people search.
 PEOPLE_PER_PAGE = 50
+#: The longest query the searches look for (longer ones are cut).
+MAX_QUERY_LENGTH = 100
 
 
 def get_person(request: HttpRequest, username: str):
@@ -92,6 +95,15 @@ def followers(request: HttpRequest, username: str) -> HttpResponse:
 @require_safe
 def following(request: HttpRequest, username: str) -> HttpResponse:
     return _people_page(request, username, followers=False)
+
+
+@require_safe
+def people_search(request: HttpRequest) -> HttpResponse:
+    """People by username or display name (``graph.selectors.find_people``), in username order."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    people = find_people(request.user, query).select_related("profile")
+    page = username_page(people, request.GET.get("after"), PEOPLE_PER_PAGE)
+    return render(request, "profiles/people_search.html", {"page": page, "query": query})
 
 
 @login_required

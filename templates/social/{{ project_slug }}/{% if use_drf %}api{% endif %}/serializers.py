@@ -8,7 +8,7 @@ from rest_framework import serializers
 from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
 from ..notifications.models import Notification
-from ..posts.models import Post
+from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -30,6 +30,12 @@ class PersonSerializer(serializers.ModelSerializer):
 class PostSerializer(serializers.ModelSerializer):
     author = PersonSerializer(read_only=True)
     body = serializers.CharField(max_length=settings.SOCIAL_POST_MAX_LENGTH)
+    content_warning = serializers.CharField(
+        max_length=CONTENT_WARNING_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="Shown instead of the body until the reader opens it; empty for none.",
+    )
     #: Read: the parent's id. Write: validated into the parent ``Post`` itself (``validate_in_reply_to``).
     in_reply_to = IdField(source="reply_to_id", required=False, allow_null=True)
     like_count = serializers.IntegerField(read_only=True)
@@ -39,7 +45,7 @@ class PostSerializer(serializers.ModelSerializer):
     class Meta:
         model = Post
         fields = (
-            "id", "author", "body", "visibility", "in_reply_to", "created_at", "edited_at",
+            "id", "author", "body", "content_warning", "visibility", "in_reply_to", "created_at", "edited_at",
             "like_count", "reply_count", "liked",
         )  # fmt: skip
         read_only_fields = ("created_at", "edited_at")

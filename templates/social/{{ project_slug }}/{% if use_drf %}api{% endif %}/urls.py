@@ -9,6 +9,7 @@ from .views import (
     FollowViewSet,
     MuteViewSet,
     NotificationViewSet,
+    PeopleSearchView,
     PostViewSet,
 )
 
@@ -25,5 +26,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
+    path("people/", PeopleSearchView.as_view(), name="people-search"),
     *router.urls,
 ]

@@ -19,13 +19,13 @@ from rest_framework.response import Response
 
 from ..graph import services as graph
 from ..graph.models import FollowRequest
-from ..graph.selectors import people_visible_to
+from ..graph.selectors import find_people, people_visible_to
 from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
 from ..posts.limits import RateLimited
 from ..posts.models import Post
-from .pagination import NewestFirstCursorPagination
+from .pagination import NewestFirstCursorPagination, UsernameCursorPagination
 from .serializers import (
     FollowResultSerializer,
     NotificationSerializer,
@@ -36,6 +36,9 @@ from .serializers import (
     UnreadCountSerializer,
     UsernameSerializer,
 )
+
+#: The longest people search query looked for (longer ones are cut), as on the search page.
+MAX_QUERY_LENGTH = 100
 
 LikeSerializer = inline_serializer(
     "Like", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
@@ -77,7 +80,7 @@ class PostViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = NewestFirstCursorPagination
     filter_backends = [SearchFilter]
-    search_fields = ["body"]
+    search_fields = ["body", "content_warning"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Post]:
@@ -108,6 +111,7 @@ class PostViewSet(viewsets.ModelViewSet):
                 body=data["body"],
                 visibility=data.get("visibility", Post.Visibility.PUBLIC),
                 reply_to=data.get("reply_to_id"),  # the Post itself, see PostSerializer.validate_in_reply_to
+                content_warning=data.get("content_warning", ""),
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
@@ -122,7 +126,10 @@ class PostViewSet(viewsets.ModelViewSet):
         data = serializer.validated_data
         try:
             posts.edit_post(
-                post, body=data.get("body", post.body), visibility=data.get("visibility", post.visibility)
+                post,
+                body=data.get("body", post.body),
+                visibility=data.get("visibility", post.visibility),
+                content_warning=data.get("content_warning"),  # None: left as it is
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
@@ -155,8 +162,29 @@ class PostViewSet(viewsets.ModelViewSet):
         else:
             posts.unlike(request.user, post)
             code = status.HTTP_200_OK
-        liked = post.likes.filter(user=request.user).exists()
-        return Response({"liked": liked, "like_count": post.likes.count()}, status=code)
+        card = Post.objects.with_cards(request.user).get(pk=post.pk)  # counted as the requester sees it
+        return Response({"liked": card.liked, "like_count": card.like_count}, status=code)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "q", str, description="Part of a username or display name (case-insensitive); blank finds nobody"
+        )
+    ]
+)
+class PeopleSearchView(generics.ListAPIView):
+    """People by username or display name, A to Z: active accounts, nobody either side of a block with the
+    requester (the same rule as the search page, ``graph.selectors.find_people``)."""
+
+    serializer_class = PersonSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = UsernameCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        query = self.request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
+        return find_people(self.request.user, query).select_related("profile")
 
 
 class PeopleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

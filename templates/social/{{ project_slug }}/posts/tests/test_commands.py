@@ -26,6 +26,7 @@ def test_demo_network_is_made_once():
     )
     assert counts[0] >= 10 and counts[1] >= 20 and counts[2] >= 5 and counts[3] == 1
     assert Post.objects.filter(reply_to__isnull=False).exists()
+    assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     assert "exists already" in run()
     assert (

@@ -50,12 +50,18 @@ POSTS = [
     ("↳ 1 ben", "Welcome aboard!", "public"),
     ("↳ 1 chen", "Nice to be here.", "public"),
     ("↳ 5 ana", "Live updates without polling, lovely.", "public"),
+    ("lea", "Finished the mystery novel: the narrator did it, and the first chapter says so.", "public"),
 ]
+#: post number -> its content warning (the text stays closed behind it until opened).
+CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 
 
 class Command(BaseCommand):
-    help = "Create a dozen demo people, follows (a private account too), posts, replies and likes."
+    help = (
+        "Create a dozen demo people, follows (a private account too), posts (one behind a content "
+        "warning), replies and likes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -88,12 +94,19 @@ class Command(BaseCommand):
             graph.follow(people[requester], people[target])
 
         posts: list[Post] = []
-        for author, body, visibility in POSTS:
+        for number, (author, body, visibility) in enumerate(POSTS, 1):
             reply_to = None
             if author.startswith("↳"):
-                _, number, author = author.split()
-                reply_to = posts[int(number) - 1]
-            posts.append(create_post(people[author], body=body, visibility=visibility, reply_to=reply_to))
+                _, parent, author = author.split()
+                reply_to = posts[int(parent) - 1]
+            post = create_post(
+                people[author],
+                body=body,
+                visibility=visibility,
+                reply_to=reply_to,
+                content_warning=CONTENT_WARNINGS.get(number, ""),
+            )
+            posts.append(post)
         for username, number in LIKES:
             like(people[username], posts[number - 1])
 
