@@ -97,7 +97,10 @@ EXCEPTIONS: dict[str, str] = {
 #: Not pages: assets, health checks, machine-readable feeds are skipped by content type anyway.
 NOT_PAGES = ("/static/", "/media/", "/healthz/", "/__debug__/")
 #: Pages a crawl from the home page cannot reach (a query typed by hand), per kind.
-EXTRA_PATHS: dict[str, tuple[str, ...]] = {"blog": ("/search/?q=django",), "social": ("/search/?q=demo",)}
+EXTRA_PATHS: dict[str, tuple[str, ...]] = {
+    "blog": ("/search/?q=django",),
+    "social": ("/search/?q=demo", "/search/people/?q=a"),  # posts found, and a list of people found
+}
 #: Forms (by the URL name of their action) the crawl sends once as they are, per kind, to reach the pages
 #: behind them: an ecommerce cart and checkout are empty until something is added.
 SUBMIT_AS_IS: dict[str, set[str]] = {"ecommerce": {"cart:add"}}
