@@ -86,7 +86,11 @@ class Subscription(models.Model):
         return self.status in self.PAID_STATUSES and PLANS[self.plan].is_paid
 
     def can_move_to(self, status: str) -> bool:
-        return status == self.status or status in self.TRANSITIONS[self.status]
+        """What ``TRANSITIONS`` allows; and on the free plan (no paid subscription yet, whatever the status),
+        a new subscription may start, with a trial or without."""
+        if status == self.status or status in self.TRANSITIONS[self.status]:
+            return True
+        return not PLANS[self.plan].is_paid and status in (self.Status.TRIALING, self.Status.ACTIVE)
 
     def move_to(self, status: str) -> None:
         """Change the status (not saved); ``InvalidTransition`` if the state machine forbids it."""

@@ -89,6 +89,12 @@ def test_a_checkout_and_its_subscription_events_move_the_plan_in_any_arrival_ord
     assert plan_for(globex) == TEAM
 
 
+def test_a_subscription_with_a_trial_starts_from_the_free_plan(client, globex):
+    trial = _subscription_object(globex, status="trialing", price="price_pro")
+    answer = _deliver(client, _event("customer.subscription.created", trial))
+    assert answer.json() == {"status": "applied", "plan": "pro", "subscription_status": "trialing"}
+
+
 def test_events_out_of_order_and_duplicated_never_move_the_subscription_back(client, globex):
     pro, cancelled = _subscription_object(globex, price="price_pro"), _subscription_object(globex, "canceled")
     created = _event("customer.subscription.created", _subscription_object(globex), "evt_1", T0 + 10)
