@@ -25,6 +25,17 @@ from .test_stripe import sign_stripe
 DELIVERIES = 4
 
 
+def _delivered_at_once_are_applied_once(url: str, body: str | bytes, headers: dict[str, str]) -> None:
+    """``DELIVERIES`` copies of one signed event at the same moment: one applies it, the rest are told so."""
+
+    def deliver() -> str:
+        response = Client().post(url, body, content_type="application/json", headers=headers)
+        return f"{response.status_code} {response.json()['status']}"
+
+    results = run_at_once(deliver, DELIVERIES)
+    assert sorted(results) == ["200 already processed"] * (DELIVERIES - 1) + ["200 applied"], results
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_event_apply_it_once():
@@ -32,16 +43,8 @@ def test_concurrent_deliveries_of_one_event_apply_it_once():
     event = {"id": "evt_once", "type": "subscription.updated", "created": "2030-01-01T00:00:00Z",
              "organization": organization.slug, "plan": "pro", "status": "active"}  # fmt: skip
     body = json.dumps(event).encode()
-
-    def deliver() -> str:
-        response = Client().post(
-            reverse("billing:webhook"), body, content_type="application/json",
-            headers={SIGNATURE_HEADER: sign(body, SECRET)},
-        )  # fmt: skip
-        return f"{response.status_code} {response.json()['status']}"
-
-    results = run_at_once(deliver, DELIVERIES)
-    assert sorted(results) == ["200 already processed"] * (DELIVERIES - 1) + ["200 applied"], results
+    headers = {SIGNATURE_HEADER: sign(body, SECRET)}
+    _delivered_at_once_are_applied_once(reverse("billing:webhook"), body, headers)
     assert Subscription.objects.get(organization=organization).plan == "pro"
     assert WebhookEvent.objects.count() == 1
     assert AuditEvent.unscoped.filter(action=AuditEvent.Action.PLAN_CHANGED).count() == 1
@@ -57,15 +60,7 @@ def test_concurrent_deliveries_of_one_stripe_event_apply_it_once():
     event = {"id": "evt_stripe_once", "object": "event", "created": 1893456000,
              "type": "customer.subscription.created", "data": {"object": subscription}}  # fmt: skip
     payload = json.dumps(event)
-
-    def deliver() -> str:
-        response = Client().post(
-            reverse("billing:stripe_webhook"), payload, content_type="application/json",
-            headers={"Stripe-Signature": sign_stripe(payload)},
-        )  # fmt: skip
-        return f"{response.status_code} {response.json()['status']}"
-
-    results = run_at_once(deliver, DELIVERIES)
-    assert sorted(results) == ["200 already processed"] * (DELIVERIES - 1) + ["200 applied"], results
+    headers = {"Stripe-Signature": sign_stripe(payload)}
+    _delivered_at_once_are_applied_once(reverse("billing:stripe_webhook"), payload, headers)
     assert Subscription.objects.get(organization=organization).plan == "pro"
     assert WebhookEvent.objects.count() == 1
