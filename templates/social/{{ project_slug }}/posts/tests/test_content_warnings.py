@@ -26,13 +26,6 @@ COLLAPSED = re.compile(
 )
 
 
-@pytest.fixture
-def ana(client):
-    user = UserFactory(username="ana", name="Ana")
-    client.force_login(user)
-    return user
-
-
 def test_the_text_stays_behind_the_warning_on_every_page(client, ana):
     ben = UserFactory(username="ben")
     FollowFactory(follower=ana, followee=ben)

@@ -9,13 +9,6 @@ from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ana(client):
-    user = UserFactory(username="ana", name="Ana")
-    client.force_login(user)
-    return user
-
-
 def test_write_a_post(client, ana):
     response = client.post(reverse("posts:create"), {"body": "  Hello world  ", "visibility": "public"})
     post = Post.objects.get()
