@@ -254,7 +254,7 @@ def test_environments_that_compile_differently_never_share_code(tmp_path: Path) 
     assert generate._environment_signature(env) != generate._environment_signature(twin)
 
 
-PATCHED = ("jinja_env", "_sync_git_index_executable_bit")
+PATCHED = ("jinja_env", "_sync_git_index_executable_bit", "_render_template", "_render_context")
 
 
 def _originals() -> dict[str, object]:
@@ -343,6 +343,7 @@ def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Pat
 
 def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(Worker, "_sync_git_index_executable_bit")
+    monkeypatch.delattr(Worker, "_render_context")
     monkeypatch.setattr(Worker, "jinja_env", property(vars(Worker)["jinja_env"].func))
     before = dict(vars(Worker))
     with faster_copier():
@@ -423,3 +424,51 @@ def test_update_through_djstarter_matches_plain_copier_update(tmp_path: Path) ->
         assert git(second, *args) == git(first, *args)
     assert (second / ".gitlab-ci.yml").is_file()
     assert "Our own notes." in (second / "README.md").read_text()
+
+
+def test_the_render_context_is_built_once_per_render(
+    composed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copier builds its context for every path part and file, hundreds of times per project."""
+    built: list[int] = []
+    original = vars(Worker)["_render_context"]
+
+    def counting(worker: Worker) -> dict[str, Any]:
+        built.append(id(worker))
+        return original(worker)
+
+    monkeypatch.setattr(Worker, "_render_context", counting)
+    plain_copy(composed, tmp_path / "plain", dict(BASE_ANSWERS))
+    plain, built[:] = len(built), []
+    generate.render(dict(BASE_ANSWERS), tmp_path / "fast", str(composed))
+    assert plain > 200
+    assert 0 < len(built) < plain / 5  # the questions still build theirs; the render builds one
+    assert tree(tmp_path / "fast") == tree(tmp_path / "plain")
+
+
+def test_while_a_worker_renders_each_caller_gets_a_context_with_its_own_conf() -> None:
+    """Copier's ``answers_relpath`` writes into ``_copier_conf``: no later caller may see that."""
+    from copier._types import LazyDict
+
+    calls: list[object] = []
+
+    def context(worker: object) -> dict[str, Any]:
+        calls.append(worker)
+        return {"name": "demo", "_copier_conf": LazyDict({"answers_file": lambda: ".copier-answers.yml"})}
+
+    built: dict[int, dict[str, Any]] = {}
+    render_context = generate._context_once(context, built, LazyDict)
+    seen: list[str] = []
+
+    def render(worker: object) -> None:
+        for _ in range(3):
+            own = render_context(worker)
+            seen.append(f"{own['name']} {own['_copier_conf']['answers_file']}")
+            own["_copier_conf"]["answers_file"] = ""
+
+    worker = object()
+    generate._rendering(render, built)(worker)
+    assert seen == ["demo .copier-answers.yml"] * 3
+    assert len(calls) == 1 and not built
+    render_context(worker)  # outside a render: built as Copier builds it
+    assert len(calls) == 2

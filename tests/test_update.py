@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -210,6 +211,40 @@ def test_deleting_an_edited_file_is_refused_unless_allowed(
     out = capsys.readouterr().out
     assert not compose.exists() and "git show HEAD:compose.yaml" in out
     assert "Deleted files:\n" in out and "  Dockerfile" in out and "git add -A" in out
+
+
+@pytest.mark.parametrize("recognised", [True, False], ids=["copiers-renders", "own-renders"])
+def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
+    tmp_path: Path,
+    answers: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    recognised: bool,
+) -> None:
+    """The check reuses the old and new trees Copier's update renders anyway (3 renders, not 5); should
+    their folders not be recognised, it renders them itself, and refuses the same deletion."""
+    from copier._main import Worker
+
+    from djstarter.commands import update
+
+    if not recognised:
+        monkeypatch.setattr(update, "reading_renders", lambda: contextlib.nullcontext(update.Renders()))
+    renders: list[str] = []
+    render_template = vars(Worker)["_render_template"]
+
+    def counting(worker: Worker) -> None:
+        renders.append(str(worker.dst_path))
+        render_template(worker)
+
+    monkeypatch.setattr(Worker, "_render_template", counting)
+    project = generate({**answers, "use_docker": True}, tmp_path / "project")
+    (project / "compose.yaml").write_text("# ours now\n")
+    git(project, "commit", "-qam", "Edit compose.yaml")
+    renders.clear()
+    assert main(["update", str(project), "--data", "use_docker=false"]) == EXIT_USAGE
+    assert "would delete 1 file(s) you changed" in capsys.readouterr().err
+    assert git(project, "status", "--porcelain") == ""
+    assert len(renders) == (3 if recognised else 5)
 
 
 def test_report_names_new_files_migration_collisions_and_the_env_file(

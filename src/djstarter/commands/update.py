@@ -5,10 +5,14 @@ Plain ``copier update`` works too; this wrapper adds the store refresh and clear
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import subprocess
 import time
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,38 +179,19 @@ def _run(
         if not quiet:
             say(f"{project.name} is already on djstarter templates {old_tag}; nothing to update.")
         return EXIT_OK
-    from djstarter.generate import render_release
+    inspected: list[tuple[list[str], Needs]] = []
 
-    with (
-        Status(f"Checking what {new_tag} changes in {project.name}", quiet=quiet),
-        interrupts.temporary_folder("djstarter-update-") as tmp,
-    ):
-        old = render_release(store.Release(release.path, old_tag), recorded, Path(tmp) / "old")
-        new = render_release(release, answers, Path(tmp) / "new")
-        removed = sorted(_files(old) - _files(new) - {ANSWERS_FILE})
-        edited = [
-            name for name in removed
-            if (project / name).is_file() and (project / name).read_bytes() != (old / name).read_bytes()
-        ]  # fmt: skip
-        needs = Needs(
-            reinstall=_text(old / "pyproject.toml") != _text(new / "pyproject.toml"),
-            variables=[
-                name
-                for name in _env_names(new / ".env.example")
-                if name not in _env_names(old / ".env.example") and name not in _env_names(project / ".env")
-            ],
+    def check(renders: Renders) -> None:
+        inspected.append(
+            inspect_renders(project, renders, new_tag, changed=not unchanged, allow_delete=allow_delete)
         )
-    if edited and not allow_delete:
-        raise UsageError(
-            f"The update to {new_tag} would delete {len(edited)} file(s) you changed since they were "
-            f"generated (the new templates{'' if unchanged else ' with your new answers'} lack them):\n"
-            + "".join(f"  {name}\n" for name in edited)
-            + "Nothing was changed. Move what you need out of them (or keep a copy under another name and "
-            "commit it), then update again; or pass --allow-delete to delete them (they stay in git history: "
-            "'git show HEAD:<path>' shows them until you commit the update)."
-        )
+
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
-        merges = apply_update(project, changes, new_tag, applied, kind=str(recorded["project_kind"]))
+        merges = apply_update(
+            project, changes, new_tag, applied, kind=str(recorded["project_kind"]), check=check,
+            release=release, recorded=recorded, answers=answers,
+        )  # fmt: skip
+    edited, needs = inspected[0]
     if not quiet:
         allauth_on = bool(changes.get("use_allauth")) and not recorded.get("use_allauth")
         report(
@@ -250,8 +235,80 @@ def refuse_downgrade(old_tag: str, new_tag: str) -> None:
         )
 
 
+def inspect_renders(
+    project: Path, renders: Renders, new_tag: str, *, changed: bool, allow_delete: bool
+) -> tuple[list[str], Needs]:
+    """The files the update deletes that the user changed since they were generated, and what the
+    project must do after the update; refuses (the update is then undone) to delete changed files
+    unless ``allow_delete``."""
+    removed = sorted(set(renders.old) - set(renders.new) - {ANSWERS_FILE})
+    edited = [name for name, blob in _blobs(project, removed).items() if blob != _blob(renders.old[name])]
+    if edited and not allow_delete:
+        raise UsageError(
+            f"The update to {new_tag} would delete {len(edited)} file(s) you changed since they were "
+            f"generated (the new templates{' with your new answers' if changed else ''} lack them):\n"
+            + "".join(f"  {name}\n" for name in edited)
+            + "Nothing was changed. Move what you need out of them (or keep a copy under another name and "
+            "commit it), then update again; or pass --allow-delete to delete them (they stay in git history: "
+            "'git show HEAD:<path>' shows them until you commit the update)."
+        )
+    own = project / ".env"
+    old_env, new_env = (
+        _env_names(renders.old.get(".env.example")),
+        _env_names(renders.new.get(".env.example")),
+    )
+    own_env = _env_names(own.read_bytes() if own.is_file() else None)
+    return edited, Needs(
+        reinstall=renders.old.get("pyproject.toml") != renders.new.get("pyproject.toml"),
+        variables=[name for name in new_env if name not in old_env and name not in own_env],
+    )
+
+
+@dataclass
+class Renders:
+    """The two trees an update compares (relative path -> bytes): the old templates with the recorded
+    answers, and the new templates with the new answers."""
+
+    old: dict[str, bytes] = field(default_factory=dict)
+    new: dict[str, bytes] = field(default_factory=dict)
+
+
+@contextmanager
+def reading_renders() -> Iterator[Renders]:
+    """While active, the trees ``copier update`` renders into its temporary ``old_copy`` and
+    ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them."""
+    from copier._main import Worker
+
+    from djstarter.generate import _patch
+
+    run_copy = vars(Worker)["run_copy"]
+    renders = Renders()
+
+    @functools.wraps(run_copy)
+    def reading(worker: Worker, *args: Any, **kwargs: Any) -> Any:
+        result = run_copy(worker, *args, **kwargs)
+        destination = Path(worker.dst_path)
+        for marker, tree in ((".old_copy.", renders.old), (".new_copy.", renders.new)):
+            if marker in str(destination):
+                tree.update(_read_tree(destination))
+        return result
+
+    with ExitStack() as stack:
+        _patch(stack, Worker, "run_copy", reading)
+        yield renders
+
+
 def apply_update(
-    project: Path, changes: dict[str, Any], tag: str, applied: list[bool], kind: str | None = None
+    project: Path,
+    changes: dict[str, Any],
+    tag: str,
+    applied: list[bool],
+    kind: str | None = None,
+    *,
+    check: Callable[[Renders], None] | None = None,
+    release: store.Release | None = None,
+    recorded: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
@@ -259,15 +316,18 @@ def apply_update(
     error says so. Returns the merge migrations written (app -> file); ``applied`` holds True exactly
     while the finished update is in the work tree (a Ctrl-C after this returns finds it there). ``kind``
     (the project's, which an update never changes): the template clones check out only that kind.
+    ``check`` sees the old and new renders Copier made (read as it made them; rendered again from
+    ``release`` with ``recorded`` and ``answers`` should Copier's folders not be recognised) before
+    anything else happens; whatever it raises undoes the update.
     """
     import copier
     from copier.errors import CopierError
 
-    from djstarter.generate import faster_copier
+    from djstarter.generate import faster_copier, render_release
 
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
-        with faster_copier([kind] if kind else []), warnings.catch_warnings():
+        with faster_copier([kind] if kind else []), reading_renders() as renders, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Copier's warnings are about its own internals here
             copier.run_update(
                 project,
@@ -279,6 +339,15 @@ def apply_update(
                 conflict="inline",
                 unsafe=False,
             )
+        if check is not None:
+            if not (renders.old and renders.new) and release and recorded is not None and answers is not None:
+                with interrupts.temporary_folder("djstarter-update-") as tmp:
+                    old_tag = str(recorded["_commit"])
+                    old = render_release(store.Release(release.path, old_tag), recorded, Path(tmp) / "old")
+                    renders = Renders(
+                        _read_tree(old), _read_tree(render_release(release, answers, Path(tmp) / "new"))
+                    )
+            check(renders)
         merges = write_merge_migrations(project, tag)
         applied.append(True)
         return merges
@@ -343,20 +412,41 @@ def _git_dir(project: Path) -> Path:
     return Path(project, _git(project, "rev-parse", "--git-dir").strip())
 
 
-def _text(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-def _env_names(path: Path) -> list[str]:
+def _env_names(text: bytes | None) -> list[str]:
     """The variable names a dotenv file sets (``NAME=value`` lines; comments skipped)."""
-    if not path.is_file():
-        return []
     names = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in (text or b"").decode("utf-8", errors="replace").splitlines():
         name, sep, _ = line.strip().removeprefix("export ").partition("=")
         if sep and not name.startswith("#") and name.strip():
             names.append(name.strip())
     return names
+
+
+def _read_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` but ``.git``: relative path -> bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def _blob(data: bytes) -> str:
+    """The git object id of a file holding ``data``."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _blobs(project: Path, names: list[str]) -> dict[str, str]:
+    """The object id each of ``names`` has in the project's last commit (the work tree was clean);
+    names the commit lacks (the user had deleted them) are left out."""
+    if not names:
+        return {}
+    listing = _git(project, "ls-tree", "-r", "-z", "HEAD", "--", *names)
+    blobs = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, _, name = entry.partition("\t")
+        blobs[name] = meta.split()[2]
+    return blobs
 
 
 def missing_version_message(commit: str, store_path: Path) -> str:
@@ -377,10 +467,6 @@ def missing_version_message(commit: str, store_path: Path) -> str:
         "Then go back to your djstarter (pip install --upgrade djstarter) and run djstarter update: it "
         f"updates the project from {commit} to its templates. Nothing was changed."
     )
-
-
-def _files(root: Path) -> set[str]:
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
 
 
 def report(
