@@ -472,3 +472,33 @@ def test_while_a_worker_renders_each_caller_gets_a_context_with_its_own_conf() -
     assert len(calls) == 1 and not built
     render_context(worker)  # outside a render: built as Copier builds it
     assert len(calls) == 2
+
+
+def test_copier_yml_is_parsed_once_per_distinct_file_and_each_caller_gets_its_own_copy(
+    tmp_path: Path,
+) -> None:
+    parsed: list[Path] = []
+
+    def load(conf_path: Path, quiet: bool = False) -> dict[str, Any]:
+        parsed.append(conf_path)
+        return {"name": {"type": "str", "default": conf_path.read_text().strip()}}
+
+    config = tmp_path / "copier.yml"
+    config.write_text("first")
+    load_once = generate._parsed_once(load)
+    first = load_once(config)
+    first["name"]["default"] = "changed by a caller"
+    assert load_once(config) == {"name": {"type": "str", "default": "first"}}
+    assert len(parsed) == 1
+    config.write_text("second")  # another file (or version): parsed
+    assert load_once(config)["name"]["default"] == "second" and len(parsed) == 2
+    config.write_text("x: !include other.yml")  # includes: always parsed, as Copier does
+    load_once(config), load_once(config)
+    assert len(parsed) == 4
+
+
+def test_the_copier_yml_patch_is_undone_on_exit() -> None:
+    load = copier_template.load_template_config
+    with faster_copier():
+        assert copier_template.load_template_config is not load
+    assert copier_template.load_template_config is load

@@ -7,6 +7,7 @@ commit) is moved into place only when everything succeeded, so a failure leaves 
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import importlib
 import os
@@ -146,6 +147,9 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
        of a render. While a worker renders its files (``_render_template``; the answers are final by
        then) the context is built once and each caller gets a copy with its own ``_copier_conf``
        (Copier's ``answers_relpath`` writes into that one).
+    6. **Reading ``copier.yml`` again.** Every ``Template`` Copier makes (seven in an update) parses
+       ``copier.yml`` with PyYAML's pure-Python loader. The parsed configuration is kept by the file's
+       bytes and each caller gets a deep copy; a file with an ``!include`` tag is parsed as before.
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
@@ -172,6 +176,9 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
             built: dict[int, dict[str, Any]] = {}  # id(worker) -> its context, while it renders
             _patch(stack, Worker, "_render_template", _rendering(render, built))
             _patch(stack, Worker, "_render_context", _context_once(context, built, LazyDict))
+        load_config = vars(_template).get("load_template_config")
+        if callable(load_config):
+            _patch(stack, _template, "load_template_config", _parsed_once(load_config))
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
@@ -217,6 +224,22 @@ def _context_once(
         return {**memo, "_copier_conf": lazy(memo["_copier_conf"])}
 
     return render_context
+
+
+def _parsed_once(load: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Copier's ``load_template_config(path, quiet=False)`` that parses each distinct file once."""
+    parsed: dict[tuple[bytes, bool], dict[str, Any]] = {}
+
+    @functools.wraps(load)
+    def load_template_config(conf_path: Path, quiet: bool = False) -> dict[str, Any]:
+        text = Path(conf_path).read_bytes()
+        if b"!include" in text:
+            return load(conf_path, quiet)
+        if (text, quiet) not in parsed:
+            parsed[text, quiet] = load(conf_path, quiet)
+        return copy.deepcopy(parsed[text, quiet])
+
+    return load_template_config
 
 
 def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str] = ()) -> Callable[..., str]:
