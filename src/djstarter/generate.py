@@ -283,7 +283,9 @@ def _sparse_clone(repo: Path, ref: str, location: Path, kinds: Sequence[str]) ->
     ):  # never an option (the answers file is input)
         return False
     try:
-        git("clone", "--quiet", "--no-checkout", "--", str(repo), str(location), cwd=location.parent)
+        # --shared: the clone borrows the store's objects instead of copying them (it lives for one run)
+        clone = ["clone", "--quiet", "--no-checkout", "--shared", "--", str(repo), str(location)]
+        git(*clone, cwd=location.parent)
         commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
         paths = ["/copier.yml", *(f"/templates/{kind}/" for kind in kinds)]
         git("sparse-checkout", "set", "--no-cone", *paths)
