@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -37,10 +38,19 @@ class PostQuerySet(models.QuerySet):
         """Everything a post card shows, in a constant number of queries (no N+1)."""
         return self.select_related("author", "category").prefetch_related("tags")
 
-    def with_comment_count(self) -> PostQuerySet:
-        return self.annotate(
-            num_comments=Count("comments", filter=Q(comments__is_approved=True), distinct=True)
-        )
+    def with_comment_count(self, *, pending: bool = False) -> PostQuerySet:
+        """``num_comments``: each post's approved comments (and ``num_pending``, those awaiting approval,
+        with ``pending``). Each count is a subquery per post shown, so a page of 20 posts counts the
+        comments of 20 posts, not of every post before the limit (a join and GROUP BY would)."""
+        counts = {"num_comments": self._comments_per_post(approved=True)}
+        if pending:
+            counts["num_pending"] = self._comments_per_post(approved=False)
+        return self.annotate(**counts)
+
+    def _comments_per_post(self, *, approved: bool) -> Coalesce:
+        comments = self.model._meta.get_field("comments").related_model.objects
+        per_post = comments.filter(post=OuterRef("pk"), is_approved=approved).order_by().values("post")
+        return Coalesce(Subquery(per_post.annotate(n=Count("pk")).values("n")), 0)
 
     def search(self, query: str) -> PostQuerySet:
         """Case-insensitive search in title, excerpt and body; the ORM parameterises the query."""

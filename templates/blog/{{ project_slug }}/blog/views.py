@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -186,10 +185,7 @@ class MyPostsView(LoginRequiredMixin, ListView):
         return (
             Post.objects.filter(author=self.request.user)
             .select_related("category")
-            .annotate(
-                num_comments=Count("comments", filter=Q(comments__is_approved=True)),
-                num_pending=Count("comments", filter=Q(comments__is_approved=False)),
-            )
+            .with_comment_count(pending=True)
             .newest_first()
         )
 

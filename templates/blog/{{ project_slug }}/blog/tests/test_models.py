@@ -117,6 +117,17 @@ def test_comment_queryset(post):
     assert list(Comment.objects.pending()) == [pending]
 
 
+def test_comment_counts_are_counted_per_post_shown_without_grouping_every_post(post):
+    CommentFactory.create_batch(2, post=post)
+    CommentFactory(post=post, is_approved=False)
+    quiet = PostFactory()
+
+    counted = Post.objects.with_comment_count(pending=True).newest_first()
+    assert {p.pk: (p.num_comments, p.num_pending) for p in counted} == {post.pk: (2, 1), quiet.pk: (0, 0)}
+    # A join with GROUP BY would count the comments of every post before a page's LIMIT applies.
+    assert counted.query.group_by is None
+
+
 def test_search_matches_title_excerpt_and_body(author):
     by_title = PostFactory(author=author, title="Django tips", excerpt="", body="-")
     by_excerpt = PostFactory(author=author, title="x", excerpt="About DJANGO", body="-")
