@@ -9,6 +9,7 @@ from ..audit.models import AuditEvent
 from ..audit.services import record, release_log_for_deletion
 from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
+from ..billing.seats import sync_seats_after_commit
 from ..billing.services import start_free_plan
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
@@ -59,7 +60,8 @@ def change_role(*, actor, actor_role: str, membership: Membership, role: str) ->
 
 @transaction.atomic
 def remove_member(*, actor, actor_role: str, membership: Membership) -> None:
-    """Remove someone else (needs the permission) or yourself (leaving); never the last owner."""
+    """Remove someone else (needs the permission) or yourself (leaving); never the last owner. The billed
+    seats follow once committed (``billing/seats.py``)."""
     leaving = membership.user_id == actor.pk
     if not leaving and not can_manage_member(actor_role, membership.role):
         raise ActionRefused("Your role does not allow removing this member.")
@@ -68,6 +70,7 @@ def remove_member(*, actor, actor_role: str, membership: Membership) -> None:
     membership.delete()
     action = AuditEvent.Action.MEMBER_LEFT if leaving else AuditEvent.Action.MEMBER_REMOVED
     record(membership.organization, action, actor=actor, summary=str(membership.user))
+    sync_seats_after_commit(membership.organization)
 
 
 @transaction.atomic
