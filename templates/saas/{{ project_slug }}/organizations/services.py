@@ -10,7 +10,7 @@ from ..audit.services import record, release_log_for_deletion
 from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.seats import sync_seats_after_commit
-from ..billing.services import start_free_plan
+from ..billing.services import start_subscription
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
 from .models import Membership, Organization
@@ -21,11 +21,12 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def create_organization(*, name: str, owner) -> Organization:
-    """A new organisation on the free plan, with ``owner`` as its first owner."""
+    """A new organisation, on a trial or the free plan (``start_subscription``), with ``owner`` as its
+    first owner."""
     name = name.strip()
     organization = Organization.objects.create(name=name)  # its slug: see ``Organization``
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
-    start_free_plan(organization)
+    start_subscription(organization)
     with organization_context(organization):
         record(organization, AuditEvent.Action.ORGANIZATION_CREATED, actor=owner, summary=organization.name)
     return organization
@@ -89,11 +90,12 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
 @transaction.atomic
 def delete_organization(*, actor, actor_role: str, organization: Organization) -> None:
     """Delete the organisation with everything it owns (memberships, invitations, projects… and its audit
-    log). Refused while a paid subscription runs (the provider would go on charging)."""
+    log). Refused while a paid subscription runs (the provider would go on charging); a trial does not
+    stop it."""
     if not can(actor_role, Action.DELETE_ORGANIZATION):
         raise ActionRefused("Only owners can delete the organisation.")
     plan = plan_for(organization)  # the paid plan while its subscription runs, else Free
-    if plan != FREE:
+    if plan != FREE and organization.subscription.is_live_paid:  # a trial charges nothing
         raise ActionRefused(
             f"{organization.name} has a running {plan.name} subscription: cancel it "
             "on the Billing page first, then delete the organisation."

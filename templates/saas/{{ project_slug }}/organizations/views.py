@@ -81,6 +81,7 @@ class DashboardView(OrganizationPermissionMixin, TemplateView):
         used = usage(organization)
         return super().get_context_data(
             stats=project_stats(),
+            subscription=organization.subscription,
             usage=used,
             meters=meters(used),
             recent_projects=Project.objects.order_by("-updated_at")[:5],
