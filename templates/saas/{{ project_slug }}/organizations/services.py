@@ -2,6 +2,7 @@
 runs in a transaction and writes the audit log."""
 
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -104,3 +105,61 @@ def delete_organization(*, actor, actor_role: str, organization: Organization) -
     logger.warning("Organisation %s (id %s) deleted by %s", organization.slug, organization.pk, actor)
     release_log_for_deletion(organization)
     organization.delete()
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    """What deleting a user's account does to each of their organisations."""
+
+    #: Organisations they are the last owner of, with other members: the deletion is refused.
+    blocked_by: list[Organization]
+    #: Organisations they are the only member of: deleted with the account.
+    deleted: list[Organization]
+    #: Organisations they leave (the others stay).
+    left: list[Organization]
+
+
+def review_account_deletion(user) -> AccountDeletion:
+    """What ``delete_account`` would do now, for the confirmation page."""
+    blocked, deleted, left = [], [], []
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    for membership in memberships.order_by("organization__pk"):
+        organization = membership.organization
+        if organization.memberships.count() == 1:
+            deleted.append(organization)
+        elif membership.role == Role.OWNER and organization.memberships.owners().count() == 1:
+            blocked.append(organization)
+        else:
+            left.append(organization)
+    return AccountDeletion(blocked_by=blocked, deleted=deleted, left=left)
+
+
+@transaction.atomic
+def delete_account(*, user) -> AccountDeletion:
+    """Delete ``user``'s account, by the rules of ``review_account_deletion``.
+
+    Refused (``LastOwnerError``, nothing deleted) while they are the last owner of an organisation that
+    has other members. Organisations they alone belong to are deleted with them (``delete_organization``:
+    refused while a paid subscription runs). In every other one, their leaving is recorded in the audit
+    log, which outlives the account (the event keeps their name; its ``actor`` is cleared), and the billed
+    seats follow once committed. The organisations and their owners' rows are locked first, so a
+    concurrent demotion, removal or acceptance cannot slip between the check and the deletion.
+    """
+    organizations = Organization.objects.select_for_update().filter(memberships__user=user).order_by("pk")
+    for organization in organizations:
+        _lock_owners(organization)
+    review = review_account_deletion(user)
+    if review.blocked_by:
+        names = ", ".join(organization.name for organization in review.blocked_by)
+        raise LastOwnerError(
+            f"You are the last owner of {names}, which has other members: make one of them an owner "
+            "(Members page), or delete the organisation, first. Nothing was deleted."
+        )
+    for organization in review.deleted:
+        delete_organization(actor=user, actor_role=Role.OWNER, organization=organization)
+    for organization in review.left:
+        record(organization, AuditEvent.Action.MEMBER_LEFT, actor=user, summary=f"{user}: account deleted")
+        sync_seats_after_commit(organization)
+    logger.info("Account %s (id %s) deleted by its user", user.get_username(), user.pk)
+    user.delete()
+    return review

@@ -111,3 +111,11 @@ def test_the_hosted_default_has_no_api_and_sends_nothing(acme, owner, settings):
     settings.BILLING_CHECKOUT_URL = "https://pay.example.com/checkout"
     Subscription.objects.filter(organization=acme).update(provider_reference="sub_1")
     assert sync_seats(acme.pk, "change") is False
+
+
+def test_a_member_deleting_their_account_frees_their_seat(
+    acme, owner, org_admin, member, stripe_seats, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        organizations.delete_account(user=member)
+    assert _quantities(stripe_seats) == ["2"]
