@@ -3,14 +3,15 @@
 Nothing here changes the subscription. ``request_url`` asks the provider (``providers.py``) where to send
 the owner; the provider confirms through the signed webhook, which alone moves the subscription. A
 downgrade (a cheaper plan, or cancelling, which returns to the free plan) is refused while the
-organisation uses more seats or projects than the cheaper plan includes.
+organisation uses more seats or projects than the cheaper plan includes. During the trial given at
+creation nothing is paid for yet: every paid plan, the one on trial included, starts at the checkout.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .models import Subscription
-from .plans import PLANS, Plan
+from .plans import FREE, PLANS, Plan
 from .providers import BillingProvider, BillingUnavailable
 
 
@@ -35,11 +36,15 @@ class Offer:
     move: Move
     #: Why this move is refused now (the organisation's usage exceeds the plan); empty: allowed.
     refusal: str = ""
+    #: The plan the organisation is trying now (the trial given at creation, still running).
+    on_trial: bool = False
 
     @property
     def label(self) -> str:
         if self.move is Move.CANCEL:
             return "Cancel subscription"
+        if self.on_trial:
+            return f"Subscribe to {self.plan.name}"
         return f"{self.move.value.capitalize()} to {self.plan.name}"
 
 
@@ -65,14 +70,24 @@ def _refusal(organization, usage: dict, plan: Plan) -> str:
     )
 
 
+def _trial_plan(organization) -> Plan | None:
+    """The plan of the trial given at creation while it runs; ``None`` otherwise."""
+    subscription = getattr(organization, "subscription", None)
+    if subscription is None or not subscription.trial_days_left:
+        return None
+    return PLANS[subscription.plan]
+
+
 def offers(organization, usage: dict) -> list[Offer]:
-    """Every plan, cheapest first, with the move to it and, for a downgrade, why it is refused."""
-    current = usage["plan"]
+    """Every plan, cheapest first, with the move to it and, for a downgrade, why it is refused. During a
+    trial, moves count from the free plan (nothing is paid for yet)."""
+    trial = _trial_plan(organization)
+    current = FREE if trial is not None else usage["plan"]
     result = []
     for plan in PLANS.values():
         move = _move(current, plan)
         refusal = _refusal(organization, usage, plan) if move in (Move.DOWNGRADE, Move.CANCEL) else ""
-        result.append(Offer(plan=plan, move=move, refusal=refusal))
+        result.append(Offer(plan=plan, move=move, refusal=refusal, on_trial=plan == trial))
     return result
 
 
@@ -83,6 +98,11 @@ def choose(organization, usage: dict, code: str) -> Offer:
             break
     else:
         raise PlanChangeRefused("Choose one of the plans listed.")
+    if offer.move is Move.CURRENT and _trial_plan(organization) is not None:
+        raise PlanChangeRefused(
+            f"{organization.name}'s trial ends by itself: there is nothing to cancel, and the free plan's "
+            "limits apply from then on."
+        )
     if offer.move is Move.CURRENT:
         raise PlanChangeRefused(f"{organization.name} is already on the {offer.plan.name} plan.")
     if offer.refusal:

@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -51,6 +52,12 @@ class Subscription(models.Model):
         help_text="The provider's time of the event that made the subscription past due: the grace period "
         "(BILLING_GRACE_DAYS) counts from here.",
     )
+    trial_ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The end of the trial the organisation got when it was created (BILLING_TRIAL_DAYS); the "
+        "free plan's limits apply from then on, unless the provider has started a subscription.",
+    )
     last_event_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -69,10 +76,26 @@ class Subscription(models.Model):
         return self.past_due_since + timedelta(days=settings.BILLING_GRACE_DAYS)
 
     @property
+    def on_trial(self) -> bool:
+        """On the trial given at creation (running or ended), with no subscription at the provider yet: the
+        provider's first event that sets a status clears ``trial_ends_at``."""
+        return self.status == self.Status.TRIALING and self.trial_ends_at is not None
+
+    @property
+    def trial_days_left(self) -> int:
+        """Days (started ones count) until the trial given at creation ends; 0 once it has, or without one."""
+        if not self.on_trial:
+            return 0
+        return max(0, math.ceil((self.trial_ends_at - timezone.now()) / timedelta(days=1)))
+
+    @property
     def effective_plan(self) -> Plan:
-        """The plan whose limits apply now: the paid plan while trialing, active, or past due within the
-        grace period; the free plan otherwise."""
+        """The plan whose limits apply now: the paid plan while trialing (the trial given at creation: until
+        ``trial_ends_at``), active, or past due within the grace period; the free plan otherwise. Computed
+        from the dates, so nothing has to run when a trial or a grace period ends."""
         if self.status not in self.PAID_STATUSES:
+            return FREE
+        if self.on_trial and timezone.now() >= self.trial_ends_at:
             return FREE
         grace_ends_at = self.grace_ends_at
         if grace_ends_at is not None and timezone.now() >= grace_ends_at:
@@ -82,8 +105,9 @@ class Subscription(models.Model):
     @property
     def is_live_paid(self) -> bool:
         """A paid subscription runs at the provider (even past its grace period): plan changes and
-        cancellation go through it, not through a new checkout."""
-        return self.status in self.PAID_STATUSES and PLANS[self.plan].is_paid
+        cancellation go through it, not through a new checkout. A trial given at creation is not one: the
+        provider knows nothing of it, and keeping its plan starts at the provider's checkout."""
+        return self.status in self.PAID_STATUSES and PLANS[self.plan].is_paid and not self.on_trial
 
     def can_move_to(self, status: str) -> bool:
         """What ``TRANSITIONS`` allows; and on the free plan (no paid subscription yet, whatever the status),

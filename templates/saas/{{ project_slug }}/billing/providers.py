@@ -8,6 +8,9 @@ the subscription:
 - a change between paid plans, or a cancellation: the provider's customer portal (``BILLING_PORTAL_URL``,
   e.g. Stripe's customer portal login link), told which flow and plan the owner chose.
 
+The member count is the one thing sent from here: after a member joins or leaves, ``seats.py`` hands the
+new count to ``sync_seats`` once the change is committed.
+
 ``BILLING_PROVIDER`` names the adapter: ``HostedBilling`` (links, the default) or ``StripeBilling``
 (``stripe_billing.py``: Checkout and Customer Portal sessions through the official library). Each has a
 ``from_settings()`` that returns ``None`` while its settings are empty.
@@ -45,6 +48,12 @@ class BillingProvider(Protocol):
 
     def manage_url(self, organization, subscription) -> str:
         """The customer portal itself: payment method and invoices of the live paid subscription."""
+        ...
+
+    def sync_seats(self, organization, subscription, quantity: int, change_id: str) -> bool:
+        """Bill ``quantity`` seats on the live paid subscription (the member count after a join or a
+        leave); ``change_id`` names that change, for the provider's idempotency. True if the provider was
+        told; ``BillingUnavailable`` if it refused."""
         ...
 
 
@@ -90,6 +99,11 @@ class HostedBilling:
 
     def manage_url(self, organization, subscription) -> str:
         return self._portal(organization, subscription)
+
+    def sync_seats(self, organization, subscription, quantity: int, change_id: str) -> bool:
+        """Hosted links have no API to call: the provider bills the quantity chosen at its checkout, and an
+        owner changes it in its portal. Nothing is sent."""
+        return False
 
 
 def get_provider() -> BillingProvider | None:

@@ -1,16 +1,20 @@
-"""Subscriptions: the free plan every organisation starts on, and the provider's events applied to them."""
+"""Subscriptions: the trial or free plan every organisation starts on, and the provider's events applied
+to them."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
 from ..organizations.context import organization_context
 from .events import EVENT_TYPES, STRIPE_EVENT_TYPES
 from .models import Subscription, WebhookEvent
-from .plans import FREE
+from .plans import FREE, PLANS
 from .webhooks import ProviderEvent
 
 #: Every provider's event types (their names do not overlap).
@@ -30,7 +34,17 @@ class Outcome:
     subscription: Subscription | None = None
 
 
-def start_free_plan(organization) -> Subscription:
+def start_subscription(organization) -> Subscription:
+    """A new organisation's subscription: a trial of ``BILLING_TRIAL_PLAN`` for ``BILLING_TRIAL_DAYS``
+    (its limits apply until ``trial_ends_at``, then the free plan's, unless a subscription has started at
+    the provider), or the free plan when ``BILLING_TRIAL_DAYS`` is 0."""
+    if settings.BILLING_TRIAL_DAYS > 0:
+        return Subscription.objects.create(
+            organization=organization,
+            plan=PLANS[settings.BILLING_TRIAL_PLAN].code,
+            status=Subscription.Status.TRIALING,
+            trial_ends_at=timezone.now() + timedelta(days=settings.BILLING_TRIAL_DAYS),
+        )
     return Subscription.objects.create(
         organization=organization, plan=FREE.code, status=Subscription.Status.ACTIVE
     )
@@ -52,6 +66,7 @@ def apply_event(event: ProviderEvent) -> Outcome:
     - Typed: ``events.EVENT_TYPES`` (and ``STRIPE_EVENT_TYPES``) say which statuses and fields each type
       may set (the parsers read only those); unknown types are ignored. A field the event does not carry
       keeps its value. A type that only links the provider's ids (``ordered=False``) is not ordered.
+    - The trial given at creation ends with the provider's first status: ``trial_ends_at`` is cleared.
     - Past due: ``past_due_since`` is the provider's time of the first failure, where the grace period
       (``BILLING_GRACE_DAYS``) starts; it is cleared when the subscription leaves past due.
     - ``InvalidTransition`` if the state machine forbids the move: nothing is stored, not even the event
@@ -82,6 +97,7 @@ def apply_event(event: ProviderEvent) -> Outcome:
         return _ignored(processed, f"does not apply to a {subscription.status} subscription", subscription)
     before = _describe(subscription)
     if event.status is not None:
+        subscription.trial_ends_at = None  # the provider runs the subscription now, trial or not
         was_past_due = subscription.status == Subscription.Status.PAST_DUE
         subscription.move_to(event.status)
         if subscription.status != Subscription.Status.PAST_DUE:

@@ -5,6 +5,9 @@ Each call creates a session at Stripe and returns its URL; nothing changes here.
 result to ``/billing/stripe/webhook/`` (``stripe_webhooks.py``), which alone moves the subscription. The
 calls run outside any transaction (``ChangePlanView`` is not atomic), so no row lock waits on the network.
 Each carries an idempotency key: a double click, or a retry by the library, creates one session.
+
+With per-seat prices (``STRIPE_PER_SEAT``), ``sync_seats`` sets the subscription item's quantity to the
+member count after each join or leave (``seats.py`` calls it once the change is committed).
 """
 
 import time
@@ -140,3 +143,25 @@ class StripeBilling:
         """The portal's home: payment method, invoices, and whatever the portal's settings allow."""
         self._require_linked(subscription)
         return self._portal(organization, subscription, None, "manage")
+
+    def sync_seats(self, organization, subscription, quantity: int, change_id: str) -> bool:
+        """Set the subscription item's quantity to ``quantity`` (Stripe prorates by default). Only with
+        per-seat prices; nothing is sent when Stripe already bills that quantity."""
+        if not self.per_seat:
+            return False
+        self._require_linked(subscription)
+        client = self._client()
+        live = self._call(client.v1.subscriptions.retrieve, subscription.provider_reference)
+        item = live["items"]["data"][0]  # the plan's item: a subscription here has one
+        if item.to_dict().get("quantity") == quantity:
+            return False
+        # One key per membership change: a retry of this change is applied once, and a later change back to
+        # the same quantity is a new request.
+        key = self._idempotency_key("seats", subscription.provider_reference, item["id"], quantity, change_id)
+        self._call(
+            client.v1.subscription_items.update,
+            item["id"],
+            params={"quantity": quantity},
+            options={"idempotency_key": key},
+        )
+        return True

@@ -41,3 +41,23 @@ class DeleteOrganizationForm(forms.Form):
         if confirm != self.organization.slug:
             raise forms.ValidationError(f"Type “{self.organization.slug}” exactly: nothing was deleted.")
         return confirm
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account cannot be undone: its user enters their password again."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password: nothing was deleted.")
+        return password

@@ -2,6 +2,7 @@
 runs in a transaction and writes the audit log."""
 
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -9,7 +10,8 @@ from ..audit.models import AuditEvent
 from ..audit.services import record, release_log_for_deletion
 from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
-from ..billing.services import start_free_plan
+from ..billing.seats import sync_seats_after_commit
+from ..billing.services import start_subscription
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
 from .models import Membership, Organization
@@ -20,11 +22,12 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def create_organization(*, name: str, owner) -> Organization:
-    """A new organisation on the free plan, with ``owner`` as its first owner."""
+    """A new organisation, on a trial or the free plan (``start_subscription``), with ``owner`` as its
+    first owner."""
     name = name.strip()
     organization = Organization.objects.create(name=name)  # its slug: see ``Organization``
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
-    start_free_plan(organization)
+    start_subscription(organization)
     with organization_context(organization):
         record(organization, AuditEvent.Action.ORGANIZATION_CREATED, actor=owner, summary=organization.name)
     return organization
@@ -59,7 +62,8 @@ def change_role(*, actor, actor_role: str, membership: Membership, role: str) ->
 
 @transaction.atomic
 def remove_member(*, actor, actor_role: str, membership: Membership) -> None:
-    """Remove someone else (needs the permission) or yourself (leaving); never the last owner."""
+    """Remove someone else (needs the permission) or yourself (leaving); never the last owner. The billed
+    seats follow once committed (``billing/seats.py``)."""
     leaving = membership.user_id == actor.pk
     if not leaving and not can_manage_member(actor_role, membership.role):
         raise ActionRefused("Your role does not allow removing this member.")
@@ -68,6 +72,7 @@ def remove_member(*, actor, actor_role: str, membership: Membership) -> None:
     membership.delete()
     action = AuditEvent.Action.MEMBER_LEFT if leaving else AuditEvent.Action.MEMBER_REMOVED
     record(membership.organization, action, actor=actor, summary=str(membership.user))
+    sync_seats_after_commit(membership.organization)
 
 
 @transaction.atomic
@@ -86,11 +91,12 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
 @transaction.atomic
 def delete_organization(*, actor, actor_role: str, organization: Organization) -> None:
     """Delete the organisation with everything it owns (memberships, invitations, projects… and its audit
-    log). Refused while a paid subscription runs (the provider would go on charging)."""
+    log). Refused while a paid subscription runs (the provider would go on charging); a trial does not
+    stop it."""
     if not can(actor_role, Action.DELETE_ORGANIZATION):
         raise ActionRefused("Only owners can delete the organisation.")
     plan = plan_for(organization)  # the paid plan while its subscription runs, else Free
-    if plan != FREE:
+    if plan != FREE and organization.subscription.is_live_paid:  # a trial charges nothing
         raise ActionRefused(
             f"{organization.name} has a running {plan.name} subscription: cancel it "
             "on the Billing page first, then delete the organisation."
@@ -99,3 +105,61 @@ def delete_organization(*, actor, actor_role: str, organization: Organization) -
     logger.warning("Organisation %s (id %s) deleted by %s", organization.slug, organization.pk, actor)
     release_log_for_deletion(organization)
     organization.delete()
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    """What deleting a user's account does to each of their organisations."""
+
+    #: Organisations they are the last owner of, with other members: the deletion is refused.
+    blocked_by: list[Organization]
+    #: Organisations they are the only member of: deleted with the account.
+    deleted: list[Organization]
+    #: Organisations they leave (the others stay).
+    left: list[Organization]
+
+
+def review_account_deletion(user) -> AccountDeletion:
+    """What ``delete_account`` would do now, for the confirmation page."""
+    blocked, deleted, left = [], [], []
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    for membership in memberships.order_by("organization__pk"):
+        organization = membership.organization
+        if organization.memberships.count() == 1:
+            deleted.append(organization)
+        elif membership.role == Role.OWNER and organization.memberships.owners().count() == 1:
+            blocked.append(organization)
+        else:
+            left.append(organization)
+    return AccountDeletion(blocked_by=blocked, deleted=deleted, left=left)
+
+
+@transaction.atomic
+def delete_account(*, user) -> AccountDeletion:
+    """Delete ``user``'s account, by the rules of ``review_account_deletion``.
+
+    Refused (``LastOwnerError``, nothing deleted) while they are the last owner of an organisation that
+    has other members. Organisations they alone belong to are deleted with them (``delete_organization``:
+    refused while a paid subscription runs). In every other one, their leaving is recorded in the audit
+    log, which outlives the account (the event keeps their name; its ``actor`` is cleared), and the billed
+    seats follow once committed. The organisations and their owners' rows are locked first, so a
+    concurrent demotion, removal or acceptance cannot slip between the check and the deletion.
+    """
+    organizations = Organization.objects.select_for_update().filter(memberships__user=user).order_by("pk")
+    for organization in organizations:
+        _lock_owners(organization)
+    review = review_account_deletion(user)
+    if review.blocked_by:
+        names = ", ".join(organization.name for organization in review.blocked_by)
+        raise LastOwnerError(
+            f"You are the last owner of {names}, which has other members: make one of them an owner "
+            "(Members page), or delete the organisation, first. Nothing was deleted."
+        )
+    for organization in review.deleted:
+        delete_organization(actor=user, actor_role=Role.OWNER, organization=organization)
+    for organization in review.left:
+        record(organization, AuditEvent.Action.MEMBER_LEFT, actor=user, summary=f"{user}: account deleted")
+        sync_seats_after_commit(organization)
+    logger.info("Account %s (id %s) deleted by its user", user.get_username(), user.pk)
+    user.delete()
+    return review

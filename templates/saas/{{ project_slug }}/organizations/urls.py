@@ -6,6 +6,7 @@ app_name = "organizations"
 urlpatterns = [
     path("orgs/new/", views.OrganizationCreateView.as_view(), name="create"),
     path("orgs/switch/", views.switch, name="switch"),
+    path("account/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
     # Under /o/<slug>/: OrganizationMiddleware resolves the organisation and checks membership.
     path("o/<slug:org_slug>/", views.DashboardView.as_view(), name="dashboard"),
     path("o/<slug:org_slug>/members/", views.MembersView.as_view(), name="members"),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
@@ -17,7 +18,7 @@ from ..invitations.models import Invitation
 from ..projects.models import Project, Task
 from . import services, tenancy
 from .exceptions import ActionRefused
-from .forms import DeleteOrganizationForm, OrganizationForm, RoleForm
+from .forms import DeleteAccountForm, DeleteOrganizationForm, OrganizationForm, RoleForm
 from .mixins import OrganizationPermissionMixin, require
 from .models import Membership
 from .permissions import Action, assignable_roles, can_manage_member
@@ -81,6 +82,7 @@ class DashboardView(OrganizationPermissionMixin, TemplateView):
         used = usage(organization)
         return super().get_context_data(
             stats=project_stats(),
+            subscription=organization.subscription,
             usage=used,
             meters=meters(used),
             recent_projects=Project.objects.order_by("-updated_at")[:5],
@@ -207,4 +209,29 @@ class DeleteOrganizationView(OrganizationPermissionMixin, FormView):
             return self.form_invalid(form)
         self.request.session.pop("organization", None)
         messages.success(self.request, f"{organization.name} was deleted, with everything it held.")
+        return redirect("home")
+
+
+class DeleteAccountView(LoginRequiredMixin, FormView):
+    """A user deletes their own account after entering their password; what happens to each of their
+    organisations (``services.review_account_deletion``) is listed first."""
+
+    form_class = DeleteAccountForm
+    template_name = "organizations/account_confirm_delete.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        review = services.review_account_deletion(self.request.user)
+        return {**super().get_context_data(**kwargs), "review": review}
+
+    def form_valid(self, form: DeleteAccountForm) -> HttpResponse:
+        try:
+            services.delete_account(user=self.request.user)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        logout(self.request)
+        messages.success(self.request, "Your account was deleted.")
         return redirect("home")

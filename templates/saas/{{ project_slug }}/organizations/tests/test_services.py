@@ -13,7 +13,8 @@ from .factories import MembershipFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_create_organization_makes_the_creator_owner_on_the_free_plan():
+def test_create_organization_makes_the_creator_owner_on_the_free_plan_without_a_trial(settings):
+    settings.BILLING_TRIAL_DAYS = 0
     user = UserFactory()
     organization = services.create_organization(name="  New Co ", owner=user)
     assert organization.name == "New Co"
