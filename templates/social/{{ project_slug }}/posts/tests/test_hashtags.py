@@ -136,8 +136,11 @@ def test_followed_tags_bring_their_public_posts_only_into_the_feed(client, ana):
     private.profile.save()
     services.follow_tag(ana, "#Django")
     public = services.create_post(stranger, body="#django public")
-    services.create_post(stranger, body="#django followers", visibility=Post.Visibility.FOLLOWERS)
-    services.create_post(private, body="#django from a private account")
+    # Both visible to ana (they mention her), neither public: the tag does not bring them.
+    services.create_post(
+        stranger, body="#django for followers, and @ana", visibility=Post.Visibility.FOLLOWERS
+    )
+    services.create_post(private, body="#django from a private account, to @ana")
     services.create_post(blocker, body="#django from someone who blocked ana")
     services.create_post(muted, body="#django from someone ana muted")
     services.create_post(stranger, body="#python public")
@@ -168,7 +171,8 @@ def test_trending_counts_visible_public_posts_in_the_window(settings, ana):
     Post.objects.filter(pk__in=[post.pk for post in old]).update(
         created_at=timezone.now() - timedelta(hours=25)
     )
-    for _ in range(3):  # not public, or hidden from ana: not counted for her
+    FollowFactory(follower=ana, followee=author)
+    for _ in range(3):  # seen by ana but not public, or hidden from her: not counted for her
         services.create_post(author, body="#rust", visibility=Post.Visibility.FOLLOWERS)
         services.create_post(blocker, body="#rust")
     BlockFactory(blocker=blocker, blocked=ana)
