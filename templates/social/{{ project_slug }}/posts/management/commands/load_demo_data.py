@@ -43,7 +43,7 @@ POSTS = [
     ),
     (
         "ben",
-        "Feed pages stay at a constant number of queries: keyset pagination and subqueries. @ana tests it. #Django",
+        "Feed pages stay at a constant number of queries: keyset pagination and subqueries. #Django @ana",
         "public",
     ),
     ("chen", "Every page works without JavaScript; notifications arrive live when it is on. #a11y", "public"),
