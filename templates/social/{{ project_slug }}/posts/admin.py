@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Like, Mention, Post
+from .models import Like, Mention, Post, PostTag, Tag
 
 
 class MentionInline(admin.TabularInline):
     model = Mention
     extra = 0
     raw_id_fields = ("user",)
+
+
+class PostTagInline(admin.TabularInline):
+    model = PostTag
+    extra = 0
+    raw_id_fields = ("tag",)
 
 
 @admin.register(Post)
@@ -22,7 +28,7 @@ class PostAdmin(admin.ModelAdmin):
     raw_id_fields = ("author", "reply_to")
     readonly_fields = ("created_at", "edited_at")
     date_hierarchy = "created_at"
-    inlines = (MentionInline,)
+    inlines = (MentionInline, PostTagInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
         return super().get_queryset(request).annotate(like_count=Count("likes"))
@@ -47,3 +53,29 @@ class LikeAdmin(admin.ModelAdmin):
     list_select_related = ("user", "post")
     search_fields = ("user__username",)
     raw_id_fields = ("user", "post")
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Tags are made by posts (``services``); names are stored in lower case."""
+
+    list_display = ("name", "post_count", "follower_count", "created_at")
+    search_fields = ("name",)
+    readonly_fields = ("created_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                post_count=Count("post_rows", distinct=True), follower_count=Count("follows", distinct=True)
+            )
+        )
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj: Tag) -> int:
+        return obj.post_count
+
+    @admin.display(description="followers", ordering="follower_count")
+    def follower_count(self, obj: Tag) -> int:
+        return obj.follower_count

@@ -12,6 +12,10 @@ and a reply only if every post above it in its thread (``PostAncestor``: the par
 the root) is visible by the same rule. One ``NOT EXISTS`` checks the whole thread at any depth, inside
 the same SQL query, so a page of the feed stays one query.
 
+Hashtags read through it too: a tag's page lists the posts with the tag that the viewer may see; a followed
+tag brings only its *public* posts (of public accounts) into the home feed, still under the rule (blocks,
+deactivated accounts, hidden threads); and the trending tags count only public posts the viewer may see.
+
 What is counted on a post follows the same rule: its reply count counts the replies the viewer may see,
 and its like count the likes the viewer sees (``likes_seen_by``: none by someone either side of a block
 with the viewer), each a subquery of the same SELECT.
@@ -19,11 +23,14 @@ with the viewer), each a subquery of the same SELECT.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ..graph.selectors import followee_ids, muted_ids, unblocked
 
@@ -34,14 +41,19 @@ if TYPE_CHECKING:
     Viewer = AbstractBaseUser | AnonymousUser
 
 
+def _public_and_open(prefix: str = "") -> Q:
+    """A public post of a public account (at ``prefix``): the posts anybody may see, signed in or not."""
+    from .models import Post
+
+    return Q(**{f"{prefix}visibility": Post.Visibility.PUBLIC, f"{prefix}author__profile__is_private": False})
+
+
 def _audience(viewer: Viewer, prefix: str = "") -> Q:
     """Whether ``viewer`` may see the post at ``prefix`` ("" for the post, "reply_to__" for its parent)."""
-    from .models import Mention, Post
+    from .models import Mention
 
     active = Q(**{f"{prefix}author__is_active": True})  # a deactivated account's posts are gone
-    public_and_open = Q(
-        **{f"{prefix}visibility": Post.Visibility.PUBLIC, f"{prefix}author__profile__is_private": False}
-    )
+    public_and_open = _public_and_open(prefix)
     if not viewer.is_authenticated:
         return active & public_and_open
     author = f"{prefix}author_id"
@@ -71,12 +83,23 @@ class PostQuerySet(models.QuerySet):
         return self.filter(_audience(viewer)).exclude(Exists(hidden_above))
 
     def feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
-        """The home feed: the viewer's own posts and those of people they follow, minus muted people."""
+        """The home feed: the viewer's own posts, those of people they follow and the public posts with a tag
+        they follow, minus muted people. Still one query: the followed tags are an ``EXISTS`` subquery."""
+        from .models import PostTag, TagFollow
+
+        followed_tags = TagFollow.objects.filter(user=viewer.pk).values("tag_id")
+        tagged = Exists(PostTag.objects.filter(post=OuterRef("pk"), tag__in=followed_tags))
         return (
             self.visible_to(viewer)
-            .filter(Q(author_id=viewer.pk) | Q(author_id__in=followee_ids(viewer)))
+            .filter(
+                Q(author_id=viewer.pk) | Q(author_id__in=followee_ids(viewer)) | (_public_and_open() & tagged)
+            )
             .exclude(author_id__in=muted_ids(viewer))
         )
+
+    def tagged(self, name: str) -> PostQuerySet:
+        """Posts with the tag ``name`` (a normalised name, see ``services.tag_name``)."""
+        return self.filter(tag_rows__tag__name=name)
 
     def search(self, query: str) -> PostQuerySet:
         """Case-insensitive search in the text and the content warning; the ORM parameterises the query."""
@@ -106,3 +129,21 @@ class PostQuerySet(models.QuerySet):
         if viewer.is_authenticated:
             return queryset.annotate(liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer.pk)))
         return queryset.annotate(liked=Value(False))
+
+
+class TagQuerySet(models.QuerySet):
+    def trending(self, viewer: Viewer, *, hours: int | None = None, size: int | None = None) -> TagQuerySet:
+        """The tags of the most public posts ``viewer`` may see from the last ``hours``
+        (``SOCIAL_TRENDING_HOURS``), most used first, at most ``size`` (``SOCIAL_TRENDING_SIZE``); each
+        with ``uses``, its number of such posts. One aggregate query, bounded by the window and the size."""
+        from .models import Post
+
+        hours = settings.SOCIAL_TRENDING_HOURS if hours is None else hours
+        size = settings.SOCIAL_TRENDING_SIZE if size is None else size
+        since = timezone.now() - timedelta(hours=hours)
+        posts = Post.objects.visible_to(viewer).filter(_public_and_open(), created_at__gte=since)
+        return (
+            self.filter(post_rows__post__in=posts.values("pk"))
+            .annotate(uses=Count("post_rows"))
+            .order_by("-uses", "name")[:size]
+        )

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from .managers import PostQuerySet
+from .managers import PostQuerySet, TagQuerySet
 
 #: The most characters a content warning may have.
 CONTENT_WARNING_MAX_LENGTH = 200
+#: The most characters a hashtag's name may have (a longer ``#word`` is not a tag).
+TAG_MAX_LENGTH = 64
 
 
 class Post(models.Model):
@@ -36,6 +40,7 @@ class Post(models.Model):
     mentions = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Mention", related_name="mentioned_in", blank=True
     )
+    tags = models.ManyToManyField("Tag", through="PostTag", related_name="posts", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -112,3 +117,54 @@ class Like(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} likes post #{self.post_id}"
+
+
+class Tag(models.Model):
+    """A hashtag (``#name`` in a post). Stored in lower case, so ``#Django`` and ``#DJANGO`` are one tag: the
+    check constraint keeps every name lower case and the unique index then keeps one row per name."""
+
+    name = models.CharField(max_length=TAG_MAX_LENGTH, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(name=Lower("name")), name="posts_tag_lower_case")]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:tag", kwargs={"name": self.name})
+
+
+class PostTag(models.Model):
+    """A tag used in a post (written by ``services``, like mentions)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tag_rows")
+    # The unique constraint's index starts with ``tag``: it serves a tag's page, no index of its own.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="post_rows", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tag", "post"], name="posts_posttag_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.tag} in post #{self.post_id}"
+
+
+class TagFollow(models.Model):
+    """A person following a tag: its public posts join their home feed."""
+
+    # The unique constraint's index starts with ``user``: it serves the feed, no index of its own.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows", db_index=False
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="posts_tagfollow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows #{self.tag}"

@@ -1,4 +1,5 @@
-"""Writing, editing, deleting and liking posts. Views and the API call these; each checks its rules.
+"""Writing, editing, deleting and liking posts, and following tags. Views and the API call these; each
+checks its rules.
 
 Notifications (reply, mention, like) are added and taken back here, so every way in behaves the same.
 """
@@ -6,6 +7,7 @@ Notifications (reply, mention, like) are added and taken back here, so every way
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
 from . import limits
-from .models import CONTENT_WARNING_MAX_LENGTH, Like, Mention, Post
+from .models import CONTENT_WARNING_MAX_LENGTH, TAG_MAX_LENGTH, Like, Mention, Post, PostTag, Tag, TagFollow
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
 #: ``@username``: Django usernames are letters, digits and @ . + - _ (a trailing dot ends a sentence).
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 MAX_MENTIONS = 10
+#: ``#tag``: letters, digits and underscores in any script, with at least one letter (``#1`` is a number);
+#: not inside a word, a URL's path or an HTML entity (``page#top``, ``/#top``, ``&#39;``).
+HASHTAG = re.compile(r"(?<![\w#&/])#(\w*[^\W\d_]\w*)")
+MAX_TAGS = 10
 
 
 class PostError(Exception):
@@ -39,6 +45,44 @@ def mentioned_usernames(body: str) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names[:MAX_MENTIONS]
+
+
+def tag_name(text: str) -> str | None:
+    """The stored name of the tag ``text`` (with or without its ``#``), or None if it is not a tag.
+
+    Unicode-normalised (NFC, so a letter typed with a combining accent is the same letter) and case-folded:
+    ``#Café``, ``#CAFÉ`` and ``#cafe\u0301`` are one tag, ``café``.
+    """
+    text = unicodedata.normalize("NFC", text).removeprefix("#")
+    match = HASHTAG.fullmatch(f"#{text}")
+    if match is None:
+        return None
+    name = unicodedata.normalize("NFC", text.casefold())
+    return name if len(name) <= TAG_MAX_LENGTH else None
+
+
+def hashtags(body: str) -> list[str]:
+    """The tags of a post's text, in order, each once (at most ``MAX_TAGS``): what is stored and linked."""
+    names: list[str] = []
+    for match in HASHTAG.finditer(unicodedata.normalize("NFC", body)):
+        name = tag_name(match.group(1))
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_TAGS]
+
+
+def _sync_tags(post: Post) -> None:
+    """Store the tags ``post`` uses: new names become tags, tags the text no longer has are let go."""
+    names = hashtags(post.body)
+    # ignore_conflicts: two posts may bring a new tag at once; the unique name keeps one row.
+    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+    wanted = set(Tag.objects.filter(name__in=names).values_list("pk", flat=True)) if names else set()
+    current = set(post.tag_rows.values_list("tag_id", flat=True))
+    PostTag.objects.bulk_create(
+        [PostTag(post=post, tag_id=tag_id) for tag_id in wanted - current], ignore_conflicts=True
+    )
+    if current - wanted:
+        post.tag_rows.filter(tag_id__in=current - wanted).delete()
 
 
 def _sync_mentions(post: Post) -> tuple[set[int], set[int]]:
@@ -142,6 +186,7 @@ def create_post(
         author=author, body=body, visibility=visibility, reply_to=reply_to, content_warning=content_warning
     )
     added, _ = _sync_mentions(post)
+    _sync_tags(post)
     invalidate_counts(author)
     _announce(post, added)
     return post
@@ -157,6 +202,7 @@ def edit_post(post: Post, *, body: str, visibility: str, content_warning: str | 
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "content_warning", "visibility", "edited_at"])
     added, removed = _sync_mentions(post)
+    _sync_tags(post)
     _announce(post, added)  # a reply now visible to the post's author is announced (once)
     for person in _users(removed):
         retract(person, Notification.Kind.MENTION, post.author, post)
@@ -189,3 +235,30 @@ def unlike(user: AbstractBaseUser, post: Post) -> bool:
     if deleted:
         retract(post.author, Notification.Kind.LIKE, user, post)
     return bool(deleted)
+
+
+def follow_tag(user: AbstractBaseUser, name: str) -> tuple[Tag, bool]:
+    """Follow the tag ``name`` (made if nobody used it yet): its public posts join the person's feed.
+
+    Returns the tag and whether the follow is new. Safe to repeat, even at the same moment: the unique
+    constraint keeps one follow (``get_or_create`` reads the winner's row).
+    """
+    normalised = tag_name(name)
+    if normalised is None:
+        raise PostError(f"#{name} is not a hashtag: use letters, digits and underscores, with a letter.")
+    tag, _ = Tag.objects.get_or_create(name=normalised)
+    _, created = TagFollow.objects.get_or_create(user=user, tag=tag)
+    return tag, created
+
+
+def unfollow_tag(user: AbstractBaseUser, name: str) -> bool:
+    """Stop following the tag ``name``; returns False when the person did not follow it."""
+    normalised = tag_name(name)
+    if normalised is None:
+        return False
+    deleted, _ = TagFollow.objects.filter(user=user, tag__name=normalised).delete()
+    return bool(deleted)
+
+
+def follows_tag(user: AbstractBaseUser, name: str) -> bool:
+    return user.is_authenticated and TagFollow.objects.filter(user=user, tag__name=name).exists()

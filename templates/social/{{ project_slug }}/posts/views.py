@@ -1,4 +1,5 @@
-"""Post pages: the home feed, a post with its replies, writing, editing, deleting, liking, search.
+"""Post pages: the home feed, a post with its replies, writing, editing, deleting, liking, search, and a
+tag's page (with its follow button).
 
 Every read starts from ``Post.objects.visible_to(request.user)``: a post the viewer may not see is a 404,
 whichever page asks.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,7 @@ from ..graph.selectors import find_people
 from . import services
 from .forms import PostForm, ReplyForm
 from .limits import RateLimited
-from .models import Post
+from .models import Post, Tag
 from .pagination import keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
@@ -55,7 +56,72 @@ def explore(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         posts = posts.exclude(author__muted_by__muter=request.user)
     page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
-    return render(request, "posts/explore.html", {"page": page})
+    context = {
+        "page": page,
+        "trending": list(Tag.objects.trending(request.user)),
+        "trending_hours": settings.SOCIAL_TRENDING_HOURS,
+    }
+    return render(request, "posts/explore.html", context)
+
+
+def _tag_name(name: str) -> str:
+    """The stored form of the tag in the URL; a 404 for what cannot be a tag."""
+    normalised = services.tag_name(name)
+    if normalised is None:
+        raise Http404("This is not a hashtag.")
+    return normalised
+
+
+@require_safe
+def tag(request: HttpRequest, name: str) -> HttpResponse:
+    """The posts with a tag that the viewer may see, newest first (minus muted people), and the follow button.
+
+    Any tag name has a page, used or not (an empty page says nothing about posts the viewer may not see).
+    ``/tags/Django/`` redirects to ``/tags/django/``: one address per tag.
+    """
+    normalised = _tag_name(name)
+    if normalised != name:
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("posts:tag", kwargs={"name": normalised})
+        return redirect(f"{url}?{query}" if query else url, permanent=True)
+    posts = _cards(request).tagged(normalised)
+    if request.user.is_authenticated:
+        posts = posts.exclude(author__muted_by__muter=request.user)
+    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    context = {
+        "page": page,
+        "tag_name": normalised,
+        "following": services.follows_tag(request.user, normalised),
+    }
+    return render(request, "posts/tag.html", context)
+
+
+@login_required
+@require_POST
+def tag_follow(request: HttpRequest, name: str) -> HttpResponse:
+    """Follow (``action=follow``) or unfollow (``action=unfollow``) a tag.
+
+    In place with htmx (the follow fragment, with the new state); otherwise back to the page.
+    """
+    normalised = _tag_name(name)
+    action = request.POST.get("action")
+    if action == "follow":
+        _, created = services.follow_tag(request.user, normalised)
+        message = f"You now follow #{normalised}: its public posts join your feed."
+        if not created:
+            message = f"You already follow #{normalised}."
+    elif action == "unfollow":
+        services.unfollow_tag(request.user, normalised)
+        message = f"You no longer follow #{normalised}."
+    else:
+        return HttpResponse("Unknown action: use follow or unfollow.", status=400, content_type="text/plain")
+    return_to = _next_url(request, reverse("posts:tag", kwargs={"name": normalised}))
+    context = {
+        "tag_name": normalised,
+        "following": action == "follow",
+        "return_to": return_to,
+    }
+    return answer(request, "posts/partials/tag_follow.html", context, redirect_to=return_to, message=message)
 
 
 #: People shown above the posts a search finds (all of them: the "People" tab, ``profiles:search``).

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
 from ..notifications.models import Notification
-from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post
+from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post, Tag
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -95,3 +95,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField(help_text="Unread notifications, counted up to 100 (shown as 99+).")
+
+
+class TrendingTagSerializer(serializers.ModelSerializer):
+    uses = serializers.IntegerField(read_only=True, help_text="Public posts with the tag in the window.")
+
+    class Meta:
+        model = Tag
+        fields = ("name", "uses")
+        read_only_fields = fields
+
+
+class TagFollowSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    following = serializers.BooleanField(read_only=True)

@@ -11,6 +11,9 @@ from .views import (
     NotificationViewSet,
     PeopleSearchView,
     PostViewSet,
+    TagFollowView,
+    TagPostsView,
+    TrendingTagsView,
 )
 
 app_name = "api"
@@ -27,5 +30,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
     path("people/", PeopleSearchView.as_view(), name="people-search"),
+    path("tags/trending/", TrendingTagsView.as_view(), name="tag-trending"),
+    path("tags/<str:name>/posts/", TagPostsView.as_view(), name="tag-posts"),
+    path("tags/<str:name>/follow/", TagFollowView.as_view(), name="tag-follow"),
     *router.urls,
 ]

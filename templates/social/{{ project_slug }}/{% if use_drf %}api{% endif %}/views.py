@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -16,6 +17,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ..graph import services as graph
 from ..graph.models import FollowRequest
@@ -24,7 +26,7 @@ from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
 from ..posts.limits import RateLimited
-from ..posts.models import Post
+from ..posts.models import Post, Tag
 from .pagination import NewestFirstCursorPagination, UsernameCursorPagination
 from .serializers import (
     FollowResultSerializer,
@@ -33,6 +35,8 @@ from .serializers import (
     PersonSerializer,
     PostSerializer,
     PostUpdateSerializer,
+    TagFollowSerializer,
+    TrendingTagSerializer,
     UnreadCountSerializer,
     UsernameSerializer,
 )
@@ -185,6 +189,63 @@ class PeopleSearchView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet:
         query = self.request.query_params.get("q", "")[:MAX_QUERY_LENGTH]
         return find_people(self.request.user, query).select_related("profile")
+
+
+def _tag_name(name: str) -> str:
+    """The stored form of the tag in the URL (``Django`` is ``django``); a 404 for what cannot be a tag."""
+    normalised = posts.tag_name(name)
+    if normalised is None:
+        raise Http404("This is not a hashtag.")
+    return normalised
+
+
+class TagPostsView(generics.ListAPIView):
+    """Posts with a tag that the requester may see (the privacy rule), newest first, minus muted people."""
+
+    queryset = Post.objects.none()  # for the schema; get_queryset applies the privacy rule
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Post]:
+        user = self.request.user
+        queryset = Post.objects.visible_to(user).with_cards(user).tagged(_tag_name(self.kwargs["name"]))
+        if user.is_authenticated:
+            queryset = queryset.exclude(author__muted_by__muter=user)
+        return queryset
+
+
+class TagFollowView(APIView):
+    """POST follows the tag (its public posts join the requester's feed), DELETE stops following it."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = TagFollowSerializer
+
+    @extend_schema(request=None, responses={200: TagFollowSerializer, 201: TagFollowSerializer})
+    def post(self, request: Request, name: str) -> Response:
+        tag, created = posts.follow_tag(request.user, _tag_name(name))
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response({"name": tag.name, "following": True}, status=code)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, name: str) -> Response:
+        posts.unfollow_tag(request.user, _tag_name(name))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TrendingTagsView(generics.ListAPIView):
+    """The tags of the most public posts the requester may see from the last ``SOCIAL_TRENDING_HOURS``
+    hours, most used first (at most ``SOCIAL_TRENDING_SIZE``; not paginated)."""
+
+    queryset = Tag.objects.none()  # for the schema; get_queryset applies the privacy rule
+    serializer_class = TrendingTagSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return Tag.objects.trending(self.request.user)
 
 
 class PeopleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

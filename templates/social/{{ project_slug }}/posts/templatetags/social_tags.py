@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from django import template
@@ -9,30 +11,41 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from ..services import MENTION
+from ..services import HASHTAG, MENTION, tag_name
 
 register = template.Library()
 
+#: A mention (group 1) or a hashtag (group 2): the two things a post's text links.
+_LINKED = re.compile(f"{MENTION.pattern}|{HASHTAG.pattern}")
+
 
 def _pieces(text: str) -> Iterator[str | SafeString]:
-    """The text cut at each ``@username``: plain text as it is, mentions as safe links."""
+    """The text cut at each ``@username`` and ``#tag``: plain text as it is, those as safe links."""
     position = 0
-    for match in MENTION.finditer(text):
-        name = match.group(1).rstrip(".")
-        if not name:
-            continue
-        yield text[position : match.start()]
-        url = reverse("profiles:detail", kwargs={"username": name})
-        yield format_html('<a href="{}" class="mention">@{}</a>', url, name)
-        position = match.start() + 1 + len(name)
+    for match in _LINKED.finditer(text):
+        if match.group(1) is not None:
+            name = match.group(1).rstrip(".")
+            if not name:
+                continue
+            yield text[position : match.start()]
+            url = reverse("profiles:detail", kwargs={"username": name})
+            yield format_html('<a href="{}" class="mention">@{}</a>', url, name)
+            position = match.start() + 1 + len(name)
+        elif (tag := tag_name(match.group(2))) is not None:
+            yield text[position : match.start()]
+            url = reverse("posts:tag", kwargs={"name": tag})
+            yield format_html('<a href="{}" class="hashtag" rel="tag">#{}</a>', url, match.group(2))
+            position = match.end()
     yield text[position:]
 
 
 @register.filter
-def linkify_mentions(text: str) -> SafeString:
-    """A post's text with each ``@username`` turned into a link to that profile.
+def linkify(text: str) -> SafeString:
+    """A post's text with each ``@username`` linked to that profile and each ``#tag`` to the tag's page.
 
     ``format_html_join`` escapes every plain piece and keeps the links built by ``format_html``: the only
-    HTML in the result is those links (no XSS through posts).
+    HTML in the result is those links (no XSS through posts). The text is Unicode-normalised (NFC) first,
+    as tags are when stored, so a link goes to the tag the post was stored with.
     """
-    return format_html_join("", "{}", ((piece,) for piece in _pieces(str(text))))
+    text = unicodedata.normalize("NFC", str(text))
+    return format_html_join("", "{}", ((piece,) for piece in _pieces(text)))

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from ...graph.models import Follow, FollowRequest
-from ..models import Like, Post
+from ..models import Like, Post, Tag, TagFollow
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def test_demo_network_is_made_once():
     assert counts[0] >= 10 and counts[1] >= 20 and counts[2] >= 5 and counts[3] == 1
     assert Post.objects.filter(reply_to__isnull=False).exists()
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
+    assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     assert "exists already" in run()
     assert (

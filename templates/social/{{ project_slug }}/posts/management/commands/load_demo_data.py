@@ -9,7 +9,7 @@ from django.db import transaction
 from ....graph import services as graph
 from ....graph.models import Follow
 from ...models import Post
-from ...services import create_post, like
+from ...services import create_post, follow_tag, like
 
 #: username, display name, bio, private account?
 PEOPLE = [
@@ -36,31 +36,45 @@ FOLLOWS = [
 REQUESTS = [("eli", "gus")]
 #: author, text, visibility; a text starting with "↳ N " replies to the N-th post.
 POSTS = [
-    ("ana", "Hello! This is the demo network of a djstarter project. Follow someone from Explore.", "public"),
     (
-        "ben",
-        "Feed pages stay at a constant number of queries: keyset pagination and subqueries. @ana tests it.",
+        "ana",
+        "Hello! This is the demo network of a djstarter project. Follow someone from Explore. #hello",
         "public",
     ),
-    ("chen", "Every page works without JavaScript; notifications arrive live when it is on.", "public"),
+    (
+        "ben",
+        "Feed pages stay at a constant number of queries: keyset pagination and subqueries. #Django @ana",
+        "public",
+    ),
+    ("chen", "Every page works without JavaScript; notifications arrive live when it is on. #a11y", "public"),
     ("gus", "Only my approved followers can read this.", "public"),
-    ("ivan", "Channels + Daphne: the notification badge updates over a WebSocket.", "public"),
-    ("ana", "Followers-only thought of the day: write the test first.", "followers"),
-    ("kim", "Docs day. @jo, want to review?", "public"),
+    (
+        "ivan",
+        "Channels + Daphne: the notification badge updates over a WebSocket. #django #websockets",
+        "public",
+    ),
+    ("ana", "Followers-only thought of the day: write the test first. #testing", "followers"),
+    ("kim", "Docs day. @jo, want to review? #docs", "public"),
     ("↳ 1 ben", "Welcome aboard!", "public"),
     ("↳ 1 chen", "Nice to be here.", "public"),
-    ("↳ 5 ana", "Live updates without polling, lovely.", "public"),
-    ("lea", "Finished the mystery novel: the narrator did it, and the first chapter says so.", "public"),
+    ("↳ 5 ana", "Live updates without polling, lovely. #websockets", "public"),
+    (
+        "lea",
+        "Finished the mystery novel: the narrator did it, and the first chapter says so. #books",
+        "public",
+    ),
 ]
 #: post number -> its content warning (the text stays closed behind it until opened).
 CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
+#: (person, tag): the public posts with the tag join the person's feed.
+TAG_FOLLOWS = [("eli", "django"), ("chen", "websockets")]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 
 
 class Command(BaseCommand):
     help = (
-        "Create a dozen demo people, follows (a private account too), posts (one behind a content "
-        "warning), replies and likes."
+        "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
+        "content warning), replies, likes and followed tags."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -109,6 +123,8 @@ class Command(BaseCommand):
             posts.append(post)
         for username, number in LIKES:
             like(people[username], posts[number - 1])
+        for username, tag in TAG_FOLLOWS:
+            follow_tag(people[username], tag)
 
         self.stdout.write(
             self.style.SUCCESS(
