@@ -80,7 +80,7 @@ def audited_sites(kinds: list[str]) -> list[tuple[str, str]]:
 
 #: Audits per served project and signed-in state (pages and blank-submitted forms), and the floor below
 #: which a crawl has found too little to vouch for a kind.
-MAX_AUDITS = 30
+MAX_AUDITS = 36
 MIN_ROUTES = 6
 MAX_FORMS_PER_PAGE = 3
 EXCEPTED_SAMPLES = 2
