@@ -106,6 +106,13 @@ ACCEPTED_REJECTIONS = (
         r"left in stock|is sold out|you already have \d+ in your cart|is no longer sold",
     ),
     Rejection(
+        "A voucher code is stored state (ecommerce): whether a code exists and applies (its validity window, "
+        "uses left, minimum subtotal, the customer's earlier orders, a cart with something in it) depends on "
+        "stored rows and the time.",
+        r"There is no voucher with the code|The voucher \S+ (is not valid any more|is valid from|expired on|"
+        r"has been used up|needs a subtotal)|You have already used the voucher|Your cart is empty",
+    ),
+    Rejection(
         "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
         "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
         "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Cart, CartLine
+from .models import Cart, CartLine, Voucher
 
 
 class CartLineInline(admin.TabularInline):
@@ -30,3 +30,21 @@ class CartAdmin(admin.ModelAdmin):
     @admin.display(description="lines", ordering="line_count")
     def line_count(self, obj: Cart) -> int:
         return obj.line_count
+
+
+@admin.register(Voucher)
+class VoucherAdmin(admin.ModelAdmin):
+    """Codes and their rules. ``uses`` is counted by checkout only (``cart/vouchers.py``); a voucher that
+    orders used cannot be deleted (they keep it): deactivate it instead."""
+
+    list_display = ("code", "kind", "value", "minimum_subtotal", "starts_at", "ends_at", "uses", "max_uses",
+                    "is_active")  # fmt: skip
+    list_filter = ("is_active", "kind")
+    list_editable = ("is_active",)
+    search_fields = ("code",)
+    readonly_fields = ("uses",)
+    fieldsets = (
+        (None, {"fields": ("code", "kind", "value", "minimum_subtotal", "is_active")}),
+        ("Validity", {"fields": ("starts_at", "ends_at")}),
+        ("Limits", {"fields": ("max_uses", "max_uses_per_customer", "uses")}),
+    )

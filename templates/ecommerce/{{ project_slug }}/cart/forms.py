@@ -56,3 +56,14 @@ class QuantityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["quantity"] = quantity_field(min_value=0)
+
+
+class VoucherForm(forms.Form):
+    """A voucher code; whether it applies is decided by ``cart.vouchers.apply`` (its reason is the error)."""
+
+    code = forms.CharField(
+        label="Voucher code",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": "Enter a voucher code.", "max_length": "No voucher code is that long."},
+    )

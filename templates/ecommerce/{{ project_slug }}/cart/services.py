@@ -17,8 +17,8 @@ from django.http import HttpRequest
 
 from ..catalogue.availability import purchase_problem
 from ..catalogue.models import Variant
-from . import pricing
-from .models import Cart, CartLine
+from . import pricing, vouchers
+from .models import Cart, CartLine, Voucher
 
 SESSION_KEY = "cart_id"
 
@@ -53,11 +53,14 @@ def lines_of(cart: Cart | None) -> list[CartLine]:
 
 @dataclass
 class CartView:
-    """A cart as the customer sees it: its lines, their problems (sold out, too many…) and its totals."""
+    """A cart as the customer sees it: its lines, their problems (sold out, too many…), its voucher (with
+    the reason it does not apply, if it does not) and its totals."""
 
     lines: list[CartLine]
     problems: dict[int, str]
     totals: pricing.Totals
+    voucher: Voucher | None = None
+    voucher_problem: str | None = None
 
     @property
     def count(self) -> int:
@@ -69,21 +72,49 @@ class CartView:
         return [(line, self.problems.get(line.pk)) for line in self.lines]
 
     @property
+    def goods_total(self) -> Decimal:
+        """What the goods cost after the voucher's discount."""
+        return self.totals.subtotal - self.totals.discount
+
+    @property
+    def free_shipping_over(self) -> Decimal | None:
+        return pricing.free_shipping_threshold()
+
+    @property
+    def voucher_label(self) -> str:
+        """ "WELCOME10 (10 % off)"; empty without a voucher."""
+        return f"{self.voucher.code} ({vouchers.describe(self.voucher)})" if self.voucher else ""
+
+    @property
     def can_check_out(self) -> bool:
-        return bool(self.lines) and not self.problems
+        return bool(self.lines) and not self.problems and not self.voucher_problem
 
 
-def summarize(cart: Cart | None, shipping: Decimal | None = None) -> CartView:
+def summarize(cart: Cart | None, shipping: Decimal | None = None, user=None) -> CartView:
+    """The cart's lines and totals with ``shipping``; its voucher's discount when it applies for ``user``
+    (by default the cart's owner)."""
     lines = lines_of(cart)
     for line in lines:
         line.total = pricing.line_total(line.variant.price, line.quantity)
     problems = {
         line.pk: problem for line in lines if (problem := purchase_problem(line.variant, line.quantity))
     }
+    prices = [(line.variant.price, line.quantity) for line in lines]
+    voucher = cart.voucher if cart is not None and cart.voucher_id else None
+    voucher_problem = None
+    if voucher is not None:
+        subtotal = pricing.totals(prices).subtotal
+        voucher_problem = vouchers.problem(voucher, subtotal, user or cart.user)
     totals = pricing.totals(
-        ((line.variant.price, line.quantity) for line in lines), shipping, pricing.TaxRule.from_settings()
+        prices,
+        shipping,
+        pricing.TaxRule.from_settings(),
+        discount=vouchers.discount(voucher) if voucher and not voucher_problem else None,
+        free_shipping_over=pricing.free_shipping_threshold(),
     )
-    return CartView(lines=lines, problems=problems, totals=totals)
+    return CartView(
+        lines=lines, problems=problems, totals=totals, voucher=voucher, voucher_problem=voucher_problem
+    )
 
 
 @transaction.atomic
@@ -126,7 +157,7 @@ def merge(source: Cart, target: Cart) -> list[str]:
     """Move the lines of ``source`` (a visitor's cart) into ``target`` (the customer's), then delete
     ``source``. Quantities add up, capped at what can be bought; returns a message per line that changed."""
     notes: list[str] = []
-    lock(target.pk)
+    locked = lock(target.pk)
     existing = {line.variant_id: line for line in target.lines.select_for_update()}
     for line in lines_of(source):
         variant = line.variant
@@ -147,6 +178,9 @@ def merge(source: Cart, target: Cart) -> list[str]:
             kept.save(update_fields=["quantity"])
         else:
             CartLine.objects.create(cart=target, variant=variant, quantity=quantity)
+    if source.voucher_id and not locked.voucher_id:  # the code the visitor applied comes along
+        Cart.objects.filter(pk=target.pk).update(voucher_id=source.voucher_id)
+        target.voucher_id = source.voucher_id
     source.delete()
     target.save(update_fields=["updated_at"])
     return notes

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 from ..catalogue.selectors import product_detail_queryset
 from ..catalogue.views import product_page_context
 from ..core.in_place import answer
-from .forms import AddToCartForm, QuantityForm
-from .models import CartLine
+from . import vouchers
+from .forms import AddToCartForm, QuantityForm, VoucherForm
+from .models import Cart, CartLine
 from .services import CartError, add, get_cart, set_quantity, summarize
 
 ADD_FRAGMENT = "cart/partials/add_to_cart.html"
@@ -24,7 +25,12 @@ CART_FRAGMENT = "cart/partials/cart.html"
 @require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
     """The cart; a line that cannot be bought as it is (sold out, too many) is marked in its row."""
-    return render(request, "cart/cart_detail.html", {"cart": summarize(get_cart(request))})
+    return render(request, "cart/cart_detail.html", cart_context(get_cart(request)))
+
+
+def cart_context(cart: Cart | None, voucher_form: VoucherForm | None = None, **extra: object) -> dict:
+    """What the cart fragment shows: the cart's summary and the voucher form."""
+    return {"cart": summarize(cart), "voucher_form": voucher_form or VoucherForm(), **extra}
 
 
 @require_POST
@@ -71,12 +77,57 @@ def update_line(request: HttpRequest, pk: int) -> HttpResponse:
             problem = str(error)
         else:
             done = f"{line.variant}: {'quantity updated' if kept else 'removed from your cart'}."
-            context = {"cart": summarize(cart), "status": done}
+            context = cart_context(cart, status=done)
             return answer(request, CART_FRAGMENT, context, redirect_to=reverse("cart:detail"), message=done)
     else:
         problem = " ".join(f"{line.variant}: {error}" for error in form.errors["quantity"])
     if request.htmx:
-        context = {"cart": summarize(cart), "status": problem, "status_error": True}
+        context = cart_context(cart, status=problem, status_error=True)
         return render(request, CART_FRAGMENT, context)
     messages.error(request, problem)
     return redirect("cart:detail")
+
+
+@require_POST
+def apply_voucher(request: HttpRequest) -> HttpResponse:
+    """Apply a voucher code to the cart. A code that does not apply (unknown, expired, used up, below its
+    minimum…) is a form error with the reason: the cart page with status 400, or for htmx the cart
+    fragment."""
+    cart = get_cart(request)
+    form = VoucherForm(request.POST)
+    if form.is_valid():
+        summary = summarize(cart)
+        if cart is None or not summary.lines:
+            form.add_error("code", "Your cart is empty: add something first.")
+        else:
+            try:
+                voucher = vouchers.apply(
+                    cart, form.cleaned_data["code"], summary.totals.subtotal, request.user
+                )
+            except vouchers.VoucherError as error:
+                form.add_error("code", str(error))
+            else:
+                done = f"Voucher {voucher.code} applied: {vouchers.describe(voucher)}."
+                context = cart_context(cart, status=done)
+                return answer(
+                    request, CART_FRAGMENT, context, redirect_to=reverse("cart:detail"), message=done
+                )
+    problem = " ".join(form.errors["code"])
+    if request.htmx:
+        return render(request, CART_FRAGMENT, cart_context(cart, form, status=problem, status_error=True))
+    return render(request, "cart/cart_detail.html", cart_context(cart, form), status=400)
+
+
+@require_POST
+def remove_voucher(request: HttpRequest) -> HttpResponse:
+    cart = get_cart(request)
+    if cart is not None:
+        vouchers.remove(cart)
+    done = "The voucher was removed from your cart."
+    return answer(
+        request,
+        CART_FRAGMENT,
+        cart_context(cart, status=done),
+        redirect_to=reverse("cart:detail"),
+        message=done,
+    )

@@ -56,12 +56,20 @@ class OrderAdmin(admin.ModelAdmin):
     )  # fmt: skip
     list_filter = ("status", "payment_method", "shipping_method", "created_at")
     list_select_related = ("user",)
-    search_fields = ("=id", "email", "full_name", "user__username", "lines__sku", "payment_reference")
+    search_fields = (
+        "=id",
+        "email",
+        "full_name",
+        "user__username",
+        "lines__sku",
+        "payment_reference",
+        "voucher_code",
+    )
     # An invoice number is searched as typed: "2026-000042" (see get_search_results).
     date_hierarchy = "created_at"
     readonly_fields = (
-        "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal", "tax",
-        "tax_rate", "tax_included", "total",
+        "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal",
+        "voucher_code", "discount", "tax", "tax_rate", "tax_included", "total",
         "currency", "payment_method", "payment_reference", "created_at", "paid_at", "shipped_at",
         "completed_at", "cancelled_at", "invoice",
     )  # fmt: skip

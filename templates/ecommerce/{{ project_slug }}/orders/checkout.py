@@ -12,9 +12,12 @@
 4. Anti-hoarding: the customer's row is locked (checkouts of one customer run one after the other, whatever
    cart they place) and the units they hold in orders waiting for payment, plus this order's, may not
    exceed ``SHOP_MAX_UNPAID_UNITS``.
-5. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
+5. The cart's voucher is redeemed (``cart.vouchers.redeem``: a conditional update of its uses, and the
+   customer's earlier uses counted under their row lock); a voucher that no longer applies refuses the order.
+6. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
    another checkout took the last units first, everything rolls back.
-6. The order keeps copies of the address, the shipping method and each line's name, SKU and price.
+7. The order keeps copies of the address, the shipping method, the voucher's code and discount, and each
+   line's name, SKU and price.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from django.template.defaultfilters import pluralize
 
 from ..cart.models import Cart
 from ..cart.services import CartView, clear, lock, summarize
+from ..cart.vouchers import VoucherError, redeem
 from ..catalogue import stock
 from ..catalogue.models import Variant
 from .models import Order, OrderLine, ShippingMethod
@@ -53,6 +57,12 @@ class TooManyUnpaid(CheckoutError):
     """The customer would hold more than ``SHOP_MAX_UNPAID_UNITS`` units in orders waiting for payment."""
 
     code = "too_many_unpaid"
+
+
+class VoucherRefused(CheckoutError):
+    """The cart's voucher does not apply (any more): expired, used up, below its minimum…"""
+
+    code = "voucher"
 
 
 class PricesChanged(CheckoutError):
@@ -125,7 +135,7 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
             spent = Order.objects.filter(cart=cart, cart_version=quote.cart_version).first()
             where = f" as order {spent.number}" if spent else ""
             raise CartSpent(f"This cart was already ordered{where} (in another window or tab).", spent)
-    summary = summarize(cart, shipping_method.price)
+    summary = summarize(cart, shipping_method.price, user)
     if not summary.lines:
         raise CheckoutError("Your cart is empty.")
     if quote.shipping_method_id is not None and quote.shipping_method_id != shipping_method.pk:
@@ -136,6 +146,10 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         )
     if summary.problems:
         raise SoldOut(" ".join(summary.problems.values()))
+    if summary.voucher_problem:
+        raise VoucherRefused(
+            f"{summary.voucher_problem} Please remove it from your cart to order without it."
+        )
     now = quote_of(summary, shipping_method, cart)
     price_changed, differences = changes(quote, now, _names(summary, quote))
     if differences:
@@ -145,6 +159,11 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
             "Please check the summary and place the order again."
         )
     _check_unpaid_units(user, sum(line.quantity for line in summary.lines))
+    if summary.voucher is not None:
+        try:
+            redeem(summary.voucher, user)
+        except VoucherError as error:
+            raise VoucherRefused(f"{error} Please remove it from your cart to order without it.") from error
     # The order row first: its unique token makes a concurrent duplicate wait here, then fail.
     order = Order.objects.create(
         user=user,
@@ -155,6 +174,9 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         shipping_method=shipping_method.name,
         shipping_price=summary.totals.shipping,
         subtotal=summary.totals.subtotal,
+        voucher=summary.voucher,
+        voucher_code=summary.voucher.code if summary.voucher else "",
+        discount=summary.totals.discount,
         tax=summary.totals.tax,
         tax_rate=summary.totals.tax_rate,
         tax_included=summary.totals.tax_included,
@@ -179,7 +201,7 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         for line in summary.lines
     )
     clear(cart)
-    Cart.objects.filter(pk=cart.pk).update(version=F("version") + 1)
+    Cart.objects.filter(pk=cart.pk).update(version=F("version") + 1, voucher=None)
     order_placed(order)
     return Placed(order, created=True)
 

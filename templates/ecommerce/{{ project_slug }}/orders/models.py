@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from ..cart.models import Cart
+from ..cart.models import Cart, Voucher
 from ..catalogue.models import Variant
 
 
@@ -58,6 +58,13 @@ class Order(models.Model):
     shipping_method = models.CharField(max_length=80)
     shipping_price = models.DecimalField(max_digits=8, decimal_places=2)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    #: The voucher the order was placed with (``cart.vouchers.redeem`` counted its use), its code and what
+    #: it took off the subtotal, as they were that day.
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="orders"
+    )
+    voucher_code = models.CharField(max_length=40, blank=True, editable=False)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     tax = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     tax_rate = models.DecimalField("tax rate (%)", max_digits=5, decimal_places=2, default=0)
     tax_included = models.BooleanField(default=True, help_text="The prices included the tax.")
@@ -89,6 +96,14 @@ class Order(models.Model):
                 condition=models.Q(invoice_year__isnull=True, invoice_sequence__isnull=True)
                 | models.Q(invoice_year__isnull=False, invoice_sequence__gte=1),
                 name="orders_order_invoice_number_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, discount__lte=models.F("subtotal")),
+                name="orders_order_discount_within_subtotal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount=0) | ~models.Q(voucher_code=""),
+                name="orders_order_discount_has_a_voucher",
             ),
         ]
 

@@ -1,6 +1,6 @@
 """What the customer confirms by placing an order: the summary they were shown, as a ``Quote`` (each line's
-variant, unit price and quantity, the shipping method and its price, the total, and the version of the cart
-it was made from).
+variant, unit price and quantity, the shipping method and its price, the voucher's discount, the total, and
+the version of the cart it was made from).
 
 The checkout page signs its quote into a hidden field; the API builds one from the lines and the total the
 client sends. ``checkout.place_order`` compares it with the cart as it is when the order is placed, line by
@@ -46,6 +46,8 @@ class Quote:
     shipping: Decimal | None = None
     #: The cart's ``version`` when the summary was shown (``None``: not known to the client).
     cart_version: int | None = None
+    #: The voucher's discount the summary was shown with (``None``: the client confirmed the total only).
+    discount: Decimal | None = None
 
     def sign(self) -> str:
         data = {
@@ -54,6 +56,7 @@ class Quote:
             "method": self.shipping_method_id,
             "shipping": None if self.shipping is None else str(self.shipping),
             "version": self.cart_version,
+            "discount": None if self.discount is None else str(self.discount),
         }
         return signing.dumps(data, salt=SALT, compress=True)
 
@@ -70,6 +73,7 @@ class Quote:
                 shipping_method_id=data["method"],
                 shipping=None if data["shipping"] is None else Decimal(data["shipping"]),
                 cart_version=data["version"],
+                discount=None if data.get("discount") is None else Decimal(data["discount"]),
             )
         except (signing.BadSignature, KeyError, TypeError, ValueError, InvalidOperation) as error:
             raise BadQuote("This checkout page is not valid any more.") from error
@@ -83,6 +87,7 @@ def quote_of(summary: CartView, shipping_method: ShippingMethod | None, cart: Ca
         shipping_method_id=shipping_method.pk if shipping_method else None,
         shipping=summary.totals.shipping,
         cart_version=cart.version if cart else None,
+        discount=summary.totals.discount,
     )
 
 
@@ -114,6 +119,11 @@ def changes(seen: Quote, now: Quote, names: Mapping[int, str]) -> tuple[bool, li
     if seen.shipping is not None and seen.shipping != now.shipping:
         price_changed = True
         found.append(f"shipping now costs {format_money(now.shipping)}, not {format_money(seen.shipping)}")
+    if seen.discount is not None and seen.discount != now.discount:
+        price_changed = True
+        found.append(
+            f"the voucher takes {format_money(now.discount or 0)} off, not {format_money(seen.discount)}"
+        )
     if seen.total != now.total:
         price_changed = price_changed or not found  # e.g. the tax rate changed
         found.append(f"the total is now {format_money(now.total)}, not {format_money(seen.total)}")

@@ -1,6 +1,6 @@
 """Concurrent checkouts, on a real PostgreSQL database: for the last units of one variant, of one cart
-from several tabs, and of one checkout form submitted several times at once; and concurrent payments,
-which take invoice numbers.
+from several tabs, of one checkout form submitted several times at once, and for the last use of a
+voucher; and concurrent payments, which take invoice numbers.
 
 Each thread has its own database connection (see ``core.tests.concurrency``) and places its order at the
 same moment. Skipped on SQLite, which serialises writers anyway: run them with ``DATABASE_URL=postgres://…``
@@ -13,10 +13,11 @@ from functools import partial
 
 import pytest
 
-from ...cart.models import Cart
+from ...cart.models import Cart, Voucher
 from ...cart.services import add, summarize
+from ...cart.tests.factories import VoucherFactory
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
-from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, place_order
+from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, VoucherRefused, place_order
 from ..lifecycle import transition
 from ..models import InvoiceCounter, Order
 from ..quote import quote_of
@@ -149,3 +150,59 @@ def test_concurrent_checkouts_of_one_customer_never_exceed_the_unpaid_cap(settin
     assert all(isinstance(result, TooManyUnpaid) for result in results if result not in placed), results
     variant.refresh_from_db()
     assert variant.allocated == 3
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_voucher_with_one_use_left_goes_to_exactly_one_of_concurrent_checkouts():
+    voucher = VoucherFactory(code="LAST", max_uses=5, uses=4)
+    variant = VariantFactory(in_stock=100, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customers = [UserFactory() for _ in range(ATTEMPTS)]
+    for customer in customers:
+        cart = Cart.objects.create(user=customer, voucher=voucher)
+        add(cart, variant, 1)
+
+    def checkout(customer) -> Placed:
+        cart = Cart.objects.get(user=customer)
+        return place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                           shipping_method=shipping, payment_method="bank_transfer",
+                           quote=confirmed(cart, Decimal("4.50")))  # fmt: skip
+
+    results = run_all_at_once([partial(checkout, customer) for customer in customers])
+    placed = [result for result in results if isinstance(result, Placed)]
+    assert len(placed) == 1, results
+    assert all(isinstance(result, VoucherRefused) for result in results if result not in placed), results
+    assert list(Order.objects.values_list("voucher_code", "discount")) == [("LAST", Decimal("0.50"))]
+    voucher.refresh_from_db()
+    assert voucher.uses == voucher.max_uses == 5
+    variant.refresh_from_db()
+    assert variant.allocated == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_of_one_customer_use_a_once_per_customer_voucher_once(settings):
+    """One customer places several carts holding the voucher at once (no anti-hoarding cap to serialise
+    them): the customer's row lock taken by the redemption lets one order have it."""
+    settings.SHOP_MAX_UNPAID_UNITS = 0
+    voucher = VoucherFactory(code="ONCE", max_uses_per_customer=1)
+    variant = VariantFactory(in_stock=100, price=Decimal("5.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+    carts = [Cart.objects.create(user=customer, voucher=voucher)]
+    carts += [Cart.objects.create(voucher=voucher) for _ in range(TABS - 1)]
+    for cart in carts:
+        add(cart, variant, 1)
+
+    def checkout(cart) -> Placed:
+        return place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                           shipping_method=shipping, payment_method="bank_transfer",
+                           quote=confirmed(cart, Decimal("4.50")))  # fmt: skip
+
+    results = run_all_at_once([partial(checkout, cart) for cart in carts])
+    placed = [result for result in results if isinstance(result, Placed)]
+    assert len(placed) == 1, results
+    assert all(isinstance(result, VoucherRefused) for result in results if result not in placed), results
+    assert Order.objects.filter(voucher=voucher).count() == 1
+    assert Voucher.objects.get().uses == 1

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from ....cart.models import Voucher
 from ....orders.demo import add_demo_orders
 from ....orders.models import ShippingMethod
 from ...demo_images import product_picture
@@ -121,6 +122,11 @@ class Command(BaseCommand):
                 name=name,
                 defaults={"description": description, "price": Decimal(price), "position": position},
             )
+        # A welcome voucher: 10 % off from a subtotal of 20, once per customer (try it in the cart).
+        Voucher.objects.get_or_create(
+            code="WELCOME10",
+            defaults={"kind": Voucher.Kind.PERCENTAGE, "value": Decimal(10), "minimum_subtotal": Decimal(20)},
+        )
         customer, created = get_user_model().objects.get_or_create(
             username="demo", defaults={"email": "demo@example.com", "name": "Demo Customer"}
         )
@@ -137,7 +143,8 @@ class Command(BaseCommand):
         add_demo_orders(customer)  # one paid (with its invoice), one waiting for payment
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants. "
+                f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants, "
+                "the voucher WELCOME10 (10 % off from 20). "
                 + (
                     f"Sign in as “demo” with the password “{options['password']}”."
                     if created
