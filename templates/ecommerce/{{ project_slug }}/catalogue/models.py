@@ -65,7 +65,11 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["is_active", "category"], name="catalogue_product_active_idx")]
+        indexes = [
+            models.Index(fields=["is_active", "category"], name="catalogue_product_active_idx"),
+            # The product list sorts by name: read in index order, a page stops after its products.
+            models.Index(fields=["name", "id"], name="catalogue_product_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from ..models import Product, ProductImage, Variant
+from ..selectors import product_list
 from .factories import CategoryFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,18 @@ def test_list_query_count_is_constant_at_10_100_and_1000_products(client, settin
         add_products(total - Product.objects.count())
         counts[total] = (count_queries(client, "/?ordering=price"), count_queries(client, "/?q=bulk"))
     assert counts[10] == counts[100] == counts[1000], counts
+
+
+def test_the_list_counts_each_shown_products_variants_without_grouping_every_product():
+    cheap = VariantFactory(product__name="Two options", price=Decimal("4.00"), in_stock=5)
+    VariantFactory(product=cheap.product, price=Decimal("9.00"), in_stock=7, allocated=2)
+    VariantFactory(product=cheap.product, price=Decimal("1.00"), is_active=False)
+
+    listed = product_list()
+    [product] = listed
+    assert (product.price_from, product.num_variants, product.available) == (Decimal("4.00"), 2, 10)
+    # A join with GROUP BY (and HAVING) would aggregate every product before a page's LIMIT applies.
+    assert listed.query.group_by is None
 
 
 def test_product_page_shows_variants_and_availability(client):
