@@ -74,6 +74,9 @@ _CLOUD_KEYS = re.compile(
 _LABELLED_PLACEHOLDER = re.compile(r"\b(test|ci|collectstatic)-only\b")
 #: Values that are not literals: reading the environment, computed, or empty.
 _NOT_A_LITERAL = re.compile(r"^(env[.(]|_required\(|os\.environ|getenv|\{|\$|settings\.|None$|$)")
+#: An unquoted call or subscript (``password = forms.CharField(``, ``= self.cleaned_data["password"]``):
+#: Python code, not a value.
+_CODE = re.compile(r"^[A-Za-z_][\w.]*[(\[]")
 #: The well-known local-development database password of PostgreSQL containers (compose, CI services).
 _DEV_DB_PASSWORDS = {"postgres"}
 
@@ -107,7 +110,8 @@ def secrets_in(root: Path) -> list[str]:
             if not is_test and "templates" not in relative.parts:  # tests use factory passwords
                 for match in _CREDENTIAL.finditer(line):
                     value = match["value"]
-                    if not (_NOT_A_LITERAL.match(value) or value in _DEV_DB_PASSWORDS):
+                    code = line[match.start("value") - 1] not in "\"'" and _CODE.match(value)
+                    if not (_NOT_A_LITERAL.match(value) or value in _DEV_DB_PASSWORDS or code):
                         problems.append("credential literal")
             found += [f"{relative}:{number}: {problem}: {line.strip()}" for problem in problems]
     return found
@@ -120,8 +124,13 @@ def test_the_scanner_finds_what_it_looks_for(tmp_path: Path) -> None:
     (tmp_path / "ci.yml").write_text("env:\n  SECRET_KEY: realvalue123456\n  API_KEY: abcdef\n")
     (tmp_path / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
     (tmp_path / "ok.yml").write_text("SECRET_KEY: ${SECRET_KEY}\nSECRET_KEY: ci-only-key-not-real\n")
+    (tmp_path / "forms.py").write_text(
+        'password = forms.CharField(\n    password = self.cleaned_data["password"]\nAPI_KEY = "call(me)"\n'
+    )
     found = secrets_in(tmp_path)
-    assert len(found) == 5, found
+    assert len(found) == 6, found
+    in_code = [line for line in found if "forms.py" in line]
+    assert in_code == ['forms.py:3: credential literal: API_KEY = "call(me)"']
 
 
 def test_templates_hard_code_no_secret() -> None:

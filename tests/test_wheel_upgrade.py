@@ -258,7 +258,9 @@ def follow_steps(project: Path, output: str, database: Path) -> Followed:
                 for line in (project / ".env.example").read_text().splitlines()
                 if "=" in line
             )
-            variables[name] = example.get(name) or "example.com"
+            # The example's value; an empty one is an optional setting left off, as .env.example has it
+            # (SHOP_FREE_SHIPPING_OVER= means never: any made-up value would be refused at start-up).
+            variables[name] = example.get(name, "example.com")
             with (project / ".env").open("a") as dotenv:
                 dotenv.write(f"{name}={variables[name]}\n")
         elif step == "python manage.py migrate":

@@ -59,5 +59,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password: nothing was deleted.")
+            raise forms.ValidationError("That is not your password, so nothing was deleted.")
         return password

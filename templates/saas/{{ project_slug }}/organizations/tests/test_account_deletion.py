@@ -63,7 +63,7 @@ def test_an_owner_with_another_owner_may_go(client_as, acme, owner, org_admin):
 
 def test_a_wrong_password_deletes_nothing(client_as, acme, owner):
     response = _delete(client_as(owner), "not-my-password")
-    assert "That is not your password: nothing was deleted." in response.content.decode()
+    assert "That is not your password, so nothing was deleted." in response.content.decode()
     assert _exists(owner) and Organization.objects.filter(slug="acme").exists()
 
 
