@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import services
+from .. import managers, services
 from ..models import Post, PostTag, Tag, TagFollow
 from .factories import BlockFactory, FollowFactory, MuteFactory, PostFactory, UserFactory
 
@@ -180,6 +180,15 @@ def test_trending_counts_visible_public_posts_in_the_window(settings, ana):
     assert [tag.name for tag in Tag.objects.trending(ana, hours=48, size=3)] == ["rust", "django", "python"]
     settings.SOCIAL_TRENDING_HOURS = 0
     assert list(Tag.objects.trending(ana)) == []
+
+
+def test_trending_counts_only_the_newest_posts_of_the_window(monkeypatch, ana):
+    """A bounded sample, whatever the database's statistics: the newest ``TRENDING_SAMPLE`` posts."""
+    monkeypatch.setattr(managers, "TRENDING_SAMPLE", 3)
+    author = UserFactory()
+    for body in ("#old", "#old", "#old", "#new", "#new", "#both #new"):
+        services.create_post(author, body=body)
+    assert [(tag.name, tag.uses) for tag in Tag.objects.trending(ana)] == [("new", 3), ("both", 1)]
 
 
 def test_explore_shows_trending_tags(client):
