@@ -182,14 +182,15 @@ def _run(
     inspected: list[tuple[list[str], Needs]] = []
 
     def check(renders: Renders) -> None:
+        if not (renders.old and renders.new):  # a Copier that lays its folders out otherwise: render here
+            renders = own_renders(release, recorded, answers)
         inspected.append(
             inspect_renders(project, renders, new_tag, changed=not unchanged, allow_delete=allow_delete)
         )
 
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
         merges = apply_update(
-            project, changes, new_tag, applied, kind=str(recorded["project_kind"]), check=check,
-            release=release, recorded=recorded, answers=answers,
+            project, changes, new_tag, applied, kind=str(recorded["project_kind"]), check=check
         )  # fmt: skip
     edited, needs = inspected[0]
     if not quiet:
@@ -264,6 +265,18 @@ def inspect_renders(
     )
 
 
+def own_renders(release: store.Release, recorded: dict[str, Any], answers: dict[str, Any]) -> Renders:
+    """The old templates with the recorded answers and the new ones with ``answers``, rendered here."""
+    from djstarter.generate import render_release
+
+    with interrupts.temporary_folder("djstarter-update-") as tmp:
+        old = render_release(
+            store.Release(release.path, str(recorded["_commit"])), recorded, Path(tmp) / "old"
+        )
+        new = render_release(release, answers, Path(tmp) / "new")
+        return Renders(_read_tree(old), _read_tree(new))
+
+
 @dataclass
 class Renders:
     """The two trees an update compares (relative path -> bytes): the old templates with the recorded
@@ -306,9 +319,6 @@ def apply_update(
     kind: str | None = None,
     *,
     check: Callable[[Renders], None] | None = None,
-    release: store.Release | None = None,
-    recorded: dict[str, Any] | None = None,
-    answers: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
@@ -316,14 +326,14 @@ def apply_update(
     error says so. Returns the merge migrations written (app -> file); ``applied`` holds True exactly
     while the finished update is in the work tree (a Ctrl-C after this returns finds it there). ``kind``
     (the project's, which an update never changes): the template clones check out only that kind.
-    ``check`` sees the old and new renders Copier made (read as it made them; rendered again from
-    ``release`` with ``recorded`` and ``answers`` should Copier's folders not be recognised) before
-    anything else happens; whatever it raises undoes the update.
+    ``check`` sees the old and new renders Copier made (read as it made them; both empty should
+    Copier's folders not be recognised) before anything else happens; whatever it raises undoes the
+    update.
     """
     import copier
     from copier.errors import CopierError
 
-    from djstarter.generate import faster_copier, render_release
+    from djstarter.generate import faster_copier
 
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
@@ -340,13 +350,6 @@ def apply_update(
                 unsafe=False,
             )
         if check is not None:
-            if not (renders.old and renders.new) and release and recorded is not None and answers is not None:
-                with interrupts.temporary_folder("djstarter-update-") as tmp:
-                    old_tag = str(recorded["_commit"])
-                    old = render_release(store.Release(release.path, old_tag), recorded, Path(tmp) / "old")
-                    renders = Renders(
-                        _read_tree(old), _read_tree(render_release(release, answers, Path(tmp) / "new"))
-                    )
             check(renders)
         merges = write_merge_migrations(project, tag)
         applied.append(True)
