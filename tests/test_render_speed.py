@@ -485,7 +485,7 @@ def test_copier_yml_is_parsed_once_per_distinct_file_and_each_caller_gets_its_ow
 
     config = tmp_path / "copier.yml"
     config.write_text("first")
-    load_once = generate._parsed_once(load)
+    load_once = generate._parsed_once(load, copier_template)
     first = load_once(config)
     first["name"]["default"] = "changed by a caller"
     assert load_once(config) == {"name": {"type": "str", "default": "first"}}
@@ -502,3 +502,130 @@ def test_the_copier_yml_patch_is_undone_on_exit() -> None:
     with faster_copier():
         assert copier_template.load_template_config is not load
     assert copier_template.load_template_config is load
+
+
+# Copier imported without its prompt libraries (``import_copier(prompts=False)``), in a process of its own.
+WITHOUT_PROMPTS = """
+import json, sys
+from pathlib import Path
+from djstarter import generate
+generate.import_copier(prompts=False)
+prompt_modules = sorted(name for name in sys.modules if name.startswith("pygments.lexers")
+                        or name.split(".")[0] in {"questionary", "prompt_toolkit"})
+stand_ins = sorted(name for name, module in sys.modules.items() if "stand-in" in (module.__doc__ or ""))
+answers = json.loads(sys.argv[3])
+generate.render(answers, Path(sys.argv[2]), sys.argv[1])
+refused = ""
+try:
+    generate.render({**answers, "database": "mysql"}, Path(sys.argv[2] + "-refused"), sys.argv[1])
+except Exception as exc:
+    refused = type(exc).__name__ + ": " + str(exc)
+print(json.dumps({"prompt_modules": prompt_modules, "stand_ins": stand_ins, "refused": refused}))
+"""
+
+
+def test_copier_without_its_prompt_libraries_renders_byte_identically_and_refuses_a_bad_choice(
+    composed: Path, tmp_path: Path
+) -> None:
+    """The commands never let Copier ask, so they import it without questionary, prompt_toolkit and
+    pygments' lexers (a third of its import); choices are still validated, and the render is the same."""
+    import json
+    import sys
+
+    answers = {**BASE_ANSWERS, "project_kind": "saas", "use_drf": True}
+    plain_copy(composed, tmp_path / "plain", answers)
+    env = {**os.environ, "PYTHONPATH": str(Path(generate.__file__).parents[1])}
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PROMPTS, str(composed), str(tmp_path / "fast"), json.dumps(answers)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    found = json.loads(result.stdout.splitlines()[-1])
+    assert found["prompt_modules"] == [] and found["stand_ins"] == []
+    assert "Invalid choice for 'database': 'mysql'" in found["refused"]  # as Copier says it with questionary
+    assert not (tmp_path / "fast-refused" / "pyproject.toml").exists()
+    plain, fast = tree(tmp_path / "plain"), tree(tmp_path / "fast")
+    assert len(plain) > 50 and fast == plain
+
+
+def test_the_choice_stand_in_reads_a_choice_as_questionary_does() -> None:
+    from questionary.prompts.common import Choice
+
+    for args, kwargs in [
+        (("Blog",), {}),
+        (("Blog", "blog"), {}),
+        (("Blog", "blog"), {"disabled": "not yet", "checked": None}),
+        (([("class:x", "Bl"), ("", "og")],), {"checked": True, "description": "d"}),
+    ]:
+        real, ours = Choice(*args, **kwargs), generate._Choice(*args, **kwargs)
+        for name in ("title", "value", "disabled", "checked", "description"):
+            assert getattr(ours, name) == getattr(real, name), name
+
+
+def test_copier_s_temporary_repositories_borrow_the_project_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update commits Copier's old and new renders in repositories of their own: they borrow the
+    project's objects from the start, so git writes none of the files the project already holds."""
+    from types import SimpleNamespace
+
+    project = tmp_path / "project"
+    for number in range(20):
+        write(project / "pkg" / f"module{number}.py", f"VALUE = {number}\n")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
+    render = Path(shutil.copytree(project, tmp_path / "render", ignore=shutil.ignore_patterns(".git")))
+    write(render / "pkg" / "new.py", "NEW = 1\n")
+    worker = SimpleNamespace(subproject=SimpleNamespace(local_abspath=project))
+    worker._git_commit = lambda message="dumb commit": Worker._git_commit(worker, message)  # type: ignore[attr-defined]
+    monkeypatch.chdir(render)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "t")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "t@t")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "t")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "t@t")
+    generate._borrowing_objects(Worker._git_initialize_repo)(worker)  # type: ignore[arg-type]
+    alternates = (render / ".git" / "objects" / "info" / "alternates").read_text().split()
+    assert alternates == [str((project / ".git" / "objects").resolve())]
+    own = {f"{p.parent.name}{p.name}" for p in (render / ".git" / "objects").glob("??/*")}
+    blobs = set(git(render, "ls-files", "-s").split()[1::4])
+    assert blobs & own == {git(render, "rev-parse", "HEAD:pkg/new.py").strip()}  # only the new file
+    assert git(render, "status", "--porcelain") == ""
+    assert git(render, "ls-tree", "-r", "HEAD", "pkg").count("blob") == 21
+
+
+def test_the_first_commit_packs_the_project_files(tmp_path: Path) -> None:
+    """``djstarter new`` commits the files into one pack file, not a loose object file each; the
+    repository is whole and clean."""
+    project = generate.generate(dict(BASE_ANSWERS), tmp_path / "project")
+    assert git(project, "status", "--porcelain") == ""
+    assert "pack" in git(project, "count-objects", "-v")
+    counts = dict(line.split(": ") for line in git(project, "count-objects", "-v").splitlines())
+    assert int(counts["in-pack"]) > 100
+    files = git(project, "ls-files").split()
+    assert int(counts["count"]) < len(files) / 2  # loose: trees, the commit, empty files
+    subprocess.run(["git", "fsck", "--strict", "--no-dangling"], cwd=project, check=True, capture_output=True)
+
+
+def test_copier_yml_parsed_by_libyaml_is_what_copier_s_own_loader_makes(tmp_path: Path) -> None:
+    """Copier's loader on libyaml's parser reads every copier.yml djstarter ships exactly as on PyYAML's
+    pure-Python one, and the module's ``yaml`` is itself again afterwards."""
+    import yaml
+
+    assert hasattr(yaml, "CSafeLoader")  # else the optimisation is off, and this test would prove nothing
+    load = copier_template.load_template_config
+    config = templates.source_dir() / "copier.yml"
+    assert generate._with_libyaml(copier_template, load, config) == load(config)
+    text = config.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text)  # answers.questions() reads it so
+    assert copier_template.yaml is yaml
+    seen: list[type] = []
+    original = yaml.load_all
+
+    def recording(stream: Any, Loader: type) -> Any:
+        seen.append(Loader)
+        return original(stream, Loader=Loader)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml, "load_all", recording)
+        generate._with_libyaml(copier_template, load, config)
+    assert len(seen) == 1 and issubclass(seen[0], yaml.CSafeLoader)

@@ -93,7 +93,8 @@ def questions() -> dict[str, Question]:
     """The questions of ``copier.yml``, in order (settings keys starting with ``_`` skipped)."""
     import yaml
 
-    raw = yaml.safe_load((templates.source_dir() / "copier.yml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when there: 20 times faster
+    raw = yaml.load((templates.source_dir() / "copier.yml").read_text(encoding="utf-8"), Loader=loader)
     result: dict[str, Question] = {}
     for key, spec in raw.items():
         if key.startswith("_"):

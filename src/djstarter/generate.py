@@ -15,6 +15,7 @@ import secrets
 import shutil
 import string
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -98,7 +99,10 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
     env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
     _git(project, "init", "--quiet", "--initial-branch=main")
-    _git(project, "add", "--all")
+    # Every file at or above core.bigFileThreshold goes into one pack file as it is added, instead of a
+    # loose object file each (hundreds of small writes: most of this step on a slow disk). The setting
+    # holds for this command only; the objects, tree and commit are the same.
+    _git(project, "-c", "core.bigFileThreshold=1", "add", "--all")
     _git(
         project,
         "-c", "commit.gpgsign=false",
@@ -150,6 +154,13 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
     6. **Reading ``copier.yml`` again.** Every ``Template`` Copier makes (seven in an update) parses
        ``copier.yml`` with PyYAML's pure-Python loader. The parsed configuration is kept by the file's
        bytes and each caller gets a deep copy; a file with an ``!include`` tag is parsed as before.
+    7. **Writing the project's objects again.** ``copier update`` commits its two temporary renders (the
+       old and the new templates) in repositories of their own: ``git add`` writes every file as a new
+       object (about a second on a slow disk), although nearly all of them are in the project's
+       repository already. Copier tells git to borrow the project's objects (``alternates``) only after
+       that commit; each temporary repository now borrows them from its ``git init`` on, so git writes
+       only the objects the project lacks. The commits and trees are the same; the project's repository
+       is only read (git may refresh the time stamp of an object it found there, as it does to keep it).
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
@@ -178,12 +189,47 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
             _patch(stack, Worker, "_render_context", _context_once(context, built, LazyDict))
         load_config = vars(_template).get("load_template_config")
         if callable(load_config):
-            _patch(stack, _template, "load_template_config", _parsed_once(load_config))
+            _patch(stack, _template, "load_template_config", _parsed_once(load_config, _template))
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
             _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds))
+        initialize = vars(Worker).get("_git_initialize_repo")
+        if callable(initialize):
+            _patch(stack, Worker, "_git_initialize_repo", _borrowing_objects(initialize))
         yield
+
+
+def _borrowing_objects(initialize: Callable[[Worker], None]) -> Callable[[Worker], None]:
+    """``Worker._git_initialize_repo`` (``git init``, ``add``, ``commit`` in the current folder) whose new
+    repository borrows the objects of the project being updated before anything is added."""
+
+    @functools.wraps(initialize)
+    def git_initialize_repo(worker: Worker) -> None:
+        _borrow_objects(worker)
+        initialize(worker)  # git init again only re-initialises: the alternates file stays
+
+    return git_initialize_repo
+
+
+def _borrow_objects(worker: Worker) -> None:
+    """``git init`` here with the project's objects folder as an alternate; nothing when either fails."""
+    try:
+        project = Path(worker.subproject.local_abspath)
+        objects = subprocess.run(
+            ["git", "rev-parse", "--path-format=absolute", "--git-path", "objects"],
+            cwd=project, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL,
+        ).stdout.strip()  # fmt: skip
+        if not objects or "\n" in objects or not Path(objects).is_dir():
+            return
+        subprocess.run(
+            ["git", "init", "--quiet"], capture_output=True, check=True, stdin=subprocess.DEVNULL
+        )  # in the current folder, as Copier's own init
+        info = Path(".git", "objects", "info")
+        info.mkdir(parents=True, exist_ok=True)
+        (info / "alternates").write_text(objects + "\n", encoding="utf-8")
+    except (OSError, subprocess.CalledProcessError, AttributeError):
+        return
 
 
 def _rendering(
@@ -226,8 +272,9 @@ def _context_once(
     return render_context
 
 
-def _parsed_once(load: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Copier's ``load_template_config(path, quiet=False)`` that parses each distinct file once."""
+def _parsed_once(load: Callable[..., dict[str, Any]], module: ModuleType) -> Callable[..., dict[str, Any]]:
+    """Copier's ``load_template_config(path, quiet=False)`` (from ``module``) that parses each distinct file
+    once, with libyaml's parser when PyYAML has it (the pure-Python one takes about 20 ms for ours)."""
     parsed: dict[tuple[bytes, bool], dict[str, Any]] = {}
 
     @functools.wraps(load)
@@ -236,10 +283,26 @@ def _parsed_once(load: Callable[..., dict[str, Any]]) -> Callable[..., dict[str,
         if b"!include" in text:
             return load(conf_path, quiet)
         if (text, quiet) not in parsed:
-            parsed[text, quiet] = load(conf_path, quiet)
+            parsed[text, quiet] = _with_libyaml(module, load, conf_path, quiet)
         return copy.deepcopy(parsed[text, quiet])
 
     return load_template_config
+
+
+def _with_libyaml(module: ModuleType, load: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """``load(*args)`` with ``module``'s ``yaml`` giving libyaml's ``CSafeLoader`` as ``SafeLoader`` (Copier
+    subclasses it to add its ``!include`` tag); as it is when PyYAML lacks libyaml."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None or vars(module).get("yaml") is not yaml:
+        return load(*args)
+    module.yaml = ModuleType("yaml", yaml.__doc__)  # type: ignore[attr-defined]
+    vars(module.yaml).update(vars(yaml), SafeLoader=fast)
+    try:
+        return load(*args)
+    finally:
+        module.yaml = yaml  # type: ignore[attr-defined]
 
 
 def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str] = ()) -> Callable[..., str]:
@@ -530,14 +593,17 @@ def _core_file_mode_may_be_false(root: Path) -> bool:
     return str(setting).strip() == "false"
 
 
-def preload() -> None:
+def preload(*, prompts: bool = True) -> None:
     """Start importing Copier (a third of a second) in the background while answers are read or asked,
     and, in a source checkout, working out djstarter's version (a few git commands the store needs).
 
     ``render`` imports it as usual and waits on Python's import lock if the import is still running.
     Failures are left for that import (and ``version()``) to report, so the threads stay silent.
+    ``prompts=False``: this process never lets Copier ask anything (see ``import_copier``).
     """
-    threading.Thread(target=_import_quietly, args=("copier",), name="djstarter-preload", daemon=True).start()
+    threading.Thread(
+        target=_import_quietly, kwargs={"prompts": prompts}, name="djstarter-preload", daemon=True
+    ).start()
     thread = threading.Thread(target=_version_quietly, name="djstarter-version", daemon=True)
     thread.start()
     _preloading.append(thread)
@@ -551,9 +617,107 @@ def _version_quietly() -> None:
         version()
 
 
-def _import_quietly(name: str) -> None:
+def _import_quietly(*, prompts: bool = True) -> None:
     with contextlib.suppress(BaseException):  # render() imports it again and reports any error there
-        importlib.import_module(name)
+        import_copier(prompts=prompts)
+
+
+#: What Copier imports from its prompt libraries (questionary, prompt_toolkit, pygments' lexers): about
+#: 200 modules, a third of Copier's import, used only to ask questions.
+_PROMPT_NAMES = {
+    "questionary": ("confirm", "unsafe_prompt"),
+    "questionary.prompts.common": ("Choice",),
+    "prompt_toolkit.lexers": ("PygmentsLexer",),
+    "pygments.lexers.data": ("JsonLexer", "YamlLexer"),
+}
+
+
+def import_copier(*, prompts: bool = True) -> None:
+    """Import Copier; with ``prompts=False``, without importing its prompt libraries.
+
+    Only for a djstarter command's own process, which renders and updates with complete answers and
+    ``defaults=True``, so Copier never asks. Copier's modules then hold stand-ins for the names they import
+    from those libraries: ``Choice`` keeps a choice's title, value and ``disabled`` reason as questionary's
+    does (Copier validates answers against it), and the prompt functions import the real library when
+    called. Should Copier import anything else from them, it is imported again as usual.
+    """
+    if prompts or "copier._main" in sys.modules or any(name in sys.modules for name in _PROMPT_NAMES):
+        importlib.import_module("copier")
+        return
+    stand_ins = _prompt_stand_ins()
+    before = set(sys.modules)
+    try:
+        sys.modules.update(stand_ins)
+        importlib.import_module("copier")
+    except ImportError:
+        for name in set(sys.modules) - before:  # half-imported Copier modules hold stand-ins: import anew
+            if name == "copier" or name.startswith("copier."):
+                del sys.modules[name]
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        importlib.import_module("copier")
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+def _prompt_stand_ins() -> dict[str, ModuleType]:
+    def forwarding(module: str, name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = name
+        return call
+
+    def lexer(name: str) -> type:
+        return type(name, (), {"__module__": "pygments.lexers.data"})
+
+    def pygments_lexer(stand_in: type, *args: Any, **kwargs: Any) -> Any:
+        from prompt_toolkit.lexers import PygmentsLexer
+        from pygments.lexers import data  # type: ignore[import-untyped,unused-ignore]
+
+        return PygmentsLexer(getattr(data, stand_in.__name__), *args, **kwargs)
+
+    attributes: dict[str, dict[str, Any]] = {
+        "questionary": {name: forwarding("questionary", name) for name in _PROMPT_NAMES["questionary"]},
+        "questionary.prompts.common": {"Choice": _Choice},
+        "prompt_toolkit.lexers": {"PygmentsLexer": pygments_lexer},
+        "pygments.lexers.data": {name: lexer(name) for name in _PROMPT_NAMES["pygments.lexers.data"]},
+    }
+    modules = {}
+    for name, values in attributes.items():
+        module = ModuleType(name, "djstarter's stand-in while Copier is imported (see import_copier)")
+        vars(module).update(values)
+        modules[name] = module
+    return modules
+
+
+class _Choice:
+    """questionary's ``Choice`` as Copier uses it without asking: title, value (the title when None),
+    ``disabled`` reason, ``checked``, ``shortcut_key`` and ``description``."""
+
+    def __init__(
+        self,
+        title: Any,
+        value: Any = None,
+        disabled: str | None = None,
+        checked: bool | None = False,
+        shortcut_key: str | bool | None = True,
+        description: str | None = None,
+    ) -> None:
+        self.disabled = disabled
+        self.title = title
+        self.shortcut_key = shortcut_key
+        self.checked = checked if checked is not None else False
+        self.description = description
+        if value is not None:
+            self.value = value
+        elif isinstance(title, list):
+            self.value = "".join(token[1] for token in title)
+        else:
+            self.value = title
 
 
 def render(answers: Mapping[str, Any], project: Path, template: str) -> None:

@@ -37,7 +37,7 @@ def run(
 ) -> int:
     from djstarter.generate import preload
 
-    preload()
+    preload(prompts=not defaults and answers_file is None)  # asks in this process only without answers
     try:
         answers = collect(answers_file, data, defaults)
     except KeyboardInterrupt:

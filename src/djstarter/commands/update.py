@@ -179,6 +179,9 @@ def _run(
         if not quiet:
             say(f"{project.name} is already on djstarter templates {old_tag}; nothing to update.")
         return EXIT_OK
+    from djstarter.generate import import_copier
+
+    import_copier(prompts=False)  # the update never asks: Copier without its prompt libraries
     inspected: list[tuple[list[str], Needs]] = []
 
     def check(renders: Renders) -> None:
