@@ -254,7 +254,13 @@ def test_environments_that_compile_differently_never_share_code(tmp_path: Path) 
     assert generate._environment_signature(env) != generate._environment_signature(twin)
 
 
-PATCHED = ("jinja_env", "_sync_git_index_executable_bit", "_render_template", "_render_context")
+PATCHED = (
+    "jinja_env",
+    "_sync_git_index_executable_bit",
+    "_render_template",
+    "_render_context",
+    "_git_initialize_repo",
+)
 
 
 def _originals() -> dict[str, object]:
@@ -344,6 +350,7 @@ def test_a_clone_for_one_kind_checks_out_only_that_kind_at_the_tag(tmp_path: Pat
 def test_a_copier_without_the_patched_attributes_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(Worker, "_sync_git_index_executable_bit")
     monkeypatch.delattr(Worker, "_render_context")
+    monkeypatch.delattr(Worker, "_git_initialize_repo")
     monkeypatch.setattr(Worker, "jinja_env", property(vars(Worker)["jinja_env"].func))
     before = dict(vars(Worker))
     with faster_copier():
