@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from . import two_factor
 from .models import Membership
 
 
@@ -18,4 +19,5 @@ def organizations(request: HttpRequest) -> dict:
         "my_memberships": SimpleLazyObject(memberships),
         "current_organization": getattr(request, "organization", None),
         "org_can": getattr(request, "org_can", frozenset()),
+        "two_factor_available": two_factor.available,  # links to the two-factor pages
     }

@@ -16,6 +16,15 @@ class OrganizationForm(forms.ModelForm):
         return name
 
 
+class TwoFactorRequirementForm(forms.Form):
+    required = forms.BooleanField(
+        label="Require two-factor authentication for members",
+        required=False,
+        help_text="Members without it are sent to set it up before they reach any page of the organisation. "
+        "API keys keep working.",
+    )
+
+
 class RoleForm(forms.Form):
     """Only the roles the acting member may give (the permission table decides)."""
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-from . import context, tenancy
+from . import context, tenancy, two_factor
 
 
 def _is_api_view(view_func: Callable) -> bool:
@@ -17,7 +17,8 @@ def _is_api_view(view_func: Callable) -> bool:
 class OrganizationMiddleware:
     """Resolves ``org_slug`` from the URL, checks membership (404 for strangers and unknown slugs
     alike), sets ``request.organization``/``org_role``/``org_can`` and the current-organisation context
-    variable, and clears it after the response."""
+    variable, and clears it after the response. A member of an organisation that requires two-factor
+    authentication who has none is sent to set it up (``two_factor.py``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,6 +40,8 @@ class OrganizationMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = tenancy.membership_for(request.user, slug)
+        if two_factor.must_set_up(request.user, membership.organization):
+            return two_factor.send_to_set_up(request, membership.organization)
         tenancy.enter(request, membership.organization, membership.role)
         if request.session.get("organization") != slug:  # written only on a change, not every request
             request.session["organization"] = slug  # the organisation the home page offers first

@@ -23,6 +23,13 @@ class Organization(UniqueSlugModel):
         settings.AUTH_USER_MODEL, through="Membership", related_name="organizations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Members without two-factor authentication are sent to set it up before any of its pages (the
+    #: rule: ``two_factor.py``); API keys are not affected.
+    require_two_factor = models.BooleanField(
+        "require two-factor authentication for members",
+        default=False,
+        help_text="Members without two-factor authentication set it up before they reach any page.",
+    )
 
     class Meta:
         ordering = ["name"]

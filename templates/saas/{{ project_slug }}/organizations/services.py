@@ -12,6 +12,7 @@ from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.seats import sync_seats_after_commit
 from ..billing.services import start_subscription
+from . import two_factor
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
 from .models import Membership, Organization
@@ -86,6 +87,36 @@ def rename_organization(*, actor, actor_role: str, organization: Organization, n
         organization, AuditEvent.Action.SETTINGS_CHANGED, actor=actor, summary=f"name: {previous} → {name}"
     )
     return organization
+
+
+@transaction.atomic
+def set_two_factor_requirement(*, actor, actor_role: str, organization: Organization, required: bool) -> bool:
+    """Require two-factor authentication of every member (or stop requiring it). Turning it on is refused
+    unless the acting member has it (they would be sent to set it up on their next page). The change is
+    one conditional UPDATE, so of two people toggling at once only one changes it and one audit event is
+    written; returns whether this call changed it."""
+    if not can(actor_role, Action.MANAGE_SETTINGS):
+        raise ActionRefused("Your role does not allow changing the settings.")
+    if required and not two_factor.available:
+        raise ActionRefused(two_factor.UNAVAILABLE)
+    if required and not two_factor.has_two_factor(actor):
+        raise ActionRefused(
+            "Set up two-factor authentication for your own account first: "
+            "requiring it would otherwise lock you out of the organisation's pages."
+        )
+    changed = Organization.objects.filter(pk=organization.pk, require_two_factor=not required).update(
+        require_two_factor=required
+    )
+    organization.require_two_factor = required
+    if changed:
+        summary = "required" if required else "no longer required"
+        record(
+            organization,
+            AuditEvent.Action.SETTINGS_CHANGED,
+            actor=actor,
+            summary=f"two-factor authentication {summary} for members",
+        )
+    return bool(changed)
 
 
 @transaction.atomic

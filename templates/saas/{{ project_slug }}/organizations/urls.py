@@ -13,5 +13,10 @@ urlpatterns = [
     path("o/<slug:org_slug>/members/<id:pk>/role/", views.change_role, name="change_role"),
     path("o/<slug:org_slug>/members/<id:pk>/remove/", views.remove_member, name="remove_member"),
     path("o/<slug:org_slug>/settings/", views.SettingsView.as_view(), name="settings"),
+    path(
+        "o/<slug:org_slug>/settings/two-factor/",
+        views.two_factor_requirement,
+        name="two_factor_requirement",
+    ),
     path("o/<slug:org_slug>/delete/", views.DeleteOrganizationView.as_view(), name="delete"),
 ]

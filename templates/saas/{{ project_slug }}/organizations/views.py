@@ -16,9 +16,15 @@ from ..core.integrity import UniqueViolationFormMixin
 from ..invitations.forms import InvitationForm
 from ..invitations.models import Invitation
 from ..projects.models import Project, Task
-from . import services, tenancy
+from . import services, tenancy, two_factor
 from .exceptions import ActionRefused
-from .forms import DeleteAccountForm, DeleteOrganizationForm, OrganizationForm, RoleForm
+from .forms import (
+    DeleteAccountForm,
+    DeleteOrganizationForm,
+    OrganizationForm,
+    RoleForm,
+    TwoFactorRequirementForm,
+)
 from .mixins import OrganizationPermissionMixin, require
 from .models import Membership
 from .permissions import Action, assignable_roles, can_manage_member
@@ -172,6 +178,15 @@ class SettingsView(OrganizationPermissionMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.request.organization}
 
+    def get_context_data(self, **kwargs):
+        organization = self.request.organization
+        return super().get_context_data(
+            two_factor_form=TwoFactorRequirementForm(initial={"required": organization.require_two_factor}),
+            two_factor_unavailable=two_factor.UNAVAILABLE,
+            has_two_factor=two_factor.has_two_factor(self.request.user),
+            **kwargs,
+        )
+
     def form_valid(self, form: OrganizationForm) -> HttpResponse:
         organization = self.request.organization
         organization.refresh_from_db(fields=["name"])  # the form wrote the new name onto the instance
@@ -183,6 +198,32 @@ class SettingsView(OrganizationPermissionMixin, FormView):
         )
         messages.success(self.request, "Settings saved.")
         return redirect(reverse("organizations:settings", kwargs={"org_slug": organization.slug}))
+
+
+@require_POST
+def two_factor_requirement(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Owners and admins require two-factor authentication of every member, or stop requiring it."""
+    require(request, Action.MANAGE_SETTINGS)
+    form = TwoFactorRequirementForm(request.POST)
+    form.is_valid()  # a checkbox: anything but a ticked box means "off"
+    required = form.cleaned_data.get("required", False)
+    try:
+        services.set_two_factor_requirement(
+            actor=request.user,
+            actor_role=request.org_role,
+            organization=request.organization,
+            required=required,
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            "Members now need two-factor authentication."
+            if required
+            else "Two-factor authentication is no longer required.",
+        )
+    return redirect("organizations:settings", org_slug=org_slug)
 
 
 class DeleteOrganizationView(OrganizationPermissionMixin, FormView):
