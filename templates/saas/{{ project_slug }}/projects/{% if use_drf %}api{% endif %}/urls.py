@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from ...webhooks.api import DeliveryViewSet, EndpointViewSet
 from .views import ProjectViewSet, TaskViewSet
 
 app_name = "api"
@@ -9,5 +10,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="project")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("webhook-endpoints", EndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", DeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [path("o/<slug:org_slug>/", include(router.urls))]
