@@ -10,7 +10,8 @@ either:
 - **SQLite** (and any other database): every word must appear in the name or the description
   (``icontains``, case-insensitive for ASCII letters only); products whose name matches come first.
 
-On both, a product whose name is exactly the query comes first, and a SKU typed in full finds its product.
+On both, a product whose name is exactly the query comes first, a SKU typed in full finds its product,
+and a category's name finds the products in it and below it (after those whose own text matches).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
-from .models import Product, Variant
+from .models import Category, Product, Variant
 
 #: The text-search configuration (stemming, stop words) of the index and of every query. The index in
 #: migration ``catalogue.0004`` is built for this one: change both together, in a new migration.
@@ -38,15 +39,16 @@ def search_vector() -> SearchVector:
 
 def search(products: QuerySet[Product], text: str) -> QuerySet[Product]:
     """``products`` that match ``text``, with a ``relevance`` alias (higher is better) to order them by."""
-    # Read first (a short query): a list of ids lets PostgreSQL combine the three conditions' indexes,
-    # which a subquery in the OR would prevent.
+    # Read first (short queries): lists of ids let PostgreSQL combine the conditions' indexes, which a
+    # subquery in the OR would prevent.
     skus = Variant.objects.filter(sku__iexact=text).order_by()
     by_sku = Q(pk__in=list(skus.values_list("product", flat=True)))
+    by_category = Q(category__in=_categories_named(text))
     exact_name = Case(When(name__iexact=text, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
         products = products.alias(document=search_vector()).filter(
-            Q(document=query) | Q(TrigramWordSimilar(F("name"), Value(text))) | by_sku
+            Q(document=query) | Q(TrigramWordSimilar(F("name"), Value(text))) | by_sku | by_category
         )
         # An exact name outweighs any rank (ts_rank and similarity are both at most 1).
         relevance = (
@@ -64,7 +66,22 @@ def search(products: QuerySet[Product], text: str) -> QuerySet[Product]:
     relevance = exact_name * Value(10.0) + Case(
         When(name__icontains=text, then=Value(2.0)),
         When(in_name, then=Value(1.0)),
+        When(in_text, then=Value(0.5)),  # in the description; 0: only by SKU or category
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return products.filter(in_text | by_sku).alias(relevance=relevance)
+    return products.filter(in_text | by_sku | by_category).alias(relevance=relevance)
+
+
+def _categories_named(text: str) -> list[int]:
+    """The categories named ``text`` (in any case) and every category below them (one query)."""
+    categories = list(Category.objects.order_by().values_list("pk", "parent_id", "name"))
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id, _ in categories:
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [pk for pk, _, name in categories if name.casefold() == text.casefold()]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found

@@ -149,3 +149,13 @@ def test_facets_keep_the_query_count_constant_at_10_and_100_products(client, set
         counts[total] = [count_queries(client, url) for url in urls]
     assert counts[10] == counts[100], counts
     assert len(client.get("/?q=bulk&price=-10").context["products"]) == 50
+
+
+def test_a_category_name_finds_its_products_after_those_that_say_it(client):
+    coffee = CategoryFactory(name="Coffee")
+    beans = CategoryFactory(name="Whole beans", parent=coffee)
+    product("Ethiopia Yirgacheffe", "Washed, light roast", product__category=beans)
+    product("Coffee scoop", "Measures a dose", product__category=CategoryFactory(name="Tools"))
+    product("Teapot", "Cast iron")
+    assert names(client.get("/?q=coffee")) == ["Coffee scoop", "Ethiopia Yirgacheffe"]
+    assert names(client.get("/?q=WHOLE BEANS")) == ["Ethiopia Yirgacheffe"]
