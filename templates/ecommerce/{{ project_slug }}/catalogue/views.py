@@ -10,13 +10,15 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from ..cart.forms import AddToCartForm
+from .forms import ProductFilterForm
 from .models import Category, Product, Variant
-from .selectors import ORDERINGS, category_tree, product_detail_queryset, product_list
+from .selectors import ORDERINGS, category_tree, product_detail_queryset, product_facets, product_list
 
 
 class ProductListView(ListView):
-    """The shop's front page. ``?category=<slug>`` (sub-categories included), ``?q=`` searches names,
-    descriptions and SKUs, ``?ordering=`` one of ``ORDERINGS``."""
+    """The shop's front page. ``?q=`` searches (``search.py``), ``?category=<slug>`` (sub-categories
+    included), ``?price=`` (a range of ``SHOP_PRICE_FACETS``) and ``?in_stock=on`` filter, each shown with
+    how many products it would show; ``?ordering=`` is one of ``ORDERINGS``."""
 
     template_name = "catalogue/product_list.html"
     context_object_name = "products"
@@ -27,21 +29,42 @@ class ProductListView(ListView):
     def get_queryset(self) -> Any:
         slug = self.request.GET.get("category", "")
         self.category = get_object_or_404(Category, slug=slug) if slug else None
-        self.query = self.request.GET.get("q", "").strip()[:100]
-        self.ordering = self.request.GET.get("ordering", "name")
-        if self.ordering not in ORDERINGS:
-            self.ordering = "name"
-        return product_list(category=self.category, search=self.query, ordering=self.ordering)
+        self.form = ProductFilterForm(self.request.GET)
+        self.filters = self.form.filters()
+        default = "relevance" if self.filters["search"] else "name"
+        self.ordering = self.request.GET.get("ordering", default)
+        if self.ordering not in ORDERINGS or (self.ordering == "relevance" and not self.filters["search"]):
+            self.ordering = default
+        return product_list(category=self.category, ordering=self.ordering, **self.filters)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        params = {"category": self.category.slug if self.category else "", "q": self.query}
-        params["ordering"] = self.ordering
+        tree = category_tree()
+        facets = product_facets(tree=tree, category=self.category, **self.filters)
+        query, price, in_stock = self.filters["search"], self.filters["price"], self.filters["in_stock"]
+        params = {
+            "q": query,
+            "category": self.category.slug if self.category else "",
+            "price": price.key if price else "",
+            "in_stock": "on" if in_stock else "",
+            "ordering": self.ordering,
+        }
+        orderings = [("relevance", "Best match")] if query else []
         return super().get_context_data(
+            form=self.form,
             category=self.category,
-            categories=category_tree(),
-            query=self.query,
+            query=query,
+            price=price,
+            in_stock=in_stock,
+            facets=facets,
+            # Categories with products to show, and the chosen one (whatever it holds).
+            category_facets=[
+                (item, depth, count)
+                for item, depth, count in facets.categories
+                if count or item == self.category
+            ],
             ordering=self.ordering,
             orderings=[
+                *orderings,
                 ("name", "Name"),
                 ("price", "Price: low to high"),
                 ("-price", "Price: high to low"),

@@ -33,6 +33,12 @@ CATALOGUE = [
                 "Medium roast with caramel and red apple.",
                 [("COF-COL-250", "250 g", "8.50", 55), ("COF-COL-1K", "1 kg", "28.00", 0)],
             ),
+            (
+                # Sold out: the list's "In stock only" filter leaves it out.
+                "Kenya Nyeri AA",
+                "Washed, light roast: blackcurrant and grapefruit.",
+                [("COF-KEN-250", "250 g", "11.50", 0)],
+            ),
         ],
     ),
     (
