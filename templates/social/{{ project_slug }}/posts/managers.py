@@ -18,9 +18,9 @@ deactivated accounts, hidden threads); and the trending tags count only public p
 
 Boosts read through it as well (``boosts_seen_by``): a boost shows in a feed only while its post is one the
 viewer may see *and* still public (of a public account), and only if the booster is active and has no
-block with the viewer either way. The home feed mixes them in one SQL query (``feed_entries``): a
-``UNION ALL`` of the viewer's feed posts and the boosted posts, each row keyed on (time, post, boost) for
-the keyset pagination, a boost at the time of the boost.
+block either way with the viewer or with the post's author. The home feed mixes them in one SQL query
+(``feed_entries``): a ``UNION ALL`` of the viewer's feed posts and the boosted posts, each row keyed on
+(time, post, boost) for the keyset pagination, a boost at the time of the boost.
 
 What is counted on a post follows the same rule: its reply count counts the replies the viewer may see,
 and its like and boost counts the likes and boosts the viewer sees (``likes_seen_by``,
@@ -81,10 +81,18 @@ def likes_seen_by(viewer: Viewer) -> models.QuerySet:
 
 def boosts_seen_by(viewer: Viewer) -> models.QuerySet:
     """The boosts ``viewer`` sees and counts: none by someone either side of a block with the viewer, nor
-    by a deactivated account. (Which *posts* a boost may bring is ``PostQuerySet.boosted_for``'s rule.)"""
+    by a deactivated account, nor by someone either side of a block with the post's author (a boost made
+    before the block stops showing). (Which *posts* a boost may bring is ``PostQuerySet.boosted_for``'s.)"""
+    from ..graph.models import Block
     from .models import Boost
 
-    return Boost.objects.filter(unblocked(viewer, "user_id"), user__is_active=True)
+    booster, author = OuterRef("user_id"), OuterRef("post__author_id")
+    with_the_author = Block.objects.filter(
+        Q(blocker=booster, blocked=author) | Q(blocker=author, blocked=booster)
+    )
+    return Boost.objects.filter(unblocked(viewer, "user_id"), user__is_active=True).exclude(
+        Exists(with_the_author)
+    )
 
 
 #: The order of the home feed's entries, newest first: the time (of the post, or of the boost), then the
