@@ -149,13 +149,17 @@ class PostQuerySet(models.QuerySet):
         """
         boosters = Q(user=viewer.pk) | Q(user__in=followee_ids(viewer))
         seen = boosts_seen_by(viewer).filter(boosters).exclude(user__in=muted_ids(viewer))
-        newest = seen.filter(post=OuterRef("post")).order_by("-created_at", "-pk").values("pk")[:1]
+        # The newest of them: no newer one of the same post (a NOT EXISTS: an anti-join, not a sort per row).
+        at = OuterRef("created_at")
+        newer = seen.filter(post=OuterRef("post")).filter(
+            Q(created_at__gt=at) | Q(created_at=at, pk__gt=OuterRef("pk"))
+        )
         return (
             self.visible_to(viewer)
             .boostable()
             .exclude(_feed_sources(viewer))
             .exclude(author_id__in=muted_ids(viewer))
-            .filter(boosts__in=seen.filter(pk=Subquery(newest)).values("pk"))
+            .filter(boosts__in=seen.exclude(Exists(newer)).values("pk"))
             .annotate(
                 feed_at=F("boosts__created_at"),
                 boost_pk=F("boosts__pk"),
