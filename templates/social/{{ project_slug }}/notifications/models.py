@@ -43,12 +43,14 @@ class Notification(models.Model):
         LIKE = "like", "Like"
         REPLY = "reply", "Reply"
         MENTION = "mention", "Mention"
+        BOOST = "boost", "Boost"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    #: The post the notification is about (the liked or replied-to post, the post that mentions), if any.
+    #: The post the notification is about (the liked, boosted or replied-to post, the post that mentions),
+    #: if any.
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     #: One notification per (recipient, group_key): "like:<post id>", "follow:"…
     group_key = models.CharField(max_length=40)
@@ -97,6 +99,7 @@ class Notification(models.Model):
             self.Kind.LIKE: "liked your post",
             self.Kind.REPLY: "replied to your post",
             self.Kind.MENTION: "mentioned you",
+            self.Kind.BOOST: "boosted your post",
         }[self.kind]
         return f"{who} {verb}"
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Like, Mention, Post, PostTag, Tag
+from .models import Boost, Like, Mention, Post, PostTag, Tag
 
 
 class MentionInline(admin.TabularInline):
@@ -49,6 +49,16 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(Like)
 class LikeAdmin(admin.ModelAdmin):
+    list_display = ("user", "post", "created_at")
+    list_select_related = ("user", "post")
+    search_fields = ("user__username",)
+    raw_id_fields = ("user", "post")
+
+
+@admin.register(Boost)
+class BoostAdmin(admin.ModelAdmin):
+    """Boosts are made by people (``services.boost``: public posts of public accounts only)."""
+
     list_display = ("user", "post", "created_at")
     list_select_related = ("user", "post")
     search_fields = ("user__username",)

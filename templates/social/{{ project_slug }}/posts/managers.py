@@ -16,9 +16,16 @@ Hashtags read through it too: a tag's page lists the posts with the tag that the
 tag brings only its *public* posts (of public accounts) into the home feed, still under the rule (blocks,
 deactivated accounts, hidden threads); and the trending tags count only public posts the viewer may see.
 
+Boosts read through it as well (``boosts_seen_by``): a boost shows in a feed only while its post is one the
+viewer may see *and* still public (of a public account), and only if the booster is active and has no
+block either way with the viewer or with the post's author. The home feed mixes them in one SQL query
+(``feed_entries``): a ``UNION ALL`` of the viewer's feed posts and the boosted posts, each row keyed on
+(time, post, boost) for the keyset pagination, a boost at the time of the boost.
+
 What is counted on a post follows the same rule: its reply count counts the replies the viewer may see,
-and its like count the likes the viewer sees (``likes_seen_by``: none by someone either side of a block
-with the viewer), each a subquery of the same SELECT.
+and its like and boost counts the likes and boosts the viewer sees (``likes_seen_by``,
+``boosts_seen_by``: none by someone either side of a block with the viewer), each a subquery of the same
+SELECT.
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db import connection, models
+from django.db.models import BigIntegerField, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -72,6 +79,37 @@ def likes_seen_by(viewer: Viewer) -> models.QuerySet:
     return Like.objects.filter(unblocked(viewer, "user_id"), user__is_active=True)
 
 
+def boosts_seen_by(viewer: Viewer) -> models.QuerySet:
+    """The boosts ``viewer`` sees and counts: none by someone either side of a block with the viewer, nor
+    by a deactivated account, nor by someone either side of a block with the post's author (a boost made
+    before the block stops showing). (Which *posts* a boost may bring is ``PostQuerySet.boosted_for``'s.)"""
+    from ..graph.models import Block
+    from .models import Boost
+
+    booster, author = OuterRef("user_id"), OuterRef("post__author_id")
+    with_the_author = Block.objects.filter(
+        Q(blocker=booster, blocked=author) | Q(blocker=author, blocked=booster)
+    )
+    return Boost.objects.filter(unblocked(viewer, "user_id"), user__is_active=True).exclude(
+        Exists(with_the_author)
+    )
+
+
+#: The order of the home feed's entries, newest first: the time (of the post, or of the boost), then the
+#: post and the boost (0 for the post itself) so that entries at the same instant keep one order.
+FEED_ORDER = ("-feed_at", "-pk", "-boost_pk")
+
+
+def _feed_sources(viewer: AbstractBaseUser) -> Q:
+    """The posts a home feed brings of their own: the viewer's, those of people they follow, and the public
+    posts (of public accounts) with a tag they follow."""
+    from .models import PostTag, TagFollow
+
+    followed_tags = TagFollow.objects.filter(user=viewer.pk).values("tag_id")
+    tagged = Exists(PostTag.objects.filter(post=OuterRef("pk"), tag__in=followed_tags))
+    return Q(author_id=viewer.pk) | Q(author_id__in=followee_ids(viewer)) | (_public_and_open() & tagged)
+
+
 class PostQuerySet(models.QuerySet):
     def visible_to(self, viewer: Viewer) -> PostQuerySet:
         """Posts ``viewer`` may see (see the module's docstring): replies below an invisible post are out."""
@@ -85,16 +123,49 @@ class PostQuerySet(models.QuerySet):
     def feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         """The home feed: the viewer's own posts, those of people they follow and the public posts with a tag
         they follow, minus muted people. Still one query: the followed tags are an ``EXISTS`` subquery."""
-        from .models import PostTag, TagFollow
+        return self.visible_to(viewer).filter(_feed_sources(viewer)).exclude(author_id__in=muted_ids(viewer))
 
-        followed_tags = TagFollow.objects.filter(user=viewer.pk).values("tag_id")
-        tagged = Exists(PostTag.objects.filter(post=OuterRef("pk"), tag__in=followed_tags))
+    def boostable(self) -> PostQuerySet:
+        """Posts that may be boosted and whose boosts show: public posts of public accounts (Mastodon's
+        rule; ``services.boost`` checks it with ``visible_to`` for the booster, the feed for the reader)."""
+        return self.filter(_public_and_open())
+
+    def as_own_entries(self) -> PostQuerySet:
+        """Posts as feed entries of their own: at their own time, boosted by nobody (see ``boosted_for``)."""
+        return self.annotate(
+            feed_at=F("created_at"),
+            boost_pk=Value(0, output_field=BigIntegerField()),
+            boosted_by_username=Value(None, output_field=CharField()),
+            boosted_by_name=Value(None, output_field=CharField()),
+        )
+
+    def boosted_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
+        """The boosts in ``viewer``'s home feed: boosts by the viewer and the people they follow (not muted,
+        see ``boosts_seen_by``) of posts the viewer may see that are still public posts of public accounts.
+
+        Like Mastodon, a post shows once: a post the feed brings of its own (``feed_for``) is not repeated
+        for its boosts, and of several boosts of one post only the newest shows. Each row is the boosted
+        post with ``feed_at`` (the time of that boost), ``boost_pk`` and who boosted it.
+        """
+        boosters = Q(user=viewer.pk) | Q(user__in=followee_ids(viewer))
+        seen = boosts_seen_by(viewer).filter(boosters).exclude(user__in=muted_ids(viewer))
+        # The newest of them: no newer one of the same post (a NOT EXISTS: an anti-join, not a sort per row).
+        at = OuterRef("created_at")
+        newer = seen.filter(post=OuterRef("post")).filter(
+            Q(created_at__gt=at) | Q(created_at=at, pk__gt=OuterRef("pk"))
+        )
         return (
             self.visible_to(viewer)
-            .filter(
-                Q(author_id=viewer.pk) | Q(author_id__in=followee_ids(viewer)) | (_public_and_open() & tagged)
-            )
+            .boostable()
+            .exclude(_feed_sources(viewer))
             .exclude(author_id__in=muted_ids(viewer))
+            .filter(boosts__in=seen.exclude(Exists(newer)).values("pk"))
+            .annotate(
+                feed_at=F("boosts__created_at"),
+                boost_pk=F("boosts__pk"),
+                boosted_by_username=F("boosts__user__username"),
+                boosted_by_name=F("boosts__user__name"),
+            )
         )
 
     def tagged(self, name: str) -> PostQuerySet:
@@ -110,7 +181,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows, in one query: author, parent, counts and "liked by me"."""
-        from .models import Like, Post
+        from .models import Boost, Like, Post
 
         # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
         likes = likes_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
@@ -122,13 +193,42 @@ class PostQuerySet(models.QuerySet):
             .annotate(n=Count("*"))
             .values("n")
         )
+        boosts = boosts_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
         queryset = self.select_related("author__profile", "reply_to__author").annotate(
             like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
             reply_count=Coalesce(Subquery(replies), Value(0)),
+            boost_count=Coalesce(Subquery(boosts.values("n")), Value(0)),
         )
         if viewer.is_authenticated:
-            return queryset.annotate(liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer.pk)))
-        return queryset.annotate(liked=Value(False))
+            return queryset.annotate(
+                liked=Exists(Like.objects.filter(post=OuterRef("pk"), user=viewer.pk)),
+                boosted=Exists(Boost.objects.filter(post=OuterRef("pk"), user=viewer.pk)),
+            )
+        return queryset.annotate(liked=Value(False), boosted=Value(False))
+
+
+def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:
+    """One page of ``viewer``'s home feed: their feed posts (``feed_for``) and the boosts in it
+    (``boosted_for``), newest first by ``FEED_ORDER``, each a post card (``with_cards``) with ``feed_at``,
+    ``boost_pk`` and ``boosted_by_*``. At most ``size`` entries older than the cursor ``after`` (a
+    ``(feed_at, pk, boost_pk)`` tuple, see ``pagination.feed_page``).
+
+    One SQL query: ``UNION ALL`` of both parts, each filtered by the cursor (and, where the database allows
+    it, already cut at ``size`` in order, so neither part is read further than one page).
+    """
+    from .models import Post
+
+    own = Post.objects.feed_for(viewer).as_own_entries().with_cards(viewer)
+    boosted = Post.objects.boosted_for(viewer).with_cards(viewer)
+    if after is not None:
+        at, pk, boost_pk = after
+        older = Q(feed_at__lt=at) | Q(feed_at=at, pk__lt=pk) | Q(feed_at=at, pk=pk, boost_pk__lt=boost_pk)
+        own, boosted = own.filter(older), boosted.filter(older)
+    if connection.features.supports_slicing_ordering_in_compound:
+        own, boosted = own.order_by(*FEED_ORDER)[:size], boosted.order_by(*FEED_ORDER)[:size]
+    else:  # SQLite: no ORDER BY or LIMIT inside a UNION; the outer ones still decide
+        own, boosted = own.order_by(), boosted.order_by()
+    return list(own.union(boosted, all=True).order_by(*FEED_ORDER)[:size])
 
 
 #: How many of the newest posts in the window the trending list counts, so its cost is bounded.

@@ -119,6 +119,30 @@ class Like(models.Model):
         return f"{self.user} likes post #{self.post_id}"
 
 
+class Boost(models.Model):
+    """A person sharing someone's public post with their followers ("boosted by Ana").
+
+    Only a public post of a public account can be boosted (Mastodon's rule, ``services.boost``); the feed
+    shows a boost only while the post stays so (``managers.boosts_seen_by``). One boost per person and
+    post (the unique constraint); deleting the post or the person deletes the boost (``CASCADE``).
+    """
+
+    # The unique constraint's index starts with ``user``: it serves the feed, no index of its own.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="boosts", db_index=False
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="boosts")
+    #: Where the boost sits in a feed: at the time of the boost, not of the post.
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="posts_boost_unique")]
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} boosts post #{self.post_id}"
+
+
 class Tag(models.Model):
     """A hashtag (``#name`` in a post). Stored in lower case, so ``#Django`` and ``#DJANGO`` are one tag: the
     check constraint keeps every name lower case and the unique index then keeps one row per name."""

@@ -2,22 +2,28 @@
 
 Posts are ordered newest first by primary key, so a page is "the next N posts older than the last one
 shown": one indexed range scan however deep the page, and a new post never shifts what comes next.
+The home feed mixes boosts in, each at the time of the boost, so its cursor is the last entry's
+(time, post, boost) triple instead (``feed_page``): ``?before=<microseconds>_<post id>_<boost id>``.
 People (search results) are ordered by username, the same way: ``?after=<username>``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 @dataclass
 class KeysetPage:
     items: list[Any]
     #: The ``before`` value of the next (older) page, or None on the last page.
-    next_before: int | None
+    next_before: int | str | None
 
 
 def parse_id(value: object) -> int | None:
@@ -43,6 +49,40 @@ def keyset_page(queryset: QuerySet, before: str | None, size: int) -> KeysetPage
     has_more = len(rows) > size
     items = rows[:size]
     return KeysetPage(items=items, next_before=items[-1].pk if has_more else None)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def feed_cursor(entry: Any) -> str:
+    """The cursor after a feed entry: its time in microseconds since 1970 (UTC), its post and its boost."""
+    micros = (entry.feed_at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}_{entry.pk}_{entry.boost_pk}"
+
+
+def parse_feed_cursor(value: object) -> tuple[datetime, int, int] | None:
+    """A feed cursor from the query string (see ``feed_cursor``), or None (the first page) for anything
+    else: three ids, the first a time the database can store."""
+    if not isinstance(value, str):
+        return None
+    parts = [parse_id(part) for part in value.split("_")]
+    if len(parts) != 3 or None in parts:
+        return None
+    micros, pk, boost_pk = parts
+    try:
+        at = _EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return None
+    return at, pk, boost_pk
+
+
+def feed_page(viewer: AbstractBaseUser, before: str | None, size: int) -> KeysetPage:
+    """A page of ``viewer``'s home feed, boosts mixed in (``managers.feed_entries``): one query."""
+    from .managers import feed_entries
+
+    rows = feed_entries(viewer, parse_feed_cursor(before), size + 1)
+    items = rows[:size]
+    return KeysetPage(items=items, next_before=feed_cursor(items[-1]) if len(rows) > size else None)
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""Writing, editing, deleting and liking posts, and following tags. Views and the API call these; each
-checks its rules.
+"""Writing, editing, deleting, liking and boosting posts, and following tags. Views and the API call these;
+each checks its rules.
 
-Notifications (reply, mention, like) are added and taken back here, so every way in behaves the same.
+Notifications (reply, mention, like, boost) are added and taken back here, so every way in behaves the same.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
 from . import limits
-from .models import CONTENT_WARNING_MAX_LENGTH, TAG_MAX_LENGTH, Like, Mention, Post, PostTag, Tag, TagFollow
+from .models import (
+    CONTENT_WARNING_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    Boost,
+    Like,
+    Mention,
+    Post,
+    PostTag,
+    Tag,
+    TagFollow,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -201,6 +211,8 @@ def edit_post(post: Post, *, body: str, visibility: str, content_warning: str | 
     post.visibility = visibility
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "content_warning", "visibility", "edited_at"])
+    if visibility != Post.Visibility.PUBLIC:
+        _drop_boosts(post)  # a post no longer public cannot stay boosted (the feed hides it anyway)
     added, removed = _sync_mentions(post)
     _sync_tags(post)
     _announce(post, added)  # a reply now visible to the post's author is announced (once)
@@ -235,6 +247,47 @@ def unlike(user: AbstractBaseUser, post: Post) -> bool:
     if deleted:
         retract(post.author, Notification.Kind.LIKE, user, post)
     return bool(deleted)
+
+
+def may_boost(user: AbstractBaseUser, post: Post) -> bool:
+    """Whether ``user`` may boost ``post``: a public post of a public account that they may see (Mastodon's
+    rule: a boost shows the post to the booster's followers, who might not be its audience otherwise)."""
+    return Post.objects.visible_to(user).boostable().filter(pk=post.pk).exists()
+
+
+@transaction.atomic
+def boost(user: AbstractBaseUser, post: Post) -> bool:
+    """Boost a post into the person's followers' feeds; returns False when they already boosted it.
+
+    Refused (``PostError``) for a post that is not public, of a private account, or one they may not see.
+    The unique constraint keeps one boost per person and post, even for two requests at once.
+    """
+    # Lock the post's row first: an edit making it followers-only (which then drops its boosts) waits for
+    # this boost, or this boost waits for the edit and reads the new visibility.
+    locked = list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True))
+    if not locked or not may_boost(user, post):
+        raise PostError("Only public posts can be boosted: this one is not, or you cannot see it.")
+    _, created = Boost.objects.get_or_create(post=post, user=user)
+    if created:
+        notify(post.author, Notification.Kind.BOOST, user, post)
+    return created
+
+
+@transaction.atomic
+def unboost(user: AbstractBaseUser, post: Post) -> bool:
+    """Take a boost back: it leaves every feed; returns False when there was none."""
+    deleted, _ = Boost.objects.filter(post=post, user=user).delete()
+    if deleted:
+        retract(post.author, Notification.Kind.BOOST, user, post)
+    return bool(deleted)
+
+
+def _drop_boosts(post: Post) -> None:
+    """Remove every boost of ``post`` (now not public) and the author's boost notification."""
+    Boost.objects.filter(post=post).delete()
+    Notification.objects.filter(
+        recipient=post.author_id, group_key=Notification.key_for(Notification.Kind.BOOST, post.pk)
+    ).delete()
 
 
 def follow_tag(user: AbstractBaseUser, name: str) -> tuple[Tag, bool]:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("posts/<int:pk>/edit/", views.post_edit, name="edit"),
     path("posts/<int:pk>/delete/", views.post_delete, name="delete"),
     path("posts/<int:pk>/like/", views.like_toggle, name="like"),
+    path("posts/<int:pk>/boost/", views.boost_toggle, name="boost"),
 ]

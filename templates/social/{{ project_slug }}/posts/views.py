@@ -1,5 +1,5 @@
-"""Post pages: the home feed, a post with its replies, writing, editing, deleting, liking, search, and a
-tag's page (with its follow button).
+"""Post pages: the home feed (with boosts), a post with its replies, writing, editing, deleting, liking,
+boosting, search, and a tag's page (with its follow button).
 
 Every read starts from ``Post.objects.visible_to(request.user)``: a post the viewer may not see is a 404,
 whichever page asks.
@@ -22,7 +22,7 @@ from . import services
 from .forms import PostForm, ReplyForm
 from .limits import RateLimited
 from .models import Post, Tag
-from .pagination import keyset_page
+from .pagination import feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
@@ -34,12 +34,13 @@ def _cards(request: HttpRequest):
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: the home feed (own and followed people's posts). Otherwise: the public timeline."""
+    """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
+    Otherwise: the public timeline."""
+    before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
     if request.user.is_authenticated:
-        posts = Post.objects.feed_for(request.user).with_cards(request.user)
+        page = feed_page(request.user, before, size)
     else:
-        posts = _cards(request)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+        page = keyset_page(_cards(request), before, size)
     context = {
         "page": page,
         "form": PostForm(author=request.user),
@@ -244,6 +245,32 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return_to = _next_url(request, post.get_absolute_url())
     context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
     return answer(request, "posts/partials/like.html", context, redirect_to=return_to)
+
+
+@login_required
+@require_POST
+def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Boost (``action=boost``) or unboost (``action=unboost``) a post the viewer may see.
+
+    Only public posts can be boosted: any other is refused with a 400 and the reason. In place with htmx
+    (the boost fragment, with the new state and count); otherwise back to the page.
+    """
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    action = request.POST.get("action")
+    if action == "boost":
+        try:
+            created = services.boost(request.user, post)
+        except services.PostError as error:
+            return render(request, "400.html", {"reason": str(error)}, status=400)
+        if not created and not request.htmx:
+            messages.info(request, "You already boosted this post.")
+    elif action == "unboost":
+        services.unboost(request.user, post)
+    else:
+        return HttpResponse("Unknown action: use boost or unboost.", status=400, content_type="text/plain")
+    return_to = _next_url(request, post.get_absolute_url())
+    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    return answer(request, "posts/partials/boost.html", context, redirect_to=return_to)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

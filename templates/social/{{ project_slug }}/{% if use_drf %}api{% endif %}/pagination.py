@@ -1,10 +1,11 @@
 from typing import Any
 
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
 from ..core.storable import unstorable_character
-from ..posts.pagination import parse_id
+from ..posts.managers import feed_entries
+from ..posts.pagination import feed_cursor, parse_feed_cursor, parse_id
 
 
 class CheckedCursorPagination(CursorPagination):
@@ -47,6 +48,37 @@ class NewestFirstCursorPagination(CheckedCursorPagination):
     """By primary key, newest first; a position is a post (or row) id."""
 
     ordering = "-pk"
+
+
+class FeedCursorPagination(CheckedCursorPagination):
+    """The home feed with its boosts (``posts.managers.feed_entries``), newest first by (time, post, boost):
+    a position is a feed cursor (``posts.pagination.feed_cursor``), read forward only (``previous`` is
+    null). The view's queryset is not read: the entries come from the one UNION query of the feed."""
+
+    ordering = "-pk"  # what the schema shows; the entries' own order is ``managers.FEED_ORDER``
+    invalid_position = "Invalid cursor: its position is not a place in the feed."
+
+    def valid_position(self, position: str) -> bool:
+        return parse_feed_cursor(position) is not None
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any]:
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        after = parse_feed_cursor(cursor.position) if cursor is not None and cursor.position else None
+        rows = feed_entries(request.user, after, self.page_size + 1)
+        self.page = rows[: self.page_size]
+        self.next_position = feed_cursor(self.page[-1]) if len(rows) > self.page_size else None
+        return self.page
+
+    def get_next_link(self) -> str | None:
+        if self.next_position is None:
+            return None
+        return self.encode_cursor(Cursor(offset=0, reverse=False, position=self.next_position))
+
+    def get_previous_link(self) -> None:
+        return None
 
 
 class UsernameCursorPagination(CheckedCursorPagination):

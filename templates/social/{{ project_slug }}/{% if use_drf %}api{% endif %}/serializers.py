@@ -41,12 +41,14 @@ class PostSerializer(serializers.ModelSerializer):
     like_count = serializers.IntegerField(read_only=True)
     reply_count = serializers.IntegerField(read_only=True)
     liked = serializers.BooleanField(read_only=True)
+    boost_count = serializers.IntegerField(read_only=True, help_text="Boosts the requester sees.")
+    boosted = serializers.BooleanField(read_only=True, help_text="Whether the requester boosted it.")
 
     class Meta:
         model = Post
         fields = (
             "id", "author", "body", "content_warning", "visibility", "in_reply_to", "created_at", "edited_at",
-            "like_count", "reply_count", "liked",
+            "like_count", "reply_count", "liked", "boost_count", "boosted",
         )  # fmt: skip
         read_only_fields = ("created_at", "edited_at")
 
@@ -58,6 +60,31 @@ class PostSerializer(serializers.ModelSerializer):
         if post is None:
             raise serializers.ValidationError(f'Invalid pk "{value}" - object does not exist.')
         return post
+
+
+class BoostSerializer(serializers.Serializer):
+    """Why a post is in the feed when someone the requester follows (or they) boosted it."""
+
+    id = serializers.IntegerField(source="boost_pk")
+    username = serializers.CharField(source="boosted_by_username")
+    display_name = serializers.SerializerMethodField()
+    boosted_at = serializers.DateTimeField(source="feed_at")
+
+    def get_display_name(self, entry) -> str:
+        return entry.boosted_by_name or entry.boosted_by_username
+
+
+class FeedEntrySerializer(PostSerializer):
+    """A post of the home feed: ``boost`` says who boosted it and when, or is null for a post of its own."""
+
+    boost = serializers.SerializerMethodField()
+
+    class Meta(PostSerializer.Meta):
+        fields = (*PostSerializer.Meta.fields, "boost")
+
+    @extend_schema_field(BoostSerializer(allow_null=True))
+    def get_boost(self, entry) -> dict | None:
+        return BoostSerializer(entry).data if getattr(entry, "boost_pk", 0) else None
 
 
 class PostUpdateSerializer(PostSerializer):

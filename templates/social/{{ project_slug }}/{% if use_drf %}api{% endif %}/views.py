@@ -27,8 +27,9 @@ from ..notifications.models import Notification
 from ..posts import services as posts
 from ..posts.limits import RateLimited
 from ..posts.models import Post, Tag
-from .pagination import NewestFirstCursorPagination, UsernameCursorPagination
+from .pagination import FeedCursorPagination, NewestFirstCursorPagination, UsernameCursorPagination
 from .serializers import (
+    FeedEntrySerializer,
     FollowResultSerializer,
     NotificationSerializer,
     PendingFollowSerializer,
@@ -47,6 +48,9 @@ MAX_QUERY_LENGTH = 100
 LikeSerializer = inline_serializer(
     "Like", {"liked": serializers.BooleanField(), "like_count": serializers.IntegerField()}
 )
+BoostResultSerializer = inline_serializer(
+    "BoostResult", {"boosted": serializers.BooleanField(), "boost_count": serializers.IntegerField()}
+)
 
 
 def _throttled(error: RateLimited) -> Throttled:
@@ -64,11 +68,12 @@ def _person(request: Request, username: str):
 
 
 class FeedView(generics.ListAPIView):
-    """The signed-in person's home feed: own and followed people's posts, minus muted and blocked."""
+    """The signed-in person's home feed: own and followed people's posts, minus muted and blocked, and the
+    public posts they boosted, each at the time of its boost (``boost`` says who)."""
 
-    serializer_class = PostSerializer
+    serializer_class = FeedEntrySerializer
     permission_classes = [IsAuthenticated]
-    pagination_class = NewestFirstCursorPagination
+    pagination_class = FeedCursorPagination
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[Post]:
@@ -168,6 +173,24 @@ class PostViewSet(viewsets.ModelViewSet):
             code = status.HTTP_200_OK
         card = Post.objects.with_cards(request.user).get(pk=post.pk)  # counted as the requester sees it
         return Response({"liked": card.liked, "like_count": card.like_count}, status=code)
+
+    @extend_schema(request=None, responses={200: BoostResultSerializer, 201: BoostResultSerializer})
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def boost(self, request: Request, pk: str | None = None) -> Response:
+        """POST boosts the post into the requester's followers' feeds (public posts only: any other is a 400
+        with the reason; once: a second boost changes nothing), DELETE takes the boost back."""
+        post = self.get_object()
+        if request.method == "POST":
+            try:
+                created = posts.boost(request.user, post)
+            except posts.PostError as error:
+                raise ValidationError({"boost": [str(error)]}) from error
+            code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        else:
+            posts.unboost(request.user, post)
+            code = status.HTTP_200_OK
+        card = Post.objects.with_cards(request.user).get(pk=post.pk)  # counted as the requester sees it
+        return Response({"boosted": card.boosted, "boost_count": card.boost_count}, status=code)
 
 
 @extend_schema(

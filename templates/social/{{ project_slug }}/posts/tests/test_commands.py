@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from ...graph.models import Follow, FollowRequest
-from ..models import Like, Post, Tag, TagFollow
+from ..managers import feed_entries
+from ..models import Boost, Like, Post, Tag, TagFollow
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,9 @@ def test_demo_network_is_made_once():
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
+    ana = get_user_model().objects.get(username="ana")
+    assert {entry.boosted_by_username for entry in feed_entries(ana, None, 50)} >= {"ben", "chen"}
+    assert Boost.objects.count() >= 4
     assert "exists already" in run()
     assert (
         Post.objects.count(),

@@ -9,7 +9,7 @@ from django.db import transaction
 from ....graph import services as graph
 from ....graph.models import Follow
 from ...models import Post
-from ...services import create_post, follow_tag, like
+from ...services import boost, create_post, follow_tag, like
 
 #: username, display name, bio, private account?
 PEOPLE = [
@@ -69,12 +69,15 @@ CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
 #: (person, tag): the public posts with the tag join the person's feed.
 TAG_FOLLOWS = [("eli", "django"), ("chen", "websockets")]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
+#: (person, post number): public posts shared into the person's followers' feeds ("Boosted by Ben Okafor":
+#: ana, who follows ben and chen but not kim or lea, sees kim's and lea's posts through their boosts).
+BOOSTS = [("ben", 7), ("chen", 11), ("dara", 2), ("hana", 5)]
 
 
 class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
-        "content warning), replies, likes and followed tags."
+        "content warning), replies, likes, boosts and followed tags."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -123,6 +126,8 @@ class Command(BaseCommand):
             posts.append(post)
         for username, number in LIKES:
             like(people[username], posts[number - 1])
+        for username, number in BOOSTS:
+            boost(people[username], posts[number - 1])
         for username, tag in TAG_FOLLOWS:
             follow_tag(people[username], tag)
 
