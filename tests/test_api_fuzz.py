@@ -113,6 +113,11 @@ ACCEPTED_REJECTIONS = (
         r"has been used up|needs a subtotal)|You have already used the voucher|Your cart is empty",
     ),
     Rejection(
+        "Blocks and audiences are stored state (social): whether one may follow an account depends on blocks "
+        "either way, and whether a post can be boosted on its audience and its author's.",
+        r"^You cannot follow this account\.$|^Only public posts can be boosted",
+    ),
+    Rejection(
         "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
         "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
         "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",
