@@ -82,8 +82,10 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
         return initial
     initial.update(full_name=user.name or user.get_username(), email=user.email)
     picked = request.GET.get("address", "")
-    addresses = book.addresses_of(user)
-    address = addresses.filter(pk=picked).first() if picked.isdigit() else book.default_of(user)
+    address = None
+    if picked.isascii() and picked.isdecimal():  # one of the customer's own, or else the default
+        address = book.addresses_of(user).filter(pk=picked).first()
+    address = address or book.default_of(user)
     if address is not None:
         initial.update(address.as_order_address())
     return initial
