@@ -117,3 +117,9 @@ def test_the_order_keeps_its_copy_of_the_saved_address(client, customer, filled_
     client.post(f"/addresses/{work.pk}/delete/")
     order.refresh_from_db()
     assert order.address_line1 == "1 Work Lane"
+
+
+def test_the_admin_lists_and_searches_addresses(admin_client):
+    address = AddressFactory(city="Oxford")
+    for query in ("", "?q=Oxford", "?is_default__exact=1", f"{address.pk}/change/"):
+        assert admin_client.get(f"/admin/addresses/address/{query}").status_code == 200, query
