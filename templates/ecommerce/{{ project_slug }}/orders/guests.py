@@ -3,7 +3,8 @@ through a signed link, and the orders join the account that later signs up with 
 
 - The link (``link_for``) carries the order's id signed with ``TimestampSigner`` (salted, so no other
   signature of this site fits) and is accepted for ``SHOP_GUEST_LINK_DAYS`` days. ``order_for`` says why a
-  link is refused: changed by hand (400) or too old (410); neither reveals whether the order exists.
+  link is refused: changed or cut (404: it opens nothing) or too old (410); neither reveals whether the
+  order exists.
 - ``claim`` is the one rule that moves guest orders to an account: every order without an account whose
   email is the account's address (in any case). ``signals.py`` calls it when that address is proven the
   account's: with allauth when it is verified, without allauth at sign-up.
@@ -22,6 +23,7 @@ from ..cart.customers import normalize_email
 from .models import Order
 
 SALT = "orders.guest-order"
+INVALID = "This order link is not valid: it may have been cut or changed."
 
 
 class LinkRefused(Exception):
@@ -65,12 +67,10 @@ def order_for(token: str) -> Order:
             status=410,
         ) from None
     except (signing.BadSignature, ValueError):
-        raise LinkRefused(
-            "This order link is not valid: it may have been cut or changed.", status=400
-        ) from None
+        raise LinkRefused(INVALID, status=404) from None
     order = Order.objects.filter(pk=pk).prefetch_related("lines").first()
     if order is None:
-        raise LinkRefused("This order link is not valid: it may have been cut or changed.", status=400)
+        raise LinkRefused(INVALID, status=404)
     return order
 
 
