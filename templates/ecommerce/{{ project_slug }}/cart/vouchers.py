@@ -9,9 +9,10 @@ transaction), where the limits hold however many checkouts run at once:
   counted up only while it is active, within its validity window and below ``max_uses``, and the database
   compares and writes in one step, so the last use goes to one checkout (the others' ``UPDATE`` matches no
   row); a check constraint keeps ``uses`` ≤ ``max_uses`` as well;
-- the per-customer limit by counting the customer's orders with the voucher under a lock of the customer's
-  row (``FOR NO KEY UPDATE``, as the anti-hoarding cap in ``orders.checkout`` does), so two checkouts of one
-  customer count one after the other.
+- the per-customer limit by counting the customer's orders with the voucher under the customer's lock
+  (``customers.Customer``: a user's row, ``FOR NO KEY UPDATE``, as the anti-hoarding cap in
+  ``orders.checkout`` does; a guest's normalised email address), so two checkouts of one customer count one
+  after the other, and a guest cannot use a code twice by typing their address in another case.
 
 Every order placed with a voucher counts as a use, cancelled ones included: a code is not given back.
 """
@@ -22,7 +23,6 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 
 from . import pricing
 from .currency import format_money
+from .customers import Customer
 from .models import Cart, Voucher
 
 
@@ -50,16 +51,23 @@ def find(code: str) -> Voucher:
     return voucher
 
 
+def customer_of(who: Customer | object | None) -> Customer:
+    """``who`` as a ``Customer``: a user (or anonymous visitor), or already a ``Customer``."""
+    return who if isinstance(who, Customer) else Customer.of(who)
+
+
 def uses_by(voucher: Voucher, user) -> int:
-    """How many orders ``user`` placed with ``voucher``."""
-    if user is None or not user.is_authenticated:
+    """How many orders ``user`` (a user, or a ``Customer``: a guest, by email) placed with ``voucher``."""
+    customer = customer_of(user)
+    if not customer.is_known:
         return 0
-    return voucher.orders.filter(user=user).count()
+    return voucher.orders.filter(customer.orders()).count()
 
 
 def problem(voucher: Voucher, subtotal: Decimal, user=None, now: datetime | None = None) -> str | None:
     """Why ``voucher`` does not apply to goods costing ``subtotal`` for ``user`` (``None``: it applies).
-    A visitor's per-customer uses are counted when they check out, signed in."""
+    A visitor's per-customer uses are counted when they check out (signed in, or by their email).
+    ``user`` may be a ``Customer`` (a guest)."""
     now = now or timezone.now()
     code = voucher.code
     if not voucher.is_active:
@@ -122,7 +130,7 @@ def redeem(voucher: Voucher, user, now: datetime | None = None) -> None:
     now = now or timezone.now()
     if voucher.max_uses_per_customer is not None:
         # Checkouts of this customer wait here for each other, so each counts the others' orders.
-        get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").get()
+        customer_of(user).lock()
         if uses_by(voucher, user) >= voucher.max_uses_per_customer:
             raise VoucherError(problem(voucher, voucher.minimum_subtotal, user, now) or voucher.code)
     usable = Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses"))

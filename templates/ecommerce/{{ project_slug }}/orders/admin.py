@@ -49,12 +49,27 @@ def _move(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
+class GuestOrderFilter(admin.SimpleListFilter):
+    """Orders placed without an account (``guests.py``), or by customers with one."""
+
+    title = "guest order"
+    parameter_name = "guest"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes (no account)"), ("no", "No (an account's)")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(user__isnull=self.value() == "yes")
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = (
         "number", "created_at", "full_name", "email", "status", "payment_method", "total", "invoice",
     )  # fmt: skip
-    list_filter = ("status", "payment_method", "shipping_method", "created_at")
+    list_filter = ("status", GuestOrderFilter, "payment_method", "shipping_method", "created_at")
     list_select_related = ("user",)
     search_fields = (
         "=id",

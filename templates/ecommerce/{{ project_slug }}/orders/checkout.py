@@ -9,9 +9,11 @@
    (cart, version) is unique on ``Order``, so the database, too, lets one filling of a cart become one order.
 3. The quote the customer confirmed (``quote.Quote``: each line's price and quantity, the shipping and the
    total) is compared with the cart now; any difference refuses the order with what changed.
-4. Anti-hoarding: the customer's row is locked (checkouts of one customer run one after the other, whatever
-   cart they place) and the units they hold in orders waiting for payment, plus this order's, may not
-   exceed ``SHOP_MAX_UNPAID_UNITS``.
+4. Anti-hoarding: the customer is locked (``cart.customers.Customer``: a user's row, or a guest's email
+   address; checkouts of one customer run one after the other, whatever cart they place) and the units they
+   hold in orders waiting for payment, plus this order's, may not exceed ``SHOP_MAX_UNPAID_UNITS``.
+   A guest (no account: ``user=None``) is the customer of their email address, normalised, for this cap
+   and for a voucher's per-customer limit alike.
 5. The cart's voucher is redeemed (``cart.vouchers.redeem``: a conditional update of its uses, and the
    customer's earlier uses counted under their row lock); a voucher that no longer applies refuses the order.
 6. The stock of every line is allocated with conditional updates (``catalogue.stock.allocate``); if
@@ -26,11 +28,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.template.defaultfilters import pluralize
 
+from ..cart.customers import Customer
 from ..cart.models import Cart
 from ..cart.services import CartView, clear, lock, summarize
 from ..cart.vouchers import VoucherError, redeem
@@ -101,9 +103,11 @@ def place_order(
     payment_method: str,
     quote: Quote,
 ) -> Placed:
-    """Place ``cart`` as ``user``'s order, at the prices of ``quote`` (what the customer confirmed) or not
-    at all (``CheckoutError``)."""
-    if existing := _placed_with(checkout_token, user):
+    """Place ``cart`` as ``user``'s order (``user=None`` or anonymous: a guest's, known by the address's
+    email), at the prices of ``quote`` (what the customer confirmed) or not at all (``CheckoutError``)."""
+    if user is not None and not user.is_authenticated:
+        user = None
+    if existing := _placed_with(checkout_token, user, cart):
         return Placed(existing, created=False)
     try:
         with transaction.atomic():
@@ -111,15 +115,22 @@ def place_order(
     except IntegrityError:
         # Two checkouts collided on a unique column without sharing a cart lock (the same token sent by
         # another customer at the same moment): the one that committed first wins.
-        if existing := _placed_with(checkout_token, user):
+        if existing := _placed_with(checkout_token, user, cart):
             return Placed(existing, created=False)
         raise CheckoutError("This checkout form was already used. Please start the checkout again.") from None
 
 
-def _placed_with(checkout_token: uuid.UUID, user) -> Order | None:
-    """The order this token placed (``None``: none yet); another customer's token is refused."""
+def _placed_with(checkout_token: uuid.UUID, user, cart: Cart | None) -> Order | None:
+    """The order this token placed (``None``: none yet); another customer's token is refused. A guest's
+    repeat is theirs only when it comes with the cart (the session) that placed the order."""
     existing = Order.objects.filter(checkout_token=checkout_token).first()
-    if existing is not None and existing.user_id != user.pk:
+    if existing is None:
+        return None
+    if user is not None:
+        mine = existing.user_id == user.pk
+    else:
+        mine = existing.user_id is None and cart is not None and existing.cart_id == cart.pk
+    if not mine:
         raise CheckoutError("This checkout form was already used. Please start the checkout again.")
     return existing
 
@@ -129,13 +140,14 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         # From here on, until the commit, every other checkout (and every change) of this cart waits.
         cart = lock(cart.pk)
         # A repeat of this token that waited for the lock: its first request has committed the order.
-        if existing := _placed_with(checkout_token, user):
+        if existing := _placed_with(checkout_token, user, cart):
             return Placed(existing, created=False)
         if quote.cart_version is not None and quote.cart_version != cart.version:
             spent = Order.objects.filter(cart=cart, cart_version=quote.cart_version).first()
             where = f" as order {spent.number}" if spent else ""
             raise CartSpent(f"This cart was already ordered{where} (in another window or tab).", spent)
-    summary = summarize(cart, shipping_method.price, user)
+    customer = Customer.of(user, address.get("email", ""))
+    summary = summarize(cart, shipping_method.price, customer)
     if not summary.lines:
         raise CheckoutError("Your cart is empty.")
     if quote.shipping_method_id is not None and quote.shipping_method_id != shipping_method.pk:
@@ -158,10 +170,10 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
             f"{heading} since you opened the checkout: {'; '.join(differences)}. "
             "Please check the summary and place the order again."
         )
-    _check_unpaid_units(user, sum(line.quantity for line in summary.lines))
+    _check_unpaid_units(customer, sum(line.quantity for line in summary.lines))
     if summary.voucher is not None:
         try:
-            redeem(summary.voucher, user)
+            redeem(summary.voucher, customer)
         except VoucherError as error:
             raise VoucherRefused(f"{error} Please remove it from your cart to order without it.") from error
     # The order row first: its unique token makes a concurrent duplicate wait here, then fail.
@@ -170,7 +182,7 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
         checkout_token=checkout_token,
         cart=cart,
         cart_version=cart.version,
-        **{field: address.get(field, "") for field in ADDRESS_FIELDS},
+        **{field: address.get(field, "").strip() for field in ADDRESS_FIELDS},
         shipping_method=shipping_method.name,
         shipping_price=summary.totals.shipping,
         subtotal=summary.totals.subtotal,
@@ -206,25 +218,27 @@ def _place(user, cart, checkout_token, address, shipping_method, payment_method,
     return Placed(order, created=True)
 
 
-def unpaid_units(user) -> int:
-    """The units ``user`` holds in orders waiting for payment (their stock is reserved for them)."""
-    lines = OrderLine.objects.filter(order__user=user, order__status=Order.Status.PENDING_PAYMENT)
+def unpaid_units(customer: Customer | object) -> int:
+    """The units ``customer`` (a user, or a guest's ``Customer``) holds in orders waiting for payment
+    (their stock is reserved for them)."""
+    customer = customer if isinstance(customer, Customer) else Customer.of(customer)
+    lines = OrderLine.objects.filter(customer.orders("order__"), order__status=Order.Status.PENDING_PAYMENT)
     return lines.aggregate(units=Sum("quantity", default=0))["units"]
 
 
-def _check_unpaid_units(user, units: int) -> None:
-    """Refuse an order that would let ``user`` hold more than ``SHOP_MAX_UNPAID_UNITS`` unpaid units.
+def _check_unpaid_units(customer: Customer, units: int) -> None:
+    """Refuse an order that would let ``customer`` hold more than ``SHOP_MAX_UNPAID_UNITS`` unpaid units.
 
-    The customer's row is locked first, until the commit, so two checkouts of one customer (two browsers,
-    the site and the API) cannot both count the units held before either order exists: the second counts
-    after the first has committed. ``FOR NO KEY UPDATE`` does not block other rows that merely point at
-    the customer (such as the order being inserted).
+    The customer is locked first (``Customer.lock``), until the commit, so two checkouts of one customer (two
+    browsers, the site and the API) cannot both count the units held before either order exists: the second
+    counts after the first has committed. ``FOR NO KEY UPDATE`` on a user's row does not block other rows
+    that merely point at the customer (such as the order being inserted).
     """
     limit = settings.SHOP_MAX_UNPAID_UNITS
     if not limit:
         return
-    get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").get()
-    held = unpaid_units(user)
+    customer.lock()
+    held = unpaid_units(customer)
     if held + units > limit:
         waiting = f" ({held} already in orders waiting for payment)" if held else ""
         raise TooManyUnpaid(

@@ -7,12 +7,20 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from .guests import absolute_link_for
 from .models import Order
 from .payments import provider_for
 
 
 def _order(order_id: int) -> Order | None:
     return Order.objects.prefetch_related("lines").filter(pk=order_id).first()
+
+
+def _guest_link(order: Order) -> dict[str, object]:
+    """A guest's order has no account page: its emails carry the signed link (``guests.py``)."""
+    if not order.is_guest_order:
+        return {}
+    return {"guest_link": absolute_link_for(order), "link_days": settings.SHOP_GUEST_LINK_DAYS}
 
 
 def send_order_confirmation(order_id: int) -> bool:
@@ -25,6 +33,7 @@ def send_order_confirmation(order_id: int) -> bool:
         "lines": order.lines.all(),
         "payment": provider.start(order) if provider else None,
         "site_name": settings.SITE_NAME,
+        **_guest_link(order),
     }
     send_mail(
         subject=f"Your order {order.number}",
@@ -43,7 +52,8 @@ def send_status_email(order_id: int, status: str) -> bool:
     send_mail(
         subject=f"Order {order.number}: {order.get_status_display().lower()}",
         message=render_to_string(
-            "orders/email/order_status.txt", {"order": order, "site_name": settings.SITE_NAME}
+            "orders/email/order_status.txt",
+            {"order": order, "site_name": settings.SITE_NAME, **_guest_link(order)},
         ),
         from_email=None,
         recipient_list=[order.email],

@@ -36,7 +36,11 @@ class Order(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    #: ``None``: a guest's order (``guests.py``), reached through a signed link and known by ``email``
+    #: until its owner signs up with that address and it joins their account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
     #: One per checkout page: placing twice with the same token gives back the same order.
     checkout_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     #: The cart this order was placed from and the cart's version it spent (``orders.checkout``): unique
@@ -88,6 +92,10 @@ class Order(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                name="orders_order_guest_has_an_email",
+            ),
             models.UniqueConstraint(fields=["cart", "cart_version"], name="orders_order_spends_a_cart_once"),
             models.UniqueConstraint(
                 fields=["invoice_year", "invoice_sequence"], name="orders_order_one_invoice_number"
@@ -111,7 +119,16 @@ class Order(models.Model):
         return f"Order {self.number}"
 
     def get_absolute_url(self) -> str:
+        """The customer's order page; a guest's is the signed link of ``guests.link_for``."""
+        if self.user_id is None:
+            from .guests import link_for
+
+            return link_for(self)
         return reverse("orders:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_guest_order(self) -> bool:
+        return self.user_id is None
 
     @property
     def number(self) -> str:

@@ -1,4 +1,5 @@
-"""Checkout and the customer's orders. Customers see only their own orders: anyone else's is a 404."""
+"""Checkout and the customer's orders. Customers see only their own orders: anyone else's is a 404. A guest
+(no account) checks out with an email address and sees their order through its signed link (``guests.py``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from ..addresses import book
 from ..cart.services import get_cart, summarize
+from . import guests
 from .checkout import CartSpent, CheckoutError, ShippingChanged, place_order
 from .forms import CheckoutForm
 from .housekeeping import reservation
@@ -50,17 +54,47 @@ def _checkout_page(
         form.is_valid()
     else:
         form = CheckoutForm(initial={**(initial or {}), "quote": quote})
-    context = {"form": form, "cart": summary, "shipping": shipping}
+    context = {"form": form, "cart": summary, "shipping": shipping, **_address_choice(request)}
     # Another shipping method chosen with htmx: only the review step (summary, quote, "Place order") changes.
     in_place = request.htmx and data is not None and "update" in data
     template = "orders/partials/review.html" if in_place else "orders/checkout.html"
     return render(request, template, context, status=status)
 
 
-@login_required
+def _address_choice(request: HttpRequest) -> dict[str, Any]:
+    """The saved addresses a customer may pick at checkout, and the one picked (or the default); for a
+    guest, where to sign in instead."""
+    if not request.user.is_authenticated:
+        return {"login_url": f"{resolve_url(settings.LOGIN_URL)}?next={reverse('orders:checkout')}"}
+    addresses = list(book.addresses_of(request.user))
+    picked = request.GET.get("address", "")
+    chosen = next((a for a in addresses if str(a.pk) == picked), None)
+    chosen = chosen or next((a for a in addresses if a.is_default), None)
+    return {"addresses": addresses, "picked": chosen.pk if chosen else None}
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    """The checkout form's first values: a customer's name, email and default address, or the saved address
+    they picked (``?address=<id>``, one of their own); nothing but a fresh token for a guest."""
+    initial: dict[str, Any] = {"checkout_token": uuid.uuid4()}
+    user = request.user
+    if not user.is_authenticated:
+        return initial
+    initial.update(full_name=user.name or user.get_username(), email=user.email)
+    picked = request.GET.get("address", "")
+    address = None
+    if picked.isascii() and picked.isdecimal():  # one of the customer's own, or else the default
+        address = book.addresses_of(user).filter(pk=picked).first()
+    address = address or book.default_of(user)
+    if address is not None:
+        initial.update(address.as_order_address())
+    return initial
+
+
 @transaction.non_atomic_requests  # place_order runs its own transaction; the payment step runs after it
 def checkout(request: HttpRequest) -> HttpResponse:
-    """GET: the address, shipping and payment form with the summary. POST: place the order.
+    """GET: the address, shipping and payment form with the summary. POST: place the order. Visitors check
+    out as guests (their email address identifies them); customers pick one of their saved addresses.
 
     "Update summary" (``update`` in the POST) re-shows the summary for another shipping method; the order
     is placed only with "Place order" and the summary the customer saw. A repeat of a form that already
@@ -70,13 +104,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if not summarize(get_cart(request)).lines:
             messages.info(request, "Your cart is empty.")
             return redirect("cart:detail")
-        user = request.user
-        initial = {
-            "full_name": user.name or user.get_username(),
-            "email": user.email,
-            "checkout_token": uuid.uuid4(),
-        }
-        return _checkout_page(request, initial=initial)
+        return _checkout_page(request, initial=_initial(request))
     if "update" in request.POST:
         return _checkout_page(request, request.POST)
     form = CheckoutForm(request.POST)
@@ -89,7 +117,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return _checkout_page(request, request.POST, status=400)
     try:
         placed = place_order(
-            user=request.user,
+            user=request.user if request.user.is_authenticated else None,
             cart=get_cart(request),
             checkout_token=form.cleaned_data["checkout_token"],
             address=form.address(),
@@ -111,7 +139,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return _checkout_page(request, request.POST, status=409)
     if placed.created:
-        messages.success(request, f"Thank you! Your order {placed.order.number} is placed.")
+        sent = " We sent the link to this page to your email address." if placed.order.is_guest_order else ""
+        messages.success(request, f"Thank you! Your order {placed.order.number} is placed.{sent}")
         # The order is committed and no stock row is locked any more: now a gateway may be contacted.
         provider = provider_for(placed.order)
         payment = provider.start(placed.order) if provider else None
@@ -149,17 +178,63 @@ class OrderDetailView(CustomerOrderMixin, DetailView):
         return super().get_queryset().prefetch_related("lines")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        provider = provider_for(self.object)
-        waiting = self.object.status == Order.Status.PENDING_PAYMENT
-        return super().get_context_data(
-            payment=provider.start(self.object) if provider and waiting else None,
-            pay_by=self.object.created_at + reservation()
-            if waiting and provider and not provider.paid_on_delivery
-            else None,
-            can_cancel=can_transition(self.object, Order.Status.CANCELLED)
-            and self.object.status == Order.Status.PENDING_PAYMENT,
-            **kwargs,
-        )
+        context = _order_context(self.object)
+        context["invoice_url"] = reverse("orders:invoice", kwargs={"pk": self.object.pk})
+        return super().get_context_data(**context, **kwargs)
+
+
+def _order_context(order: Order) -> dict[str, Any]:
+    """What an order's page shows besides the order: how to pay, until when, whether it can be cancelled."""
+    provider = provider_for(order)
+    waiting = order.status == Order.Status.PENDING_PAYMENT
+    return {
+        "payment": provider.start(order) if provider and waiting else None,
+        "pay_by": order.created_at + reservation()
+        if waiting and provider and not provider.paid_on_delivery
+        else None,
+        "can_cancel": not order.is_guest_order and can_transition(order, Order.Status.CANCELLED) and waiting,
+    }
+
+
+def _guest_order(request: HttpRequest, token: str) -> Order | HttpResponse:
+    """The guest order ``token`` opens, or the page saying why it opens nothing (a 4xx with the reason)."""
+    try:
+        order = guests.order_for(token)
+    except guests.LinkRefused as error:
+        return render(request, "orders/guest_link_refused.html", {"reason": str(error)}, status=error.status)
+    if order.user_id is not None:
+        if order.user_id == request.user.pk:
+            return redirect(order)
+        reason = "This order now belongs to an account: sign in with the email address you ordered with."
+        return render(request, "orders/guest_link_refused.html", {"reason": reason}, status=403)
+    return order
+
+
+def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """A guest's order page, reached through the signed link of the confirmation email."""
+    order = _guest_order(request, token)
+    if isinstance(order, HttpResponse):
+        return order
+    context = {"order": order, "invoice_url": reverse("orders:guest_invoice", kwargs={"token": token})}
+    return render(request, "orders/order_detail.html", {**context, **_order_context(order)})
+
+
+def guest_invoice(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable invoice of a guest's paid order (a 404 until it is paid)."""
+    order = _guest_order(request, token)
+    if isinstance(order, HttpResponse):
+        return order
+    if order.invoice_sequence is None:
+        raise Http404("This order has no invoice yet: it is issued once the order is paid.")
+    return render(request, "orders/invoice.html", {"order": order, **_invoice_context(order)})
+
+
+def _invoice_context(order: Order) -> dict[str, Any]:
+    provider = provider_for(order)
+    return {
+        "payment_label": provider.label if provider else order.payment_method,
+        "seller_account": settings.SHOP_BANK_ACCOUNT,
+    }
 
 
 class InvoiceView(LoginRequiredMixin, DetailView):
@@ -174,12 +249,7 @@ class InvoiceView(LoginRequiredMixin, DetailView):
         return orders if self.request.user.is_staff else orders.filter(user=self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        provider = provider_for(self.object)
-        return super().get_context_data(
-            payment_label=provider.label if provider else self.object.payment_method,
-            seller_account=settings.SHOP_BANK_ACCOUNT,
-            **kwargs,
-        )
+        return super().get_context_data(**_invoice_context(self.object), **kwargs)
 
 
 @login_required

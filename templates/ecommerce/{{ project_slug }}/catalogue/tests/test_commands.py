@@ -32,3 +32,18 @@ def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_mode
         for width in WIDTHS:
             with default_storage.open(rendition_name(image.image.name, width)) as file:
                 assert Image.open(file).size == (width, width * 3 // 4)
+
+
+def test_demo_data_shows_an_address_book_and_a_guest_order(client, django_user_model):
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    call_command("load_demo_data", stdout=StringIO())
+    customer = django_user_model.objects.get(username="demo")
+    assert [(a.label, a.is_default) for a in customer.addresses.all()] == [("Home", True), ("Work", False)]
+    (guest,) = Order.objects.filter(user=None)  # once, however often the command runs
+    assert guest.email == "guest@example.com"
+    link = out.getvalue().split("a guest's order at ")[1].split()[0]  # the signed link, printed
+    assert link.startswith("/orders/guest/")
+    page = client.get(link)
+    assert page.status_code == 200
+    assert f"Order {guest.number}" in page.content.decode()

@@ -202,8 +202,8 @@ def test_a_repeat_arriving_while_the_first_commits_answers_with_the_order(filled
     real_lookup = checkout._placed_with
     first: list[Order] = []
 
-    def first_request_commits_meanwhile(checkout_token, user):
-        found = real_lookup(checkout_token, user)
+    def first_request_commits_meanwhile(checkout_token, user, cart):
+        found = real_lookup(checkout_token, user, cart)
         monkeypatch.setattr(checkout, "_placed_with", real_lookup)
         first.append(place(token=token))
         return found

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from ....addresses.demo import add_demo_addresses
 from ....cart.models import Voucher
-from ....orders.demo import add_demo_orders
+from ....orders.demo import add_demo_orders, add_guest_order
 from ....orders.models import ShippingMethod
 from ...demo_images import product_picture
 from ...models import Category, Product, ProductImage, Variant
@@ -147,10 +148,13 @@ class Command(BaseCommand):
                 user=customer, email=customer.email, defaults={"verified": True, "primary": True}
             )
         add_demo_orders(customer)  # one paid (with its invoice), one waiting for payment
+        add_demo_addresses(customer)  # home (the default) and work
+        guest_link = add_guest_order()  # a guest's order, opened by its signed link
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo shop ready: {Product.objects.count()} products, {Variant.objects.count()} variants, "
-                "the voucher WELCOME10 (10 % off from 20). "
+                "the voucher WELCOME10 (10 % off from 20), "
+                f"a guest's order at {guest_link} . "
                 + (
                     f"Sign in as “demo” with the password “{options['password']}”."
                     if created
