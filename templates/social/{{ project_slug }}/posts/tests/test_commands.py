@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from ...graph.models import Follow, FollowRequest
+from ...notifications.models import NotificationPreference
 from ..models import Like, Post, Tag, TagFollow
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def test_demo_network_is_made_once():
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
+    assert NotificationPreference.objects.filter(user__username="dara", kind="digest", email=False).exists()
     assert "exists already" in run()
     assert (
         Post.objects.count(),

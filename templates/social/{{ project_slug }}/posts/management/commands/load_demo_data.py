@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ....graph import services as graph
 from ....graph.models import Follow
+from ....notifications import preferences
 from ...models import Post
 from ...services import create_post, follow_tag, like
 
@@ -68,13 +69,18 @@ POSTS = [
 CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
 #: (person, tag): the public posts with the tag join the person's feed.
 TAG_FOLLOWS = [("eli", "django"), ("chen", "websockets")]
+#: person -> notification choices other than the defaults (see /notifications/settings/).
+NOTIFICATION_CHOICES = {
+    "ben": {"like": {"email": True}, "reply": {"email": True}},
+    "dara": {"follow": {"in_app": False}, "digest": {"email": False}},
+}
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 
 
 class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
-        "content warning), replies, likes and followed tags."
+        "content warning), replies, likes, followed tags and notification choices."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -125,6 +131,8 @@ class Command(BaseCommand):
             like(people[username], posts[number - 1])
         for username, tag in TAG_FOLLOWS:
             follow_tag(people[username], tag)
+        for username, choices in NOTIFICATION_CHOICES.items():
+            preferences.save(people[username], choices)
 
         self.stdout.write(
             self.style.SUCCESS(
