@@ -53,6 +53,7 @@ class Notification(models.Model):
         LIKE = "like", "Like"
         REPLY = "reply", "Reply"
         MENTION = "mention", "Mention"
+        REPORT = "report", "Report reviewed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -86,6 +87,8 @@ class Notification(models.Model):
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.FOLLOW_REQUEST:
             return reverse("graph:requests")
+        if self.kind == self.Kind.REPORT:
+            return reverse("graph:my_reports")
         if self.post_id:
             return reverse("posts:detail", kwargs={"pk": self.post_id})
         return reverse("profiles:detail", kwargs={"username": self.last_actor.username})
@@ -97,6 +100,8 @@ class Notification(models.Model):
     @property
     def summary(self) -> str:
         """ "Ana liked your post", "Ana and 3 others liked your post"."""
+        if self.kind == self.Kind.REPORT:
+            return "The staff reviewed your report"  # not which moderator
         others = self.actor_count - 1
         who = self.last_actor.display_name
         if others:

@@ -27,7 +27,8 @@ Channel = Literal["in_app", "email"]
 Kind = Notification.Kind
 DIGEST = NotificationPreference.DIGEST
 
-#: Without a choice of their own: every kind in the app; follow requests, mentions and the digest by email.
+#: Without a choice of their own: every kind in the app; follow requests, mentions, reviewed reports and the
+#: digest by email.
 #: (In the app is on by default for every kind: ``for_recipient`` reads only the rows that turn it off.)
 DEFAULTS: dict[str, dict[Channel, bool]] = {
     Kind.FOLLOW: {"in_app": True, "email": False},
@@ -35,6 +36,7 @@ DEFAULTS: dict[str, dict[Channel, bool]] = {
     Kind.LIKE: {"in_app": True, "email": False},
     Kind.REPLY: {"in_app": True, "email": False},
     Kind.MENTION: {"in_app": True, "email": True},
+    Kind.REPORT: {"in_app": True, "email": True},
     DIGEST: {"in_app": True, "email": True},
 }
 #: The kinds that are only emails (no in-app switch).

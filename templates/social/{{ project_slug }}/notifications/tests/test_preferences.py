@@ -45,6 +45,7 @@ def test_defaults_and_one_row_per_changed_kind(ana):
         "like": (True, False),
         "reply": (True, False),
         "mention": (True, True),
+        "report": (True, True),
         "digest": (True, True),
     }
     assert not NotificationPreference.objects.exists()  # defaults are not stored
@@ -230,6 +231,7 @@ def test_the_settings_page_saves_every_choice(client, ana):
         "like": (True, True),
         "reply": (False, False),
         "mention": (True, False),
+        "report": (False, False),
         "digest": (True, False),
     }
 

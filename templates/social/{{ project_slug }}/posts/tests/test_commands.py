@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from ...graph.models import Follow, FollowRequest
+from ...graph.models import Follow, FollowRequest, Report
 from ...notifications.models import NotificationPreference
 from ..models import Like, Post, Tag, TagFollow
 
@@ -31,6 +31,7 @@ def test_demo_network_is_made_once():
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     assert NotificationPreference.objects.filter(user__username="dara", kind="digest", email=False).exists()
+    assert Report.objects.filter(resolved_at__isnull=True, post__isnull=False).count() == 1
     assert "exists already" in run()
     assert (
         Post.objects.count(),

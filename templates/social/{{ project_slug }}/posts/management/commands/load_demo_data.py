@@ -74,13 +74,15 @@ NOTIFICATION_CHOICES = {
     "ben": {"like": {"email": True}, "reply": {"email": True}},
     "dara": {"follow": {"in_app": False}, "digest": {"email": False}},
 }
+#: (reporter, post number, reason, note): open reports, for the staff's moderation queue (/moderation/).
+REPORTS = [("hana", 5, "spam", "A demo report: decide on it in the moderation queue.")]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 
 
 class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
-        "content warning), replies, likes, followed tags and notification choices."
+        "content warning), replies, likes, followed tags, notification choices and a report to moderate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -133,6 +135,9 @@ class Command(BaseCommand):
             follow_tag(people[username], tag)
         for username, choices in NOTIFICATION_CHOICES.items():
             preferences.save(people[username], choices)
+        for reporter, number, reason, note in REPORTS:
+            post = posts[number - 1]
+            graph.report(people[reporter], post.author, reason=reason, note=note, post=post)
 
         self.stdout.write(
             self.style.SUCCESS(
