@@ -15,10 +15,13 @@ class ModerationForm(forms.Form):
     """A moderator's decision on a report: what, for how long (a suspension), and why."""
 
     DURATIONS = [("1", "1 day"), ("7", "7 days"), ("30", "30 days"), ("", "Permanently")]
+    DECISIONS = [
+        (ModerationAction.Kind.HIDE_POST, "Hide the post"),
+        (ModerationAction.Kind.SUSPEND, "Suspend the account"),
+        (ModerationAction.Kind.DISMISS, "Dismiss the report"),
+    ]
 
-    kind = forms.ChoiceField(
-        label="Decision", choices=ModerationAction.Kind.choices, widget=forms.RadioSelect
-    )
+    kind = forms.ChoiceField(label="Decision", choices=DECISIONS, widget=forms.RadioSelect)
     days = forms.TypedChoiceField(
         label="Suspend for",
         choices=DURATIONS,
@@ -34,8 +37,4 @@ class ModerationForm(forms.Form):
     def __init__(self, *args: object, report: Report, **kwargs: object) -> None:
         super().__init__(*args, prefix=f"report-{report.pk}", **kwargs)
         if report.post_id is None:  # a profile: no post to hide
-            self.fields["kind"].choices = [
-                choice
-                for choice in ModerationAction.Kind.choices
-                if choice[0] != ModerationAction.Kind.HIDE_POST
-            ]
+            self.fields["kind"].choices = self.DECISIONS[1:]
