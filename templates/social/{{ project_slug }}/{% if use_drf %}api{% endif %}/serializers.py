@@ -95,22 +95,21 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationPreferenceSerializer(serializers.Serializer):
-    """One kind's choice. To change it, PATCH a list of these with ``kind`` and the channels to change."""
+    """One kind's choice. To change some, PATCH a list of these with ``kind`` and the channels to change
+    (a channel left out, or null, stays as it is)."""
 
     kind = serializers.ChoiceField(choices=NotificationPreference.KINDS)
     label = serializers.CharField(read_only=True)
     in_app = serializers.BooleanField(
-        required=False, allow_null=True, help_text="Shown on the site; null for the digest (an email only)."
+        required=False,
+        allow_null=True,
+        help_text="Shown on the site; null for the digest (an email only: a value sent for it is ignored).",
     )
     email = serializers.BooleanField(required=False, help_text="Emailed.")
 
     def validate(self, attrs: dict) -> dict:
-        if attrs.get("in_app") is None:
+        if attrs.get("in_app") is None or attrs["kind"] in preferences.EMAIL_ONLY:
             attrs.pop("in_app", None)
-        elif attrs["kind"] in preferences.EMAIL_ONLY:
-            raise serializers.ValidationError({"in_app": "The digest is an email only: set email."})
-        if "in_app" not in attrs and "email" not in attrs:
-            raise serializers.ValidationError("Give in_app, email or both.")
         return attrs
 
     def to_representation(self, instance: preferences.Choice) -> dict:
