@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Block, Follow, FollowRequest, Mute, Report
+from .models import Block, Follow, FollowRequest, ModerationAction, Mute, Report
 
 
 class RelationAdmin(admin.ModelAdmin):
@@ -58,13 +58,13 @@ class OpenFilter(admin.SimpleListFilter):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    """Staff review reports here: read the post or profile, act (e.g. deactivate the user), resolve."""
+    """Reports; the staff decide on them in the moderation queue (``/moderation/``), or here in bulk."""
 
-    list_display = ("created_at", "reporter", "reported_user", "post", "reason", "resolved_at")
+    list_display = ("created_at", "reporter", "reported_user", "post", "reason", "resolved_at", "decision")
     list_filter = (OpenFilter, "reason", "created_at")
     list_select_related = ("reporter", "reported_user", "post")
     search_fields = ("reporter__username", "reported_user__username", "note", "post__body")
-    raw_id_fields = ("reporter", "reported_user", "post")
+    raw_id_fields = ("reporter", "reported_user", "post", "decision")
     readonly_fields = ("created_at",)
     actions = ("resolve", "deactivate_reported_users")
 
@@ -79,3 +79,19 @@ class ReportAdmin(admin.ModelAdmin):
         count = people.update(is_active=False)
         queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(request, f"{count} account(s) deactivated.")
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log: read-only, since each row records a decision (a hidden post stays hidden while
+    its row exists: deleting the row shows the post again)."""
+
+    list_display = ("created_at", "kind", "person", "post", "moderator", "suspended_until", "reason")
+    list_filter = ("kind", "created_at")
+    list_select_related = ("person", "moderator", "post")
+    search_fields = ("person__username", "moderator__username", "reason")
+    raw_id_fields = ("person", "moderator", "post")
+    readonly_fields = ("kind", "person", "post", "moderator", "reason", "suspended_until", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -84,7 +84,7 @@ class Mute(Relation):
 
 
 class Report(models.Model):
-    """A post or a profile reported to the staff, who review it in the admin."""
+    """A post or a profile reported to the staff, who decide in the moderation queue (``/moderation/``)."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam"
@@ -105,6 +105,10 @@ class Report(models.Model):
     note = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: What the staff decided (set with ``resolved_at`` by the moderation queue).
+    decision = models.ForeignKey(
+        "ModerationAction", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,3 +130,60 @@ class Report(models.Model):
     def __str__(self) -> str:
         what = f"post #{self.post_id}" if self.post_id else f"profile {self.reported_user}"
         return f"{self.reporter} reported {what} ({self.get_reason_display()})"
+
+
+class ModerationAction(models.Model):
+    """What a moderator did about reports, who did it and why: the moderation log.
+
+    A hidden post (``HIDE_POST``) is hidden from everybody but its author by the privacy rule
+    (``graph.moderation.allowed``) for as long as this row exists.
+    """
+
+    class Kind(models.TextChoices):
+        HIDE_POST = "hide_post", "Post hidden"
+        SUSPEND = "suspend", "Account suspended"
+        DISMISS = "dismiss", "Report dismissed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="moderation_actions"
+    )
+    #: The person the reports were about, and the post when they were about one.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_actions_received"
+    )
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="moderation_actions"
+    )
+    reason = models.TextField(max_length=1000)
+    #: For a suspension: when it ends (empty: for ever).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="hide_post") | Q(post__isnull=False), name="graph_hide_names_a_post"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="suspend") | Q(suspended_until__isnull=True),
+                name="graph_until_only_suspends",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post"], condition=Q(kind="hide_post"), name="graph_hidden_post_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person} by {self.moderator}"
+
+    @property
+    def outcome(self) -> str:
+        """What a reporter is told."""
+        if self.kind == self.Kind.SUSPEND:
+            until = f" until {self.suspended_until:%Y-%m-%d %H:%M} UTC" if self.suspended_until else ""
+            return f"the account was suspended{until}"
+        if self.kind == self.Kind.HIDE_POST:
+            return "the post was hidden"
+        return "no action was needed"

@@ -1,4 +1,5 @@
-"""Changes to the follow graph: follow, requests, block, mute, report. Thin views and the API call these.
+"""Changes to the follow graph: follow, requests, block, mute, report, and the staff's decisions on reports.
+Thin views and the API call these.
 
 Each function checks its rule and raises ``GraphError`` with a message for the person; nothing is half
 done (each runs in a transaction; the request's own, or ``atomic`` here).
@@ -6,16 +7,20 @@ done (each runs in a transaction; the request's own, or ``atomic`` here).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from ..notifications.models import Notification
 from ..notifications.services import notify, retract, retract_between
 from ..posts import limits
 from ..profiles.counts import invalidate_counts
-from .models import Block, Follow, FollowRequest, Mute, Report
+from ..profiles.models import Profile
+from .models import Block, Follow, FollowRequest, ModerationAction, Mute, Report
 from .selectors import is_blocked_either_way
 
 if TYPE_CHECKING:
@@ -26,6 +31,10 @@ if TYPE_CHECKING:
 
 class GraphError(Exception):
     """A follow, block or report that is not allowed; the message is shown to the person."""
+
+
+class Decided(GraphError):
+    """The report was handled already (by another moderator, a moment ago)."""
 
 
 def _check_other(user: AbstractBaseUser, other: AbstractBaseUser, action: str) -> None:
@@ -152,3 +161,51 @@ def report(
         defaults={"reason": reason, "note": note},
     )
     return report
+
+
+@transaction.atomic
+def decide(
+    moderator: AbstractBaseUser, report: Report, *, kind: str, reason: str, days: int | None = None
+) -> ModerationAction:
+    """A moderator's decision on an open report: hide the reported post, suspend the person (for ``days``,
+    or for ever without), or dismiss. Recorded with who and why (``ModerationAction``); every open report it
+    settles is resolved with it (all of the person's for a suspension, those of the same post or profile
+    otherwise), and each of their reporters is told.
+
+    Decisions about one person are taken one at a time (their profile row is locked), so two moderators
+    acting at once on the same report make one decision: the other is told it was handled already.
+    """
+    Profile.objects.select_for_update().filter(user=report.reported_user_id).first()
+    report = Report.objects.select_related("reported_user").get(pk=report.pk)
+    if report.resolved_at is not None:
+        raise Decided("Another moderator has handled this report already.")
+    person = report.reported_user
+    if kind == ModerationAction.Kind.HIDE_POST and report.post_id is None:
+        raise GraphError("This report is about a profile: there is no post to hide.")
+    if kind == ModerationAction.Kind.SUSPEND and (person.is_staff or person.pk == moderator.pk):
+        raise GraphError("A staff account cannot be suspended from the queue.")
+    if kind not in ModerationAction.Kind.values:
+        raise GraphError("Choose hide, suspend or dismiss.")
+    now = timezone.now()
+    until = now + timedelta(days=days) if kind == ModerationAction.Kind.SUSPEND and days else None
+    action = ModerationAction.objects.create(
+        kind=kind,
+        moderator=moderator,
+        person=person,
+        post_id=report.post_id,
+        reason=reason,
+        suspended_until=until,
+    )
+    settled = Report.objects.filter(resolved_at__isnull=True, reported_user=person)
+    if kind == ModerationAction.Kind.SUSPEND:
+        Profile.objects.filter(user=person).update(suspended_at=now, suspended_until=until)
+    elif report.post_id:
+        settled = settled.filter(post=report.post_id)
+    else:
+        settled = settled.filter(post__isnull=True)
+    told = list(settled.values_list("pk", "reporter_id"))
+    settled.update(resolved_at=now, decision=action)
+    reporters = get_user_model().objects.in_bulk({reporter for _, reporter in told})
+    for pk, reporter in told:
+        notify(reporters[reporter], Notification.Kind.REPORT, moderator, group=f"report:{pk}")
+    return action

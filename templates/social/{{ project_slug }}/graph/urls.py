@@ -14,4 +14,7 @@ urlpatterns = [
     path("people/<str:username>/mute/", views.mute, name="mute"),
     path("people/<str:username>/unmute/", views.unmute, name="unmute"),
     path("people/<str:username>/report/", views.report, name="report"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("moderation/reports/<int:pk>/", views.moderate, name="moderate"),
+    path("reports/", views.my_reports, name="my_reports"),
 ]

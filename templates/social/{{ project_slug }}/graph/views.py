@@ -1,4 +1,5 @@
-"""Follow, unfollow, follow requests, block, mute and report: POST-only actions (and the report form)."""
+"""Follow, unfollow, follow requests, block, mute and report: POST-only actions (and the report form); the
+staff's moderation queue and each person's own reports with their outcome."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +22,8 @@ from ..posts.pagination import parse_id
 from ..profiles.counts import profile_counts
 from ..profiles.views import get_person, may_see_lists
 from . import services
-from .forms import ReportForm
-from .models import FollowRequest
+from .forms import ModerationForm, ReportForm
+from .models import FollowRequest, Report
 from .selectors import relationship
 
 
@@ -150,3 +153,71 @@ def report(request: HttpRequest, username: str) -> HttpResponse:
         messages.success(request, "Thank you: the staff will review your report.")
         return redirect(post or person.profile)
     return render(request, "graph/report_form.html", context)
+
+
+#: Open reports shown at once in the moderation queue (oldest first).
+QUEUE_SIZE = 50
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied("The moderation queue is for staff.")
+
+
+def _queue(
+    request: HttpRequest, forms: dict[int, ModerationForm] | None = None, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    reports = list(
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("reporter", "reported_user__profile", "post__reply_to__author")
+        .annotate(
+            open_about_person=Count(
+                "reported_user__reports_received",
+                filter=Q(reported_user__reports_received__resolved_at__isnull=True),
+            )
+        )
+        .order_by("created_at", "pk")[:QUEUE_SIZE]
+    )
+    forms = forms or {}
+    items = [(report, forms.get(report.pk) or ModerationForm(report=report)) for report in reports]
+    context = {"items": items, "refusal": refusal}
+    return render(request, "graph/moderation_queue.html", context, status=status)
+
+
+@login_required
+@require_safe
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    """Open reports, oldest first, each with the reported post (and what it replies to) or profile."""
+    _staff_only(request)
+    return _queue(request)
+
+
+@login_required
+@require_POST
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    report = get_object_or_404(Report, pk=pk)
+    form = ModerationForm(request.POST, report=report)
+    if not form.is_valid():
+        refusal = "The decision was not taken: see the report's form below."
+        return _queue(request, {report.pk: form}, refusal, status=400)
+    try:
+        action = services.decide(request.user, report, **form.cleaned_data)
+    except services.GraphError as error:
+        form.add_error(None, str(error))
+        status = 409 if isinstance(error, services.Decided) else 400
+        return _queue(request, {report.pk: form}, str(error), status=status)
+    messages.success(request, f"Decided: {action.outcome}. The reporters were told.")
+    return redirect("graph:moderation")
+
+
+@login_required
+@require_safe
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's reports and what the staff decided (the moderator is not named)."""
+    reports = (
+        Report.objects.filter(reporter=request.user)
+        .select_related("reported_user", "decision")
+        .order_by("-created_at", "-pk")[:QUEUE_SIZE]
+    )
+    return render(request, "graph/my_reports.html", {"reports": reports})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, NotificationActor
+from .models import Notification, NotificationActor, NotificationPreference
 
 
 class ActorInline(admin.TabularInline):
@@ -22,3 +22,12 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Mark the selected notifications read")
     def mark_read(self, request, queryset) -> None:
         self.message_user(request, f"{queryset.update(is_read=True)} notification(s) marked read.")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "in_app", "email", "updated_at")
+    list_filter = ("kind", "in_app", "email")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    raw_id_fields = ("user",)

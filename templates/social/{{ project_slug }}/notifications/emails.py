@@ -1,4 +1,6 @@
-"""Notification emails: one for a follow request or a mention, and a digest for people who were away."""
+"""Notification emails: one per notification of the kinds a person wants emailed (follow requests and
+mentions by default), and a digest for people who were away. Each carries the one-click unsubscribe headers
+of its kind (RFC 8058, ``preferences.unsubscribe_headers``) and goes through ``core.mail``."""
 
 from __future__ import annotations
 
@@ -7,24 +9,38 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..core.mail import email_backend
-from .models import Notification
+from . import preferences
+from .models import Notification, NotificationPreference
 
 #: People who have not signed in for this long get a digest of what they missed.
 AWAY_FOR = timedelta(days=1)
 
 
-def _context(**extra: object) -> dict[str, object]:
+def _site_url() -> str:
     """Emails link back with absolute URLs: the domain of the current ``Site`` (set it in the admin)."""
-    return {
+    return f"https://{Site.objects.get_current().domain}"
+
+
+def _message(*, subject: str, template: str, person, kind: str, **context: object) -> EmailMessage:
+    """An email of ``kind`` to ``person``, with its unsubscribe headers and links."""
+    site_url = _site_url()
+    headers = preferences.unsubscribe_headers(site_url, person, kind)
+    context = {
         "site_name": settings.SITE_NAME,
-        "site_url": f"https://{Site.objects.get_current().domain}",
-        **extra,
+        "site_url": site_url,
+        "unsubscribe_url": headers["List-Unsubscribe"][1:-1],
+        "kind_label": preferences.LABELS[kind],
+        **context,
     }
+    return EmailMessage(
+        subject=subject, body=render_to_string(template, context), to=[person.email], headers=headers
+    )
 
 
 def send_notification_email(notification_id: int) -> bool:
@@ -37,27 +53,36 @@ def send_notification_email(notification_id: int) -> bool:
     recipient = notification.recipient
     if not (recipient.is_active and recipient.email):
         return False
-    if not Notification.objects.for_recipient(recipient).filter(pk=notification.pk).exists():
+    if not preferences.wants(recipient, notification.kind, "email"):
+        return False  # turned off (perhaps by the unsubscribe link of an earlier email)
+    if not Notification.objects.seen_by(recipient).filter(pk=notification.pk).exists():
         return False  # about a post the recipient may not see (any more)
-    send_mail(
+    message = _message(
         subject=f"{settings.SITE_NAME}: {notification.summary}",
-        message=render_to_string("notifications/email/notification.txt", _context(notification=notification)),
-        from_email=None,
-        recipient_list=[notification.recipient.email],
+        template="notifications/email/notification.txt",
+        person=recipient,
+        kind=notification.kind,
+        notification=notification,
     )
+    email_backend().send_messages([message])
     return True
 
 
 def send_digests(now=None) -> int:
-    """Email each person who was away a list of their unread notifications of the last day.
+    """Email each person who was away a list of their unread notifications of the last day (of the kinds
+    they keep in the app), unless they turned the digest off.
 
     Run once a day; returns the number of emails sent.
     """
     now = now or timezone.now()
     since = now - AWAY_FOR
+    digest_off = NotificationPreference.objects.filter(
+        user=OuterRef("pk"), kind=preferences.DIGEST, email=False
+    )
     people = (
         get_user_model()
         .objects.filter(is_active=True, last_login__lt=since)
+        .exclude(Exists(digest_off))
         .exclude(email="")
         .filter(notifications__is_read=False, notifications__updated_at__gte=since)
         .distinct()
@@ -74,12 +99,12 @@ def send_digests(now=None) -> int:
             continue
         count = len(notifications)
         messages.append(
-            EmailMessage(
+            _message(
                 subject=f"{settings.SITE_NAME}: {count} new notification{'s' if count != 1 else ''}",
-                body=render_to_string(
-                    "notifications/email/digest.txt", _context(person=person, notifications=notifications)
-                ),
-                to=[person.email],
+                template="notifications/email/digest.txt",
+                person=person,
+                kind=preferences.DIGEST,
+                notifications=notifications,
             )
         )
     if messages:

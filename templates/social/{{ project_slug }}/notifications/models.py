@@ -17,6 +17,16 @@ from ..posts.models import Post
 
 class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user) -> NotificationQuerySet:
+        """What ``user`` is shown on the site (list, badge, live push, digest): their notifications they may
+        still see (``seen_by``) of the kinds they keep on in the app (``NotificationPreference``)."""
+        return self.seen_by(user).shown_in_app(user)
+
+    def shown_in_app(self, user) -> NotificationQuerySet:
+        """Leave out the kinds ``user`` turned off in the app (a ``NOT IN`` subquery of their choices)."""
+        turned_off = NotificationPreference.objects.filter(user=user.pk, in_app=False).values("kind")
+        return self.exclude(kind__in=turned_off)
+
+    def seen_by(self, user) -> NotificationQuerySet:
         """``user``'s notifications about what they may still see (the one privacy rule), checked each
         time they are read: the post it is about, and for "replied to your post" a reply by one of its
         actors (a followers-only reply of someone the author does not follow is not announced).
@@ -44,6 +54,7 @@ class Notification(models.Model):
         REPLY = "reply", "Reply"
         MENTION = "mention", "Mention"
         BOOST = "boost", "Boost"
+        REPORT = "report", "Report reviewed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -78,6 +89,8 @@ class Notification(models.Model):
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.FOLLOW_REQUEST:
             return reverse("graph:requests")
+        if self.kind == self.Kind.REPORT:
+            return reverse("graph:my_reports")
         if self.post_id:
             return reverse("posts:detail", kwargs={"pk": self.post_id})
         return reverse("profiles:detail", kwargs={"username": self.last_actor.username})
@@ -89,6 +102,8 @@ class Notification(models.Model):
     @property
     def summary(self) -> str:
         """ "Ana liked your post", "Ana and 3 others liked your post"."""
+        if self.kind == self.Kind.REPORT:
+            return "The staff reviewed your report"  # not which moderator
         others = self.actor_count - 1
         who = self.last_actor.display_name
         if others:
@@ -119,3 +134,33 @@ class NotificationActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} on notification #{self.notification_id}"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind of notification: shown in the app, emailed, both or neither.
+
+    A kind without a row follows ``preferences.DEFAULTS`` (every kind in the app; follow requests, mentions
+    and the digest by email), so only choices people made are stored, one row per (user, kind).
+    """
+
+    #: The kinds of notification, and the daily digest (an email only).
+    DIGEST = "digest"
+    KINDS = [*Notification.Kind.choices, (DIGEST, "Daily digest of unread notifications")]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=KINDS)
+    in_app = models.BooleanField("in the app", default=True)
+    email = models.BooleanField("by email", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notifications_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        channels = [name for name, on in (("in the app", self.in_app), ("by email", self.email)) if on]
+        return f"{self.user}: {self.get_kind_display()} {' and '.join(channels) or 'off'}"

@@ -3,8 +3,9 @@
 Every page, the feed, replies, search, the API and notifications start from it, so the rule is tested
 once, exhaustively (``tests/test_privacy.py``), and cannot be forgotten by the next view.
 
-A post is visible to its author always; to anyone else only if its author's account is active and
-neither has blocked the other, and then
+A post is visible to its author always; to anyone else only if its author's account is active (and not
+suspended, and the post not hidden by a moderator: ``graph.moderation``) and neither has blocked the other,
+and then
 - a public post of a public account: to everyone, signed in or not;
 - any post of someone the viewer follows (a private account's followers were approved);
 - a post that mentions the viewer;
@@ -39,6 +40,7 @@ from django.db.models import BigIntegerField, CharField, Count, Exists, F, Outer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ..graph import moderation
 from ..graph.selectors import followee_ids, muted_ids, unblocked
 
 if TYPE_CHECKING:
@@ -60,6 +62,7 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
     from .models import Mention
 
     active = Q(**{f"{prefix}author__is_active": True})  # a deactivated account's posts are gone
+    active &= moderation.allowed(prefix)  # so are hidden posts and a suspended account's posts
     public_and_open = _public_and_open(prefix)
     if not viewer.is_authenticated:
         return active & public_and_open

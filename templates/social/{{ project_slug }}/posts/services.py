@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from ..graph import moderation
 from ..graph.selectors import blocked_by_ids, blocking_ids
 from ..notifications.models import Notification
 from ..notifications.services import notify, retract
@@ -186,7 +187,10 @@ def create_post(
     reply_to: Post | None = None,
     content_warning: str = "",
 ) -> Post:
-    """Publish a post or a reply. Replies are allowed only to posts the author may see."""
+    """Publish a post or a reply. Replies are allowed only to posts the author may see; a suspended account
+    may not post."""
+    if moderation.is_suspended(author):
+        raise PostError("Your account is suspended: you cannot post for now.")
     body = clean_body(body)
     content_warning = clean_content_warning(content_warning)
     if reply_to is not None and not Post.objects.visible_to(author).filter(pk=reply_to.pk).exists():

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from ..core.validators import IMAGE_VALIDATORS
 
@@ -27,8 +29,27 @@ class Profile(models.Model):
         help_text="Others see the counts but not the lists.",
     )
 
+    #: Set by a moderator (``graph.services.suspend``): a suspended person cannot post, and their posts are
+    #: hidden by the privacy rule, until ``suspended_until`` (for ever when it is empty).
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(suspended_until__isnull=True) | Q(suspended_at__isnull=False),
+                name="profiles_suspension_has_a_start",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Profile of {self.user.username}"
 
     def get_absolute_url(self) -> str:
         return reverse("profiles:detail", kwargs={"username": self.user.username})
+
+    @property
+    def is_suspended(self) -> bool:
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > timezone.now()

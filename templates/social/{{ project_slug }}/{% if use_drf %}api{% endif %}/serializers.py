@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
-from ..notifications.models import Notification
+from ..notifications import preferences
+from ..notifications.models import Notification, NotificationPreference
 from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post, Tag
 
 
@@ -118,6 +119,33 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = ("id", "kind", "text", "last_actor", "actor_count", "post", "is_read", "updated_at", "url")
         read_only_fields = fields
+
+
+class NotificationPreferenceSerializer(serializers.Serializer):
+    """One kind's choice. To change some, PATCH a list of these with ``kind`` and the channels to change
+    (a channel left out, or null, stays as it is)."""
+
+    kind = serializers.ChoiceField(choices=NotificationPreference.KINDS)
+    label = serializers.CharField(read_only=True)
+    in_app = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Shown on the site; null for the digest (an email only: a value sent for it is ignored).",
+    )
+    email = serializers.BooleanField(required=False, help_text="Emailed.")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("in_app") is None or attrs["kind"] in preferences.EMAIL_ONLY:
+            attrs.pop("in_app", None)
+        return attrs
+
+    def to_representation(self, instance: preferences.Choice) -> dict:
+        return {
+            "kind": instance.kind,
+            "label": instance.label,
+            "in_app": None if instance.email_only else instance.in_app,
+            "email": instance.email,
+        }
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from .views import (
     FollowRequestViewSet,
     FollowViewSet,
     MuteViewSet,
+    NotificationPreferencesView,
     NotificationViewSet,
     PeopleSearchView,
     PostViewSet,
@@ -29,6 +30,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
+    path("notification-preferences/", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("people/", PeopleSearchView.as_view(), name="people-search"),
     path("tags/trending/", TrendingTagsView.as_view(), name="tag-trending"),
     path("tags/<str:name>/posts/", TagPostsView.as_view(), name="tag-posts"),

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from ..graph import services as graph
 from ..graph.models import FollowRequest
 from ..graph.selectors import find_people, people_visible_to
+from ..notifications import preferences
 from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
@@ -31,6 +32,7 @@ from .pagination import FeedCursorPagination, NewestFirstCursorPagination, Usern
 from .serializers import (
     FeedEntrySerializer,
     FollowResultSerializer,
+    NotificationPreferenceSerializer,
     NotificationSerializer,
     PendingFollowSerializer,
     PersonSerializer,
@@ -431,3 +433,32 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request: Request) -> Response:
         return Response({"unread": notifications.unread_count(request.user)})
+
+
+class NotificationPreferencesView(APIView):
+    """The requester's notification choices, one per kind (in the app, by email); PATCH changes some."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = NotificationPreferenceSerializer
+
+    def _choices(self, request: Request) -> Response:
+        choices = preferences.choices_of(request.user)
+        return Response(NotificationPreferenceSerializer(choices, many=True).data)
+
+    @extend_schema(responses={200: NotificationPreferenceSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return self._choices(request)
+
+    @extend_schema(
+        request=NotificationPreferenceSerializer(many=True),
+        responses={200: NotificationPreferenceSerializer(many=True)},
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = NotificationPreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        changes: dict[str, dict] = {}
+        for item in serializer.validated_data:
+            channels = {key: value for key, value in item.items() if key in ("in_app", "email")}
+            changes.setdefault(item["kind"], {}).update(channels)
+        preferences.save(request.user, changes)
+        return self._choices(request)

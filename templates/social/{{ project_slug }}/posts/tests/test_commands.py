@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from ...graph.models import Follow, FollowRequest
+from ...graph.models import Follow, FollowRequest, Report
+from ...notifications.models import NotificationPreference
 from ..managers import feed_entries
 from ..models import Boost, Like, Post, Tag, TagFollow
 
@@ -33,6 +34,8 @@ def test_demo_network_is_made_once():
     ana = get_user_model().objects.get(username="ana")
     assert {entry.boosted_by_username for entry in feed_entries(ana, None, 50)} >= {"ben", "chen"}
     assert Boost.objects.count() >= 4
+    assert NotificationPreference.objects.filter(user__username="dara", kind="digest", email=False).exists()
+    assert Report.objects.filter(resolved_at__isnull=True, post__isnull=False).count() == 1
     assert "exists already" in run()
     assert (
         Post.objects.count(),

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ....graph import services as graph
 from ....graph.models import Follow
+from ....notifications import preferences
 from ...models import Post
 from ...services import boost, create_post, follow_tag, like
 
@@ -68,6 +69,13 @@ POSTS = [
 CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
 #: (person, tag): the public posts with the tag join the person's feed.
 TAG_FOLLOWS = [("eli", "django"), ("chen", "websockets")]
+#: person -> notification choices other than the defaults (see /notifications/settings/).
+NOTIFICATION_CHOICES = {
+    "ben": {"like": {"email": True}, "reply": {"email": True}},
+    "dara": {"follow": {"in_app": False}, "digest": {"email": False}},
+}
+#: (reporter, post number, reason, note): open reports, for the staff's moderation queue (/moderation/).
+REPORTS = [("hana", 5, "spam", "A demo report: decide on it in the moderation queue.")]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 #: (person, post number): public posts shared into the person's followers' feeds ("Boosted by Ben Okafor":
 #: ana, who follows ben and chen but not kim or lea, sees kim's and lea's posts through their boosts).
@@ -77,7 +85,8 @@ BOOSTS = [("ben", 7), ("chen", 11), ("dara", 2), ("hana", 5)]
 class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
-        "content warning), replies, likes, boosts and followed tags."
+        "content warning), replies, likes, boosts, followed tags, notification choices and a report to "
+        "moderate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -130,6 +139,11 @@ class Command(BaseCommand):
             boost(people[username], posts[number - 1])
         for username, tag in TAG_FOLLOWS:
             follow_tag(people[username], tag)
+        for username, choices in NOTIFICATION_CHOICES.items():
+            preferences.save(people[username], choices)
+        for reporter, number, reason, note in REPORTS:
+            post = posts[number - 1]
+            graph.report(people[reporter], post.author, reason=reason, note=note, post=post)
 
         self.stdout.write(
             self.style.SUCCESS(
