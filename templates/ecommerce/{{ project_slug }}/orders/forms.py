@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from ..addresses import forms as address_forms
 from ..cart.currency import format_money
 from .models import Order, ShippingMethod
 from .payments import enabled_providers
@@ -51,15 +52,7 @@ class CheckoutForm(forms.ModelForm):
     class Meta:
         model = Order
         fields = ["full_name", "email", "address_line1", "address_line2", "postcode", "city", "country"]
-        widgets = {
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "address_line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
-            "address_line2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
-            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "country": forms.TextInput(attrs={"autocomplete": "country-name"}),
-        }
+        widgets = {**address_forms.WIDGETS, "email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
