@@ -118,6 +118,11 @@ ACCEPTED_REJECTIONS = (
         r"^You cannot follow this account\.$|^Only public posts can be boosted",
     ),
     Rejection(
+        "A webhook URL must resolve to public addresses only (saas): the schema gives a URL's form, not what "
+        "DNS answers for its host (and the test machine resolves no outside name).",
+        r"does not resolve to an address\.$|Webhooks only go to public addresses\.$",
+    ),
+    Rejection(
         "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
         "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
         "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",

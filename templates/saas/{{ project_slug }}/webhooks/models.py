@@ -61,6 +61,7 @@ class Delivery(OrganizationOwned):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"  # an attempt is under way (claimed by one worker)
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('event_id', models.CharField(max_length=40)),
                 ('event_type', models.CharField(max_length=40)),
                 ('payload', models.TextField(help_text='The JSON body, as signed and sent.')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='pending', max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='pending', max_length=10)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('response_code', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
