@@ -123,6 +123,11 @@ ACCEPTED_REJECTIONS = (
         r"does not resolve to an address\.$|Webhooks only go to public addresses\.$",
     ),
     Rejection(
+        "A moment PostgreSQL cannot take (a time zone offset beyond ±15:59, which RFC 3339's date-time allows "
+        "up to ±23:59, or a year before 1 in UTC) is refused with the reason (core/api/exceptions.py).",
+        r"^A value is outside what the database can store \(a date, a time zone offset or a number\)\.$",
+    ),
+    Rejection(
         "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
         "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
         "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",
