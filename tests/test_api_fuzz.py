@@ -128,6 +128,11 @@ ACCEPTED_REJECTIONS = (
         r"^A value is outside what the database can store \(a date, a time zone offset or a number\)\.$",
     ),
     Rejection(
+        "A URL must be one Django's URL validator accepts (a host with a domain or an IP address, a known "
+        "scheme's shape): JSON Schema's `uri` format is wider (`https://a`, `https://%` are URIs).",
+        r"^Enter a valid URL\.$",
+    ),
+    Rejection(
         "Text the database cannot store (a NUL character) is refused anywhere in a request, fields the "
         "operation does not declare and their names included (core/storable.py); the schema puts the rule on "
         "every string it declares, and JSON Schema cannot put it on undeclared extra fields of any type.",
