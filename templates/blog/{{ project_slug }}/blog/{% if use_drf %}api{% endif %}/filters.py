@@ -1,5 +1,6 @@
 import django_filters
 
+from ...core.api.filters import UtcIsoDateTimeFilter
 from ..models import Comment, Post
 
 
@@ -7,8 +8,8 @@ class PostFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(field_name="category__slug", help_text="Category slug.")
     tag = django_filters.CharFilter(field_name="tags__slug", help_text="Tag slug.")
     author = django_filters.CharFilter(field_name="author__username", help_text="Author's username.")
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_after = UtcIsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcIsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
 
     class Meta:
         model = Post
