@@ -212,6 +212,23 @@ def test_the_fingerprint_is_remembered_by_file_stat_and_never_outlives_a_change(
     assert reads == [1] and tag == f"v1.0.0+f{fingerprint_files(templates.layout(source))[:10]}"
 
 
+
+def test_rendering_from_the_store_keeps_the_fingerprint_remembered(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``djstarter new`` composes the templates into a folder of its own each time; doing so must not touch
+    the source files' stat (hard links changed their change time, so the cache never hit)."""
+    monkeypatch.setattr(store, "_RACY_NS", 0)
+    store.ensure(source, version="1.0.0")  # creates the store: nothing to remember it in yet
+    store.ensure(source, version="1.0.0", into=tmp_path / "first", kinds=["blog"])  # remembered
+    reads: list[int] = []
+    fingerprint_files = store.fingerprint_files
+    monkeypatch.setattr(store, "fingerprint_files", lambda f: reads.append(1) or fingerprint_files(f))
+    store.ensure(source, version="1.0.0", into=tmp_path / "second", kinds=["blog"])
+    store.ensure(source, version="1.0.0", into=tmp_path / "third", kinds=["blog"])
+    assert reads == []
+    assert store.fingerprint(tmp_path / "third") == store.fingerprint(tmp_path / "first")
+
 def test_a_file_changed_moments_ago_is_not_trusted_by_its_stat(source: Path) -> None:
     """A second write within the same timestamp tick would keep the stat: such listings are not remembered."""
     store.ensure(source, version="1.0.0")

@@ -217,7 +217,7 @@ def ensure(
     """Make sure the store holds this djstarter's templates; return the release to render from.
 
     With ``into``, the composed templates (of ``kinds`` only, when given) are written there: a plain,
-    read-only folder (hard links where possible) whose content is the release's, which renders faster
+    folder of copies, only read, whose content is the release's, which renders faster
     than the git tag (Copier runs git once per file for a git source). ``checkout`` (default: whether the
     templates come from a source checkout rather than an installed package) names the tag by content.
     """
@@ -232,7 +232,7 @@ def ensure(
             with interrupts.temporary_folder("djstarter-store-") as tmp:
                 _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
     if into is not None:
-        templates.compose(into, src, kinds, link=True)
+        templates.compose(into, src, kinds)
     return release
 
 

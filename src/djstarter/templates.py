@@ -84,23 +84,16 @@ def _files(root: Path) -> Iterator[Path]:
                 yield Path(directory, name)
 
 
-def compose(
-    dest: Path, src: Path | None = None, kinds: list[str] | None = None, *, link: bool = False
-) -> Path:
+def compose(dest: Path, src: Path | None = None, kinds: list[str] | None = None) -> Path:
     """Write the complete Copier template for ``kinds`` (default: all implemented) into ``dest``.
 
-    ``link``: hard-link the files where the file system allows (a copy elsewhere), for a throw-away tree
-    that is only read (``djstarter new`` renders from one); never for a tree anything may write to.
+    The files are copied, never hard-linked: a link changes the source file's change time, which is part
+    of the key that lets the store trust a template file's stat instead of reading it
+    (``store.cached_fingerprint``), so linking made every run read every template file again.
     """
     dest.mkdir(parents=True, exist_ok=True)
     for relative, source in layout(src, kinds).items():
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        if link:
-            try:
-                os.link(source, target)
-                continue
-            except OSError:  # another file system, or links not allowed: copy
-                link = False
         shutil.copy2(source, target)
     return dest
