@@ -11,7 +11,7 @@ from ...organizations.permissions import Role
 from ...organizations.tests.factories import InvitationFactory
 from ...users.tests.factories import UserFactory
 from ..models import Subscription
-from ..seats import sync_seats
+from ..seats import reconcile_seats, sync_seats
 from ..stripe_billing import StripeBilling
 from .test_stripe import RecordingHTTPClient
 
@@ -119,3 +119,21 @@ def test_a_member_deleting_their_account_frees_their_seat(
     with django_capture_on_commit_callbacks(execute=True):
         organizations.delete_account(user=member)
     assert _quantities(stripe_seats) == ["2"]
+
+
+def test_the_daily_reconciliation_sends_a_count_that_was_refused(
+    acme, owner, member, globex, stripe_seats, django_capture_on_commit_callbacks
+):
+    stripe_seats.responses[UPDATE] = (400, {"error": {"type": "invalid_request_error", "message": "Busy"}})
+    with django_capture_on_commit_callbacks(execute=True):
+        _join(acme, "new@example.com")  # 3 members; Stripe refused, so it still bills 1
+    stripe_seats.responses[UPDATE] = (200, {"id": "si_123", "object": "subscription_item", "quantity": 3})
+    assert reconcile_seats() == ["acme"]  # globex is on the free plan: nothing to bill
+    assert _quantities(stripe_seats) == ["3", "3"]
+    first, second = (r["key"] for r in stripe_seats.requests if r["path"] == UPDATE[1])
+    assert first != second  # the reconciliation is a change of its own
+
+
+def test_the_reconciliation_changes_nothing_in_sync(acme, owner, stripe_seats):
+    assert reconcile_seats() == []  # Stripe bills one seat, the one member
+    assert [request["method"] for request in stripe_seats.requests] == ["get"]
