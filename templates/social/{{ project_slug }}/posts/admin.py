@@ -2,13 +2,25 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from .models import Boost, Like, Mention, Post, PostTag, Tag
+from .models import Boost, Like, Mention, Post, PostEdit, PostTag, Tag
 
 
 class MentionInline(admin.TabularInline):
     model = Mention
     extra = 0
     raw_id_fields = ("user",)
+
+
+class PostEditInline(admin.TabularInline):
+    """Earlier versions, read-only: the history is what the post said, never rewritten."""
+
+    model = PostEdit
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("replaced_at", "visibility", "content_warning", "body")
+
+    def has_add_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
+        return False
 
 
 class PostTagInline(admin.TabularInline):
@@ -28,7 +40,7 @@ class PostAdmin(admin.ModelAdmin):
     raw_id_fields = ("author", "reply_to")
     readonly_fields = ("created_at", "edited_at")
     date_hierarchy = "created_at"
-    inlines = (MentionInline, PostTagInline)
+    inlines = (MentionInline, PostTagInline, PostEditInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
         return super().get_queryset(request).annotate(like_count=Count("likes"))

@@ -13,6 +13,8 @@ from .managers import PostQuerySet, TagQuerySet
 CONTENT_WARNING_MAX_LENGTH = 200
 #: The most characters a hashtag's name may have (a longer ``#word`` is not a tag).
 TAG_MAX_LENGTH = 64
+#: Earlier versions of a post shown in its edit history (the latest first).
+EDITS_SHOWN = 50
 
 
 class Post(models.Model):
@@ -192,3 +194,22 @@ class TagFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows #{self.tag}"
+
+
+class PostEdit(models.Model):
+    """What a post said before an edit: one row per edit, written by ``services.edit_post``. The history is
+    read through the post, so it reaches exactly the people who may see the post now."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="edits")
+    body = models.TextField()
+    content_warning = models.CharField(max_length=CONTENT_WARNING_MAX_LENGTH, blank=True)
+    visibility = models.CharField(max_length=10, choices=Post.Visibility.choices)
+    #: When this version stopped being the post's text (the edit's time).
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-replaced_at"], name="posts_postedit_post_idx")]
+
+    def __str__(self) -> str:
+        return f"Post #{self.post_id} before {self.replaced_at:%Y-%m-%d %H:%M}"

@@ -28,6 +28,7 @@ from .models import (
     Like,
     Mention,
     Post,
+    PostEdit,
     PostTag,
     Tag,
     TagFollow,
@@ -208,12 +209,25 @@ def create_post(
 
 @transaction.atomic
 def edit_post(post: Post, *, body: str, visibility: str, content_warning: str | None = None) -> Post:
-    """Change a post's text, audience and (unless ``content_warning`` is None) its warning."""
-    post.body = clean_body(body)
-    if content_warning is not None:
-        post.content_warning = clean_content_warning(content_warning)
-    post.visibility = visibility
-    post.edited_at = timezone.now()
+    """Change a post's text, audience and (unless ``content_warning`` is None) its warning. What it said
+    before is kept (``PostEdit``) when anything changed; edits of one post are serialised on its row, so
+    each version is kept once and in order."""
+    body = clean_body(body)
+    if content_warning is None:
+        content_warning = Post.objects.values_list("content_warning", flat=True).get(pk=post.pk)
+    content_warning = clean_content_warning(content_warning)
+    before = Post.objects.select_for_update().only("body", "content_warning", "visibility").get(pk=post.pk)
+    if (before.body, before.content_warning, before.visibility) == (body, content_warning, visibility):
+        return post  # nothing changed: no new version, not marked edited
+    now = timezone.now()
+    PostEdit.objects.create(
+        post=post,
+        body=before.body,
+        content_warning=before.content_warning,
+        visibility=before.visibility,
+        replaced_at=now,
+    )
+    post.body, post.content_warning, post.visibility, post.edited_at = body, content_warning, visibility, now
     post.save(update_fields=["body", "content_warning", "visibility", "edited_at"])
     if visibility != Post.Visibility.PUBLIC:
         _drop_boosts(post)  # a post no longer public cannot stay boosted (the feed hides it anyway)

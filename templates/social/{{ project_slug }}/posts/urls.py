@@ -13,6 +13,7 @@ urlpatterns = [
     path("posts/<int:pk>/", views.post_detail, name="detail"),
     path("posts/<int:pk>/reply/", views.reply_create, name="reply"),
     path("posts/<int:pk>/edit/", views.post_edit, name="edit"),
+    path("posts/<int:pk>/history/", views.post_history, name="history"),
     path("posts/<int:pk>/delete/", views.post_delete, name="delete"),
     path("posts/<int:pk>/like/", views.like_toggle, name="like"),
     path("posts/<int:pk>/boost/", views.boost_toggle, name="boost"),

@@ -21,7 +21,7 @@ from ..graph.selectors import find_people
 from . import services
 from .forms import PostForm, ReplyForm
 from .limits import RateLimited
-from .models import Post, Tag
+from .models import EDITS_SHOWN, Post, Tag
 from .pagination import feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
@@ -182,6 +182,15 @@ def post_create(request: HttpRequest) -> HttpResponse:
         return redirect(post)
     status = 400 if form.is_bound else 200
     return render(request, "posts/post_form.html", {"form": form}, status=status)
+
+
+@require_safe
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the post said before each edit, newest first: to exactly those who may see the post now (the
+    privacy rule; anyone else gets the same 404 as for the post)."""
+    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("author"), pk=pk)
+    context = {"post": post, "edits": post.edits.all()[:EDITS_SHOWN], "edits_shown": EDITS_SHOWN}
+    return render(request, "posts/post_history.html", context)
 
 
 @login_required

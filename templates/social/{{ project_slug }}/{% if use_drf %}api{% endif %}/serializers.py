@@ -9,7 +9,7 @@ from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
 from ..notifications import preferences
 from ..notifications.models import Notification, NotificationPreference
-from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post, Tag
+from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post, PostEdit, Tag
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -26,6 +26,15 @@ class PersonSerializer(serializers.ModelSerializer):
         if profile is None or not profile.avatar:
             return None
         return profile.avatar.url
+
+
+class PostEditSerializer(serializers.ModelSerializer):
+    """A post as it was before an edit, until ``replaced_at``."""
+
+    class Meta:
+        model = PostEdit
+        fields = ("body", "content_warning", "visibility", "replaced_at")
+        read_only_fields = fields
 
 
 class PostSerializer(serializers.ModelSerializer):

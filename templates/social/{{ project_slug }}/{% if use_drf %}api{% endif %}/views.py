@@ -27,7 +27,7 @@ from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
 from ..posts.limits import RateLimited
-from ..posts.models import Post, Tag
+from ..posts.models import EDITS_SHOWN, Post, Tag
 from .pagination import FeedCursorPagination, NewestFirstCursorPagination, UsernameCursorPagination
 from .serializers import (
     FeedEntrySerializer,
@@ -36,6 +36,7 @@ from .serializers import (
     NotificationSerializer,
     PendingFollowSerializer,
     PersonSerializer,
+    PostEditSerializer,
     PostSerializer,
     PostUpdateSerializer,
     TagFollowSerializer,
@@ -161,6 +162,14 @@ class PostViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(
             PostSerializer(page, many=True, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(responses=PostEditSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """What the post said before each edit, newest first (the latest 50); hidden with the post."""
+        post = self.get_object()
+        edits = post.edits.all()[:EDITS_SHOWN]
+        return Response(PostEditSerializer(edits, many=True).data)
 
     @extend_schema(request=None, responses={200: LikeSerializer, 201: LikeSerializer})
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])

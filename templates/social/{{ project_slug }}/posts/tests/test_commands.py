@@ -29,6 +29,7 @@ def test_demo_network_is_made_once():
     assert counts[0] >= 10 and counts[1] >= 20 and counts[2] >= 5 and counts[3] == 1
     assert Post.objects.filter(reply_to__isnull=False).exists()
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
+    assert Post.objects.filter(edits__isnull=False, edited_at__isnull=False).count() == 1  # and its history
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     ana = get_user_model().objects.get(username="ana")

@@ -10,7 +10,7 @@ from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
 from ...models import Post
-from ...services import boost, create_post, follow_tag, like
+from ...services import boost, create_post, edit_post, follow_tag, like
 
 #: username, display name, bio, private account?
 PEOPLE = [
@@ -133,6 +133,8 @@ class Command(BaseCommand):
                 content_warning=CONTENT_WARNINGS.get(number, ""),
             )
             posts.append(post)
+        first = posts[0]  # edited once: its page links to the edit history
+        edit_post(first, body=f"{first.body} (Edited: fixed a typo.)", visibility=first.visibility)
         for username, number in LIKES:
             like(people[username], posts[number - 1])
         for username, number in BOOSTS:
