@@ -48,6 +48,7 @@ DEPENDENCY_MODULES: dict[str, tuple[str, ...]] = {
     "django-htmx": ("django_htmx",),
     "django-permissions-policy": ("django_permissions_policy",),
     "djangorestframework": ("rest_framework",),
+    "django-hijack": ("hijack",),
     "drf-spectacular": ("drf_spectacular",),
     "factory-boy": ("factory",),
     "fido2": ("fido2",),
