@@ -38,36 +38,25 @@ logger = logging.getLogger(__name__)
 
 #: Currencies Stripe takes in whole units (no cents), and those with three decimals (the last one 0);
 #: every other currency has two (https://docs.stripe.com/currencies#zero-decimal).
-ZERO_DECIMAL = frozenset(
-    {
-        "BIF",
-        "CLP",
-        "DJF",
-        "GNF",
-        "JPY",
-        "KMF",
-        "KRW",
-        "MGA",
-        "PYG",
-        "RWF",
-        "UGX",
-        "VND",
-        "VUV",
-        "XAF",
-        "XOF",
-        "XPF",
-    }
-)
+ZERO_DECIMAL = frozenset({
+    "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA",
+    "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+})  # fmt: skip
 THREE_DECIMAL = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
 #: The session statuses Stripe reports (``retrieve``): still payable, paid (or being paid), over.
 OPEN, COMPLETE = "open", "complete"
 
 
+def decimal_places(currency: str) -> int:
+    """How many decimals Stripe counts in ``currency`` (0 for JPY, 3 for KWD, 2 for most)."""
+    code = currency.upper()
+    return 0 if code in ZERO_DECIMAL else 3 if code in THREE_DECIMAL else 2
+
+
 def minor_units(amount: Decimal, currency: str) -> int:
     """``amount`` in the currency's smallest unit, as Stripe counts it (EUR 12.50 → 1250, JPY 1200 → 1200);
     ``ValueError`` when the amount has more decimals than the currency."""
-    code = currency.upper()
-    places = 0 if code in ZERO_DECIMAL else 3 if code in THREE_DECIMAL else 2
+    code, places = currency.upper(), decimal_places(currency)
     minor = amount.scaleb(places)
     if minor != minor.to_integral_value():
         raise ValueError(f"{amount} {code} cannot be charged: {code} has {places} decimal places at Stripe.")
@@ -76,9 +65,7 @@ def minor_units(amount: Decimal, currency: str) -> int:
 
 def from_minor_units(minor: int, currency: str) -> Decimal:
     """The amount of ``minor`` smallest units (the inverse of ``minor_units``)."""
-    code = currency.upper()
-    places = 0 if code in ZERO_DECIMAL else 3 if code in THREE_DECIMAL else 2
-    return Decimal(minor).scaleb(-places)
+    return Decimal(minor).scaleb(-decimal_places(currency))
 
 
 def order_url(order: Order) -> str:
