@@ -86,7 +86,8 @@ class OrderAdmin(admin.ModelAdmin):
         "user", "status", "checkout_token", "shipping_method", "shipping_price", "subtotal",
         "voucher_code", "discount", "tax", "tax_rate", "tax_included", "total",
         "currency", "payment_method", "payment_reference", "created_at", "paid_at", "shipped_at",
-        "completed_at", "cancelled_at", "invoice",
+        "completed_at", "cancelled_at", "invoice", "stripe_session_id", "stripe_payment_intent",
+        "stripe_refunded",
     )  # fmt: skip
     inlines = (OrderLineInline,)
     actions = ("mark_paid", "mark_shipped", "mark_completed", "cancel")

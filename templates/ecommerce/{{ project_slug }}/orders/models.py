@@ -78,6 +78,11 @@ class Order(models.Model):
     payment_reference = models.CharField(
         max_length=100, blank=True, help_text="The gateway's or bank's reference of the payment."
     )
+    #: Stripe (``stripe_payments.py``, ``stripe_webhooks.py``): the order's latest Checkout Session, the
+    #: PaymentIntent that paid it, and how much Stripe reports refunded of it (the charge's running total).
+    stripe_session_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
@@ -112,6 +117,15 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=models.Q(discount=0) | ~models.Q(voucher_code=""),
                 name="orders_order_discount_has_a_voucher",
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_payment_intent"],
+                condition=~models.Q(stripe_payment_intent=""),
+                name="orders_order_one_stripe_payment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stripe_refunded__gte=0, stripe_refunded__lte=models.F("total")),
+                name="orders_order_stripe_refund_within_total",
             ),
         ]
 

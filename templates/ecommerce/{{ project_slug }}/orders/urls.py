@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, webhooks
+from . import stripe_webhooks, views, webhooks
 
 app_name = "orders"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("orders/guest/<str:token>/", views.guest_order_detail, name="guest_detail"),
     path("orders/guest/<str:token>/invoice/", views.guest_invoice, name="guest_invoice"),
     path("payments/webhook/", webhooks.payment_webhook, name="payment_webhook"),
+    path("orders/stripe/webhook/", stripe_webhooks.stripe_webhook, name="stripe_webhook"),
 ]
