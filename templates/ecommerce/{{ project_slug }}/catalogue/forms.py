@@ -56,6 +56,8 @@ class BackInStockForm(forms.Form):
     )
 
     def __init__(self, *args: Any, variants: list[Variant], **kwargs: Any) -> None:
+        # Ids of its own: the add-to-cart form on the same page has a "variant" field too.
+        kwargs.setdefault("auto_id", "back-in-stock-%s")
         super().__init__(*args, **kwargs)
         sold_out = [variant for variant in variants if not variant.available]
         self.fields["variant"].choices = [(variant.pk, str(variant)) for variant in sold_out]

@@ -36,7 +36,7 @@ def test_several_sold_out_options_are_a_choice_and_a_customer_s_address_is_fille
     VariantFactory(product=first.product, name="Size L", in_stock=0)
     client.force_login(UserFactory(email="ada@example.com"))
     content = client.get(first.product.get_absolute_url()).content.decode()
-    assert '<select name="variant"' in content
+    assert '<select name="variant" id="back-in-stock-variant">' in content  # not add-to-cart's id
     assert 'value="ada@example.com"' in content
 
 
