@@ -102,8 +102,9 @@ ACCEPTED_REJECTIONS = (
     ),
     Rejection(
         "Stock is stored state: whether a quantity can be bought depends on what is left and on what the "
-        "cart already holds.",
-        r"left in stock|is sold out|you already have \d+ in your cart|is no longer sold",
+        "cart already holds (and whether a variant can be waited for, on whether it is sold out).",
+        r"left in stock|is sold out|you already have \d+ in your cart|is no longer sold|"
+        r"is in stock: you can buy it now",
     ),
     Rejection(
         "A voucher code is stored state (ecommerce): whether a code exists and applies (its validity window, "

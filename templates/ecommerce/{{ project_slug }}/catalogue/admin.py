@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import F, QuerySet, Sum
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from .models import Category, Product, ProductImage, Variant
+from . import stock
+from .models import BackInStockSubscription, Category, Product, ProductImage, Variant
 
 
 class VariantAdminForm(forms.ModelForm):
@@ -12,7 +14,7 @@ class VariantAdminForm(forms.ModelForm):
 
     class Meta:
         model = Variant
-        fields = ("product", "sku", "name", "price", "in_stock", "is_active")
+        fields = ("product", "sku", "name", "price", "in_stock", "low_stock_threshold", "is_active")
 
     def clean_in_stock(self) -> int:
         in_stock = self.cleaned_data["in_stock"]
@@ -48,7 +50,7 @@ class VariantInline(admin.TabularInline):
     form = VariantAdminForm
     model = Variant
     extra = 0
-    fields = ("sku", "name", "price", "in_stock", "allocated", "is_active")
+    fields = ("sku", "name", "price", "in_stock", "allocated", "low_stock_threshold", "is_active")
     # Reservations change only through placed, shipped and cancelled orders (catalogue/stock.py).
     readonly_fields = ("allocated",)
 
@@ -69,6 +71,16 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ("category",)
     inlines = (VariantInline, ProductImageInline)
     actions = ("activate", "deactivate")
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Variant:
+            # Stock raised here re-arms low-stock alerts and tells the customers waiting (stock.py).
+            stock.edited(
+                variant.pk for variant in formset.new_objects + [v for v, _ in formset.changed_objects]
+            )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Product]:
         return (
@@ -95,9 +107,36 @@ class ProductAdmin(admin.ModelAdmin):
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
     form = VariantAdminForm
-    list_display = ("sku", "product", "name", "price", "in_stock", "allocated", "is_active")
-    list_filter = ("is_active", "product__category")
+    list_display = (
+        "sku",
+        "product",
+        "name",
+        "price",
+        "in_stock",
+        "allocated",
+        "low_stock_threshold",
+        "is_active",
+    )
+    list_filter = ("is_active", "low_stock_alerted", "product__category")
     list_select_related = ("product",)
     search_fields = ("sku", "name", "product__name")
     autocomplete_fields = ("product",)
     readonly_fields = ("allocated",)
+
+    def save_model(self, request: HttpRequest, obj: Variant, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Stock raised here re-arms low-stock alerts and tells the customers waiting (stock.py).
+        stock.edited([obj.pk])
+
+
+@admin.register(BackInStockSubscription)
+class BackInStockSubscriptionAdmin(admin.ModelAdmin):
+    """Who waits for which sold-out option ("tell me when it is back"); emailed once by ``alerts.py``."""
+
+    list_display = ("email", "variant", "created_at", "notified_at")
+    list_filter = (("notified_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("variant__product",)
+    search_fields = ("email", "variant__sku", "variant__product__name")
+    autocomplete_fields = ("variant",)
+    readonly_fields = ("created_at", "notified_at")
+    date_hierarchy = "created_at"

@@ -1,4 +1,4 @@
-"""The product list's search and filters, shared by the page and the API."""
+"""The product list's search and filters (shared by the page and the API), and "tell me when it is back"."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from .models import Variant
 from .selectors import PriceRange, price_ranges
 
 #: The longest query searched; longer text is cut (the search box allows no more).
@@ -34,3 +35,35 @@ class ProductFilterForm(forms.Form):
         data = self.cleaned_data
         price: PriceRange | None = self.ranges.get(data.get("price") or "")
         return {"search": data.get("q", ""), "price": price, "in_stock": bool(data.get("in_stock"))}
+
+
+class BackInStockForm(forms.Form):
+    """Tell me when it is back: which sold-out option (a hidden field when there is one) and the email
+    address. Whether it may be subscribed is decided by ``alerts.subscribe``, under the variant's lock."""
+
+    variant = forms.TypedChoiceField(
+        coerce=int,
+        label="Option",
+        error_messages={
+            "invalid_choice": "Choose one of the sold-out options; that one can be bought or is gone."
+        },
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": "Enter your email address.", "invalid": "Enter a valid email address."},
+    )
+
+    def __init__(self, *args: Any, variants: list[Variant], **kwargs: Any) -> None:
+        # Ids of its own: the add-to-cart form on the same page has a "variant" field too.
+        kwargs.setdefault("auto_id", "back-in-stock-%s")
+        super().__init__(*args, **kwargs)
+        sold_out = [variant for variant in variants if not variant.available]
+        self.fields["variant"].choices = [(variant.pk, str(variant)) for variant in sold_out]
+        #: The one sold-out option's name, or "" when the customer chooses among several.
+        self.single = str(sold_out[0]) if len(sold_out) == 1 else ""
+        if self.single:
+            self.fields["variant"].widget = forms.HiddenInput()
+            self.initial.setdefault("variant", sold_out[0].pk)
+        self.sold_out = sold_out

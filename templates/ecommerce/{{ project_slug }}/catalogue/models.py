@@ -83,6 +83,10 @@ class Product(models.Model):
         return reverse("catalogue:product_detail", kwargs={"slug": self.slug})
 
 
+#: Fields of ``Variant`` written only by ``stock.py``'s conditional updates, never by ``save()``.
+STOCK_RULE_FIELDS = frozenset({"allocated", "low_stock_alerted"})
+
+
 class Variant(models.Model):
     """What a customer buys: one size or colour of a product, with its own SKU, price and stock.
 
@@ -101,6 +105,14 @@ class Variant(models.Model):
         default=0, help_text="Units reserved by orders that have not shipped yet."
     )
     is_active = models.BooleanField("active", default=True)
+    low_stock_threshold = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Staff are emailed once when the units that can be sold fall to this many (empty: never).",
+    )
+    # Set by catalogue/stock.py when the low-stock email is sent, cleared when the stock is above the
+    # threshold again: the conditional UPDATE that sets it is what makes the alert go out once.
+    low_stock_alerted = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["product", "price", "pk"]
@@ -117,13 +129,14 @@ class Variant(models.Model):
         return f"{self.product.name} ({self.name})" if self.name else self.product.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Saving a stored variant never writes ``allocated`` back: the value loaded with it is stale as soon
-        as an order is placed, and reservations change only through ``stock.py``'s conditional updates."""
+        """Saving a stored variant never writes ``allocated`` (nor ``low_stock_alerted``) back: the value
+        loaded with it is stale as soon as an order is placed, and both change only through ``stock.py``'s
+        conditional updates."""
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "allocated"
+                if not field.primary_key and field.name not in STOCK_RULE_FIELDS
             ]
         super().save(*args, **kwargs)
 
@@ -131,6 +144,27 @@ class Variant(models.Model):
     def available(self) -> int:
         """Units that can still be sold."""
         return max(self.in_stock - self.allocated, 0)
+
+
+class BackInStockSubscription(models.Model):
+    """Tell me when it is back: one email address waiting for a sold-out variant. Emailed once, when the
+    variant can be bought again (``notified_at`` set by a conditional update, ``alerts.py``); subscribing
+    again after that waits for the next time. One per variant and address (stored in lower case)."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="back_in_stock_subscriptions")
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Its index also finds a variant's subscribers (variant comes first).
+            models.UniqueConstraint(fields=["variant", "email"], name="catalogue_backinstock_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} (variant {self.variant_id})"
 
 
 class ProductImage(models.Model):

@@ -5,6 +5,17 @@ one step, so two checkouts can never both take the last unit (the second one's `
 Callers run these inside ``transaction.atomic()``: a failure part-way rolls back the lines done so far.
 Variants are updated in primary-key order, so two transactions lock rows in the same order and never
 deadlock each other.
+
+Stock alerts are decided here too, in the transaction that moved the stock, while the variant's row is
+still locked by its ``UPDATE`` (``notify.py`` sends the emails once it commits):
+
+- **Low stock**: a reservation that leaves ``low_stock_threshold`` or fewer units to sell sets
+  ``low_stock_alerted`` with a conditional ``UPDATE`` (only where it was not set). Of several checkouts
+  crossing the threshold at once, one sees the flag unset: staff get one email. Stock raised above the
+  threshold again (a cancelled order, a restock, an edit in the admin) clears the flag: the alert re-arms.
+- **Back in stock**: stock raised on a variant that can be sold again, with customers waiting for it
+  (``BackInStockSubscription``), hands it to ``alerts.notify_back_in_stock``, which marks each one notified
+  with a conditional ``UPDATE`` before emailing it: concurrent restocks email each customer once.
 """
 
 from __future__ import annotations
@@ -12,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
-from .models import Variant
+from . import notify
+from .models import BackInStockSubscription, Variant
 
 #: (variant primary key, quantity) pairs.
 Lines = Iterable[tuple[int, int]]
@@ -38,6 +50,35 @@ def _in_pk_order(lines: Lines) -> list[tuple[int, int]]:
     return sorted(merged.items())
 
 
+def _available() -> F:
+    return F("in_stock") - F("allocated")
+
+
+def _lowered(variant_id: int) -> None:
+    """After a reservation: the low-stock alert, once per crossing (the flag is set by one transaction)."""
+    crossed = Variant.objects.filter(
+        pk=variant_id, low_stock_alerted=False, low_stock_threshold__gte=_available()
+    ).update(low_stock_alerted=True)
+    if crossed:
+        notify.low_stock(variant_id)
+
+
+def _raised(variant_id: int) -> None:
+    """After stock came back: re-arm the low-stock alert if above the threshold again, and tell the customers
+    waiting for the variant if it can be sold."""
+    Variant.objects.filter(pk=variant_id, low_stock_alerted=True).filter(
+        Q(low_stock_threshold__isnull=True) | Q(low_stock_threshold__lt=_available())
+    ).update(low_stock_alerted=False)
+    waiting = BackInStockSubscription.objects.filter(
+        variant_id=variant_id,
+        notified_at=None,
+        variant__is_active=True,
+        variant__in_stock__gt=F("variant__allocated"),
+    )
+    if waiting.exists():
+        notify.back_in_stock(variant_id)
+
+
 def _name(variant_id: int) -> str:
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
     return str(variant) if variant else "This item"
@@ -55,6 +96,7 @@ def allocate(lines: Lines) -> None:
             raise StockError(
                 variant_id, f"{_name(variant_id)} is sold out (or fewer are left than you asked for)."
             )
+        _lowered(variant_id)
 
 
 @transaction.atomic
@@ -66,6 +108,7 @@ def release(lines: Lines) -> None:
         )
         if released != 1:
             raise StockError(variant_id, f"{_name(variant_id)}: less is reserved than this order holds.")
+        _raised(variant_id)
 
 
 @transaction.atomic
@@ -77,3 +120,21 @@ def consume(lines: Lines) -> None:
         )
         if shipped != 1:
             raise StockError(variant_id, f"{_name(variant_id)}: less is reserved than this order holds.")
+
+
+@transaction.atomic
+def restock(lines: Lines) -> None:
+    """Units put (back) on the shelf: a delivery, a returned item."""
+    for variant_id, quantity in _in_pk_order(lines):
+        if Variant.objects.filter(pk=variant_id).update(in_stock=F("in_stock") + quantity) != 1:
+            raise StockError(variant_id, "This item does not exist (any more).")
+        _raised(variant_id)
+
+
+@transaction.atomic
+def edited(variant_ids: Iterable[int]) -> None:
+    """Staff saved variants in the admin (their stock, threshold or active flag; the admin's transaction
+    holds their rows): re-arm low-stock alerts and tell waiting customers, as any raise of the stock does.
+    Lowering the stock there sends no low-stock email: staff are looking at it."""
+    for variant_id in sorted(set(variant_ids)):
+        _raised(variant_id)

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from ...orders.models import Order, ShippingMethod
-from ..models import Category, Product, Variant
+from ..models import BackInStockSubscription, Category, Product, Variant
 from ..renditions import WIDTHS, rendition_name
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,11 @@ def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_mode
     assert paid.lines.count() == 2
     assert (waiting.status, waiting.invoice_number) == (Order.Status.PENDING_PAYMENT, "")
     assert Variant.objects.get(sku="COF-ETH-1K").allocated == 1
+    # Stock alerts: a threshold at the stock left, and the customer waiting for the sold-out coffee.
+    assert Variant.objects.get(sku="BRW-DRIP-BLK").low_stock_threshold == 3
+    (subscription,) = BackInStockSubscription.objects.all()  # once, however often the command runs
+    assert (subscription.variant.sku, subscription.email) == ("COF-KEN-250", customer.email)
+    assert subscription.notified_at is None
     for product in Product.objects.all():  # one picture each, drawn once, with its smaller copies
         (image,) = product.images.all()
         assert (image.width, image.height, image.alt_text) == (1200, 900, product.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from ....addresses.demo import add_demo_addresses
 from ....cart.models import Voucher
 from ....orders.demo import add_demo_orders, add_guest_order
 from ....orders.models import ShippingMethod
+from ...alerts import SubscribeRefused, subscribe
 from ...demo_images import product_picture
 from ...models import Category, Product, ProductImage, Variant
 
@@ -35,7 +37,8 @@ CATALOGUE = [
                 [("COF-COL-250", "250 g", "8.50", 55), ("COF-COL-1K", "1 kg", "28.00", 0)],
             ),
             (
-                # Sold out: the list's "In stock only" filter leaves it out.
+                # Sold out: the list's "In stock only" filter leaves it out; the demo customer waits for it
+                # ("tell me when it is back": restock it in the admin to send the email).
                 "Kenya Nyeri AA",
                 "Washed, light roast: blackcurrant and grapefruit.",
                 [("COF-KEN-250", "250 g", "11.50", 0)],
@@ -147,6 +150,7 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(
                 user=customer, email=customer.email, defaults={"verified": True, "primary": True}
             )
+        add_demo_stock_alerts(customer)
         add_demo_orders(customer)  # one paid (with its invoice), one waiting for payment
         add_demo_addresses(customer)  # home (the default) and work
         guest_link = add_guest_order()  # a guest's order, opened by its signed link
@@ -162,3 +166,20 @@ class Command(BaseCommand):
                 )
             )
         )
+
+
+#: (SKU, threshold): staff are emailed when a sale leaves this many or fewer (3 of these are left).
+LOW_STOCK_THRESHOLDS = [("BRW-DRIP-BLK", 3)]
+#: The sold-out variant the demo customer waits for.
+AWAITED_SKU = "COF-KEN-250"
+
+
+def add_demo_stock_alerts(customer) -> None:
+    """A low-stock threshold (the next sale of the black dripper emails staff) and the demo customer's
+    "tell me when it is back" for the sold-out Kenya."""
+    for sku, threshold in LOW_STOCK_THRESHOLDS:
+        Variant.objects.filter(sku=sku, low_stock_threshold=None).update(low_stock_threshold=threshold)
+    awaited = Variant.objects.filter(sku=AWAITED_SKU).first()
+    if awaited is not None:
+        with suppress(SubscribeRefused):  # restocked since: nothing to wait for
+            subscribe(awaited.pk, customer.email)
