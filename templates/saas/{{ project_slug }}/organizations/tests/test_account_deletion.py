@@ -48,8 +48,8 @@ def test_organisations_where_they_are_alone_go_with_them_and_the_others_keep_the
     assert "Your account was deleted." in response.content.decode()
     assert not _exists(member) and not Organization.objects.filter(slug="solo").exists()
     assert list(acme.memberships.values_list("user", flat=True)) == [owner.pk]
-    event = AuditEvent.unscoped.get(organization=acme, action=AuditEvent.Action.MEMBER_LEFT)
-    assert (event.actor, event.actor_label, event.summary) == (None, "mia", f"{name}: account deleted")
+    event = AuditEvent.unscoped.get(organization=acme, action=AuditEvent.Action.ACCOUNT_DELETED)
+    assert (event.actor, event.actor_label, event.summary) == (None, "mia", f"{name} left: account deleted")
     assert not client.get(
         reverse("organizations:dashboard", args=["acme"])
     ).wsgi_request.user.is_authenticated
