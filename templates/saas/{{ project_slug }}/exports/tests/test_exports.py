@@ -209,6 +209,14 @@ def test_one_export_at_a_time(client_as, owner, acme):
     assert Export.unscoped.filter(organization=acme).count() == 1
 
 
+def test_one_export_a_minute(client_as, owner, acme):
+    made = ready_export(acme)  # just now
+    response = client_as(owner).post(_list(acme))
+    assert response.status_code == 409 and "less than a minute ago" in response.content.decode()
+    Export.unscoped.filter(pk=made.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert client_as(owner).post(_list(acme)).status_code == 302
+
+
 def test_a_stuck_export_does_not_block_the_next(client_as, owner, acme, django_capture_on_commit_callbacks):
     stuck = ExportFactory(organization=acme, status=Export.Status.BUILDING)
     Export.unscoped.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=2))
