@@ -12,6 +12,7 @@ from ..billing.entitlements import plan_for
 from ..billing.plans import FREE
 from ..billing.seats import sync_seats_after_commit
 from ..billing.services import start_subscription
+from ..exports.services import delete_files_after_commit as delete_export_files_after_commit
 from . import two_factor
 from .context import organization_context
 from .exceptions import ActionRefused, LastOwnerError
@@ -135,6 +136,7 @@ def delete_organization(*, actor, actor_role: str, organization: Organization) -
     # The audit log goes with the organisation; this line in the server log is what remains.
     logger.warning("Organisation %s (id %s) deleted by %s", organization.slug, organization.pk, actor)
     release_log_for_deletion(organization)
+    delete_export_files_after_commit(organization)
     organization.delete()
 
 
@@ -189,7 +191,12 @@ def delete_account(*, user) -> AccountDeletion:
     for organization in review.deleted:
         delete_organization(actor=user, actor_role=Role.OWNER, organization=organization)
     for organization in review.left:
-        record(organization, AuditEvent.Action.MEMBER_LEFT, actor=user, summary=f"{user}: account deleted")
+        record(
+            organization,
+            AuditEvent.Action.ACCOUNT_DELETED,
+            actor=user,
+            summary=f"{user} left: account deleted",
+        )
         sync_seats_after_commit(organization)
     logger.info("Account %s (id %s) deleted by its user", user.get_username(), user.pk)
     user.delete()

@@ -35,6 +35,34 @@ def test_the_last_owner_of_an_organisation_with_other_members_is_refused(client_
     assert _exists(owner) and Membership.objects.filter(organization=acme).count() == 2
 
 
+def test_the_way_out_transfer_ownership_then_delete(client_as, acme, owner, member):
+    """The refusal page links both ways out; making the member an owner (the Members page's role change)
+    is enough, and the audit log keeps the departed owner's name."""
+    client = client_as(owner)
+    page = client.get(URL).content.decode()
+    assert reverse("organizations:members", args=["acme"]) in page
+    assert reverse("organizations:delete", args=["acme"]) in page
+    membership = Membership.objects.get(organization=acme, user=member)
+    client.post(reverse("organizations:change_role", args=["acme", membership.pk]), {"role": Role.OWNER})
+    assert "You are the last owner" not in client.get(URL).content.decode()
+    assert "Your account was deleted." in _delete(client).content.decode()
+    assert not _exists(owner)
+    labels = set(AuditEvent.unscoped.filter(organization=acme).values_list("actor_label", "action"))
+    assert {("olivia", "member.role_changed"), ("olivia", "account.deleted")} <= labels
+    assert not AuditEvent.unscoped.filter(
+        organization=acme, actor__isnull=False, actor_label="olivia"
+    ).exists()
+
+
+def test_the_way_out_delete_the_organisation_first(client_as, acme, owner, member):
+    Subscription.objects.filter(organization=acme).update(plan="free")
+    client = client_as(owner)
+    client.post(reverse("organizations:delete", args=["acme"]), {"confirm": "acme"})
+    assert not Organization.objects.filter(slug="acme").exists()
+    assert "Your account was deleted." in _delete(client).content.decode()
+    assert not _exists(owner) and _exists(member)
+
+
 def test_organisations_where_they_are_alone_go_with_them_and_the_others_keep_the_audit_event(
     client_as, acme, owner, member
 ):
@@ -48,8 +76,8 @@ def test_organisations_where_they_are_alone_go_with_them_and_the_others_keep_the
     assert "Your account was deleted." in response.content.decode()
     assert not _exists(member) and not Organization.objects.filter(slug="solo").exists()
     assert list(acme.memberships.values_list("user", flat=True)) == [owner.pk]
-    event = AuditEvent.unscoped.get(organization=acme, action=AuditEvent.Action.MEMBER_LEFT)
-    assert (event.actor, event.actor_label, event.summary) == (None, "mia", f"{name}: account deleted")
+    event = AuditEvent.unscoped.get(organization=acme, action=AuditEvent.Action.ACCOUNT_DELETED)
+    assert (event.actor, event.actor_label, event.summary) == (None, "mia", f"{name} left: account deleted")
     assert not client.get(
         reverse("organizations:dashboard", args=["acme"])
     ).wsgi_request.user.is_authenticated

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from ...exports.api import ExportViewSet
 from ...webhooks.api import DeliveryViewSet, EndpointViewSet
 from .views import ProjectViewSet, TaskViewSet
 
@@ -12,5 +13,6 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("webhook-endpoints", EndpointViewSet, basename="webhook-endpoint")
 router.register("webhook-deliveries", DeliveryViewSet, basename="webhook-delivery")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [path("o/<slug:org_slug>/", include(router.urls))]
