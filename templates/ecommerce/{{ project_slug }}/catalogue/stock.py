@@ -77,3 +77,10 @@ def consume(lines: Lines) -> None:
         )
         if shipped != 1:
             raise StockError(variant_id, f"{_name(variant_id)}: less is reserved than this order holds.")
+
+
+@transaction.atomic
+def restock(lines: Lines) -> None:
+    """Units that were shipped came back (an approved return, ``orders/returns.py``): on the shelf again."""
+    for variant_id, quantity in _in_pk_order(lines):
+        Variant.objects.filter(pk=variant_id).update(in_stock=F("in_stock") + quantity)
