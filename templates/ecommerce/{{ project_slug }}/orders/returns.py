@@ -36,7 +36,8 @@ RETURNABLE = frozenset({Order.Status.SHIPPED, Order.Status.COMPLETED})
 
 class ReturnRefused(Exception):
     """A return that cannot be asked for or decided (nothing changed); ``field`` names the input at fault
-    ("lines", "reason") or is empty when the order or the request's state is the reason."""
+    ("lines", "reason") or is empty when stored state is the reason (the order's, the units left to return,
+    the request's)."""
 
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
@@ -77,7 +78,9 @@ def request_return(order: Order, quantities: Mapping[int, int], reason: str) -> 
         raise ReturnRefused("Quantities cannot be negative.", field="lines")
     lines = {line.pk: line for line in OrderLine.objects.filter(order=order)}
     if unknown := set(wanted) - set(lines):
-        raise ReturnRefused(f"Not lines of order {order.number}: {sorted(unknown)}.", field="lines")
+        raise ReturnRefused(
+            f"You have no line with these ids on order {order.number}: {sorted(unknown)}.", field="lines"
+        )
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)  # its status cannot change meanwhile
         if reason_not := why_not_returnable(order):
@@ -90,8 +93,7 @@ def request_return(order: Order, quantities: Mapping[int, int], reason: str) -> 
                 left = OrderLine.objects.get(pk=line_id)
                 raise ReturnRefused(
                     f"{left.product_name}: at most {left.quantity - left.returned_quantity} can still be "
-                    f"returned, not {quantity}.",
-                    field="lines",
+                    f"returned, not {quantity}."  # stored state: a conflict, not bad input (409 in the API)
                 )
         request = ReturnRequest.objects.create(order=order, reason=reason[:1000])
         ReturnLine.objects.bulk_create(

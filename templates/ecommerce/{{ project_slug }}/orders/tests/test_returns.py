@@ -224,7 +224,7 @@ def test_a_guest_asks_for_a_return_through_their_link(client, variant, shipping)
     url = f"{link_for(order)}return/"
     assert client.get(url).status_code == 200
     response = client.post(url, {f"line_{order.lines.get().pk}": "1", "reason": "Wrong colour"})
-    assert response.status_code == 302 and response.url == link_for(order)
+    assert response.status_code == 302 and response.url == url.removesuffix("return/")
     assert ReturnRequest.objects.get().order == order
     assert client.get(f"{link_for(order)}x/return/").status_code == 404  # a changed link
 
