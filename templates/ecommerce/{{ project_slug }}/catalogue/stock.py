@@ -124,7 +124,7 @@ def consume(lines: Lines) -> None:
 
 @transaction.atomic
 def restock(lines: Lines) -> None:
-    """Units put (back) on the shelf: a delivery, a returned item."""
+    """Units put (back) on the shelf: a delivery, an approved return (``orders/returns.py``)."""
     for variant_id, quantity in _in_pk_order(lines):
         if Variant.objects.filter(pk=variant_id).update(in_stock=F("in_stock") + quantity) != 1:
             raise StockError(variant_id, "This item does not exist (any more).")

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from .guests import absolute_link_for
-from .models import Order
+from .models import Order, Refund, ReturnRequest
 from .payments import provider_for
 
 
@@ -57,5 +57,49 @@ def send_status_email(order_id: int, status: str) -> bool:
         ),
         from_email=None,
         recipient_list=[order.email],
+    )
+    return True
+
+
+def send_refund_email(refund_id: int) -> bool:
+    """Tell the customer a refund was made (how much, and how it reaches them)."""
+    refund = Refund.objects.select_related("order").filter(pk=refund_id).first()
+    if refund is None or refund.status != Refund.Status.SUCCEEDED or not refund.order.email:
+        return False
+    order = refund.order
+    provider = provider_for(order)
+    context = {
+        "order": order,
+        "refund": refund,
+        "manual": refund.reference.startswith("manual-"),
+        "payment_label": provider.label if provider else order.payment_method,
+        "site_name": settings.SITE_NAME,
+        **_guest_link(order),
+    }
+    send_mail(
+        subject=f"Order {order.number}: refund",
+        message=render_to_string("orders/email/refund.txt", context),
+        from_email=None,
+        recipient_list=[order.email],
+    )
+    return True
+
+
+def send_return_email(request_id: int, status: str) -> bool:
+    """Tell the customer their return is ``status`` (received, approved or rejected)."""
+    request = (
+        ReturnRequest.objects.select_related("order", "refund")
+        .prefetch_related("lines__line")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or request.status != status or not request.order.email:
+        return False
+    context = {"order": request.order, "request": request, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"Order {request.order.number}: return {request.get_status_display().lower()}",
+        message=render_to_string("orders/email/return.txt", {**context, **_guest_link(request.order)}),
+        from_email=None,
+        recipient_list=[request.order.email],
     )
     return True

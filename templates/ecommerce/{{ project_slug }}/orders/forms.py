@@ -71,3 +71,42 @@ class CheckoutForm(forms.ModelForm):
 
     def address(self) -> dict[str, str]:
         return {field: self.cleaned_data[field] for field in self.Meta.fields}
+
+
+class ReturnForm(forms.Form):
+    """Which units of ``order`` to send back (one number per line that has any left) and why."""
+
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the wrong size, damaged on arrival.",
+    )
+
+    def __init__(self, *args: Any, order: Order, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.fields.pop("reason")
+        for line in order.lines.all():
+            if left := line.quantity - line.returned_quantity:
+                self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                    label=f"{line.product_name} ({line.sku})",
+                    min_value=0,
+                    max_value=left,
+                    initial=0,
+                    required=False,
+                    help_text=f"How many to return: up to {left}.",
+                )
+        self.fields["reason"] = reason
+
+    def quantities(self) -> dict[int, int]:
+        """Order line id → units to return (the lines left at 0 are left out)."""
+        return {
+            int(name.removeprefix("line_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("line_") and value
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not self.quantities():
+            raise forms.ValidationError("Choose at least one item to return.", code="nothing")
+        return cleaned

@@ -2,7 +2,9 @@
 transition does to the stock. The site, the admin actions, the API and the payment webhook all call
 ``transition()``; events that may arrive twice or late (the gateway's) call ``advance()``.
 
-No transition leads back: an order only ever moves forward, or to cancelled, which ends it."""
+No transition leads back: an order only ever moves forward, or to cancelled, which ends it. The one move
+after cancelled is refunded: a paid order (cancelled or not) becomes *refunded* once its refunds add up to
+its total (``refunds.py`` moves it; ``allowed_targets`` checks the sum, so nothing else can)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SHIPPED: frozenset({Status.COMPLETED}),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
+    Status.REFUNDED: frozenset(),
 }
+#: The statuses from which a paid order whose refunds reached its total becomes refunded.
+REFUNDABLE = frozenset({Status.PAID, Status.SHIPPED, Status.COMPLETED, Status.CANCELLED})
 #: Orders paid on delivery (cash on delivery) may also ship before they are paid; completing them then
 #: records the payment the courier collected.
 ON_DELIVERY: dict[str, frozenset[str]] = {Status.PENDING_PAYMENT: frozenset({Status.SHIPPED})}
@@ -35,6 +40,7 @@ TIMESTAMPS = {
     Status.SHIPPED: "shipped_at",
     Status.COMPLETED: "completed_at",
     Status.CANCELLED: "cancelled_at",
+    Status.REFUNDED: "refunded_at",
 }
 
 
@@ -52,6 +58,8 @@ def allowed_targets(order: Order) -> frozenset[str]:
     allowed = TRANSITIONS[order.status]
     if order.payment_method in PAID_ON_DELIVERY:
         allowed |= ON_DELIVERY.get(order.status, frozenset())
+    if order.status in REFUNDABLE and order.paid_at is not None and order.refunded_total >= order.total > 0:
+        allowed |= {Status.REFUNDED}
     return allowed
 
 
@@ -64,7 +72,8 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
     """Move ``order`` to ``target`` (or raise ``TransitionNotAllowed``, changing nothing).
 
     The order row is locked first, so two staff members (or a webhook and a click) cannot both act on it.
-    Shipping consumes the order's reserved stock; cancelling releases it. Whatever marks the order paid
+    Shipping consumes the order's reserved stock; cancelling releases it, and so does refunding an order
+    that had not shipped. Whatever marks the order paid
     (paid, or completed on delivery) gives it its invoice number in this transaction (``invoicing.py``).
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -72,7 +81,7 @@ def transition(order: Order, target: str, *, payment_reference: str = "") -> Ord
         raise TransitionNotAllowed(locked, target)
     if target == Status.SHIPPED:
         stock.consume(locked.stock_lines())
-    elif target == Status.CANCELLED:
+    elif target == Status.CANCELLED or (target == Status.REFUNDED and locked.status == Status.PAID):
         stock.release(locked.stock_lines())
     locked.status = target
     setattr(locked, TIMESTAMPS[target], timezone.now())

@@ -35,6 +35,8 @@ class Order(models.Model):
         SHIPPED = "shipped", "Shipped"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
+        #: Everything paid was given back (``refunds.py``): reached only when the refunds add up to the total.
+        REFUNDED = "refunded", "Refunded"
 
     #: ``None``: a guest's order (``guests.py``), reached through a signed link and known by ``email``
     #: until its owner signs up with that address and it joins their account.
@@ -88,6 +90,10 @@ class Order(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    #: What was given back or is being given back (``refunds.py``): changed only by conditional updates, and
+    #: the database refuses more than the total.
+    refunded_total = models.DecimalField(max_digits=12, decimal_places=2, default=0, editable=False)
     #: The invoice's year and its number within the year, given when the order is paid (``invoicing.py``):
     #: gap-free per year, unique together, never changed afterwards.
     invoice_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -126,6 +132,10 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=models.Q(stripe_refunded__gte=0, stripe_refunded__lte=models.F("total")),
                 name="orders_order_stripe_refund_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_total__gte=0, refunded_total__lte=models.F("total")),
+                name="orders_order_refunds_within_total",
             ),
         ]
 
@@ -169,11 +179,18 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    #: Units asked back or taken back (``returns.py``): counted when a return is requested, given back if
+    #: it is rejected; the database refuses more than were bought.
+    returned_quantity = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="orders_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(returned_quantity__lte=models.F("quantity")),
+                name="orders_line_returns_within_quantity",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,3 +227,93 @@ class GatewayEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id}"
+
+
+class Refund(models.Model):
+    """Money given back on an order (``refunds.py`` owns the rule): recorded as *pending* before the payment
+    provider is asked, then *succeeded* with the provider's reference, or *failed* with its reason. The
+    idempotency key is unique: asking again with it answers with this refund, never a second one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    #: The provider's reference of the refund (``manual-<key>`` for offline methods); its refusal if failed.
+    reference = models.CharField(max_length=120, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="orders_refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund of {self.amount} on order {self.order.number}"
+
+
+class ReturnRequest(models.Model):
+    """A customer's request to send back some of an order's units (``returns.py`` owns the rule); staff
+    approve it (restock and refund) or reject it with a reason."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True, editable=False
+    )
+    reason = models.TextField(max_length=1000)
+    rejection_reason = models.CharField(
+        max_length=300, blank=True, help_text="Told to the customer when the return is rejected."
+    )
+    #: The refund of the returned units' value, once approved.
+    refund = models.OneToOneField(
+        Refund, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="return_request"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Return {self.pk} of order {self.order.number}"
+
+
+class ReturnLine(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="orders_return_line_quantity_positive"
+            ),
+            models.UniqueConstraint(fields=["request", "line"], name="orders_return_line_once_per_request"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.line.product_name}"

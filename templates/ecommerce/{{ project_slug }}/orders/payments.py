@@ -5,11 +5,19 @@ staff (offline methods) or by the gateway's signed webhook (``webhooks.py``).
 To add a card gateway, subclass ``PaymentProvider``: ``start()`` creates the payment with the gateway's
 client library and returns its ``redirect_url``; register it in ``PROVIDERS`` and list its code in
 ``settings.SHOP_PAYMENT_METHODS``. The gateway then confirms through the webhook.
+
+Refunds: ``refund(order, amount, idempotency_key=…)`` gives money back and returns the provider's reference,
+or raises ``RefundError`` with the provider's reason. ``refunds.py`` calls it (never directly elsewhere),
+after the amount is recorded and committed, outside any row lock; a gateway passes the key on as its own
+idempotency key, so a retried refund is made once. Bank transfer and cash on delivery cannot send money
+themselves: their refund is manual (staff pay it back from the bank account or in cash) and is recorded
+with the reference ``manual-<key>``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -35,8 +43,29 @@ class PaymentProvider:
         """Begin paying ``order`` (called after the order is committed, outside any stock lock)."""
         raise NotImplementedError
 
+    def refund(self, order: Order, amount: Decimal, *, idempotency_key: str) -> str:
+        """Give ``amount`` of ``order``'s payment back; the provider's reference of the refund, or
+        ``RefundError`` when the provider refuses. Called with the same key again, make the refund once."""
+        raise NotImplementedError
 
-class BankTransfer(PaymentProvider):
+
+class RefundError(Exception):
+    """A refund that was not made; the message is the reason (shown to staff)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ManualRefunds:
+    """For offline methods: the shop cannot send money, staff pay it back outside the shop (a bank transfer,
+    cash); the refund is recorded with the reference ``manual-<key>``."""
+
+    def refund(self, order: Order, amount: Decimal, *, idempotency_key: str) -> str:
+        return f"manual-{idempotency_key}"
+
+
+class BankTransfer(ManualRefunds, PaymentProvider):
     code = "bank_transfer"
     label = "Bank transfer"
 
@@ -50,7 +79,7 @@ class BankTransfer(PaymentProvider):
         )
 
 
-class CashOnDelivery(PaymentProvider):
+class CashOnDelivery(ManualRefunds, PaymentProvider):
     code = "cash_on_delivery"
     label = "Cash on delivery"
     paid_on_delivery = True

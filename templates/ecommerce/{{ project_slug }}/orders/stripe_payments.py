@@ -24,15 +24,7 @@ from django.contrib.sites.models import Site
 from django.utils.crypto import salted_hmac
 
 from .models import Order
-from .payments import PROVIDERS, PaymentProvider, PaymentStart
-
-try:
-    from .payments import RefundError
-except ImportError:  # pragma: no cover - until payments.py defines it (the refunds interface)
-
-    class RefundError(Exception):  # type: ignore[no-redef]
-        """The provider refused the refund; the message says why."""
-
+from .payments import PROVIDERS, PaymentProvider, PaymentStart, RefundError
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from django.views.generic import DetailView, ListView
 
 from ..addresses import book
 from ..cart.services import get_cart, summarize
-from . import guests
+from . import guests, returns
 from .checkout import CartSpent, CheckoutError, ShippingChanged, place_order
-from .forms import CheckoutForm
+from .forms import CheckoutForm, ReturnForm
 from .housekeeping import reservation
 from .lifecycle import TransitionNotAllowed, can_transition, transition
-from .models import Order, ShippingMethod
+from .models import Order, Refund, ShippingMethod
 from .payments import provider_for
 from .quote import quote_of
 
@@ -180,6 +180,7 @@ class OrderDetailView(CustomerOrderMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = _order_context(self.object)
         context["invoice_url"] = reverse("orders:invoice", kwargs={"pk": self.object.pk})
+        context["return_url"] = reverse("orders:return", kwargs={"pk": self.object.pk})
         return super().get_context_data(**context, **kwargs)
 
 
@@ -193,6 +194,10 @@ def _order_context(order: Order) -> dict[str, Any]:
         if waiting and provider and not provider.paid_on_delivery
         else None,
         "can_cancel": not order.is_guest_order and can_transition(order, Order.Status.CANCELLED) and waiting,
+        "refunds": order.refunds.filter(status=Refund.Status.SUCCEEDED),
+        "returns": order.returns.select_related("refund").prefetch_related("lines__line"),
+        "can_return": not returns.why_not_returnable(order),
+        "return_by": returns.return_deadline(order),
     }
 
 
@@ -215,7 +220,11 @@ def guest_order_detail(request: HttpRequest, token: str) -> HttpResponse:
     order = _guest_order(request, token)
     if isinstance(order, HttpResponse):
         return order
-    context = {"order": order, "invoice_url": reverse("orders:guest_invoice", kwargs={"token": token})}
+    context = {
+        "order": order,
+        "invoice_url": reverse("orders:guest_invoice", kwargs={"token": token}),
+        "return_url": reverse("orders:guest_return", kwargs={"token": token}),
+    }
     return render(request, "orders/order_detail.html", {**context, **_order_context(order)})
 
 
@@ -267,3 +276,37 @@ def cancel_order(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Order {order.number} is cancelled.")
     return redirect(order)
+
+
+def _return_page(request: HttpRequest, order: Order, order_url: str) -> HttpResponse:
+    """Ask to return some of ``order``'s units (``returns.py``). An order that takes no return is a 409
+    saying why; a form that cannot be used is shown again with its errors (400)."""
+    page = {"order": order, "order_url": order_url, "return_days": settings.SHOP_RETURN_DAYS}
+    if refusal := returns.why_not_returnable(order):
+        return render(request, "orders/return_form.html", {**page, "refusal": refusal}, status=409)
+    form = ReturnForm(request.POST if request.method == "POST" else None, order=order)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                returns.request_return(order, form.quantities(), form.cleaned_data["reason"])
+            except returns.ReturnRefused as error:  # another request took the units meanwhile
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "We received your return request and will email you our answer.")
+                return redirect(order_url)
+        return render(request, "orders/return_form.html", {**page, "form": form}, status=400)
+    return render(request, "orders/return_form.html", {**page, "form": form})
+
+
+@login_required
+def return_order(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), pk=pk, user=request.user)
+    return _return_page(request, order, order.get_absolute_url())
+
+
+def guest_return_order(request: HttpRequest, token: str) -> HttpResponse:
+    """The return form of a guest's order, reached from its signed link's page."""
+    order = _guest_order(request, token)
+    if isinstance(order, HttpResponse):
+        return order
+    return _return_page(request, order, reverse("orders:guest_detail", kwargs={"token": token}))

@@ -75,6 +75,7 @@ STATUS_TONES = {
     "shipped": "success",
     "completed": "neutral",
     "cancelled": "danger",
+    "refunded": "neutral",
 }
 
 

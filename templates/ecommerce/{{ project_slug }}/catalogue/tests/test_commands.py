@@ -1,3 +1,4 @@
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -21,7 +22,7 @@ def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_mode
     assert ShippingMethod.objects.count() == 3
     customer = django_user_model.objects.get(username="demo")
     assert customer.check_password("demo-password")
-    paid, waiting = customer.orders.order_by("pk")  # once, however often the command runs
+    paid, waiting, delivered = customer.orders.order_by("pk")  # once, however often the command runs
     assert (paid.status, paid.invoice_number[5:]) == (Order.Status.PAID, "000001")
     assert paid.lines.count() == 2
     assert (waiting.status, waiting.invoice_number) == (Order.Status.PENDING_PAYMENT, "")
@@ -31,6 +32,10 @@ def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_mode
     (subscription,) = BackInStockSubscription.objects.all()  # once, however often the command runs
     assert (subscription.variant.sku, subscription.email) == ("COF-KEN-250", customer.email)
     assert subscription.notified_at is None
+    # The delivered order: one bag returned (restocked, refunded), one more asked back.
+    assert (delivered.status, delivered.refunded_total) == (Order.Status.COMPLETED, Decimal("9.90"))
+    assert sorted(delivered.returns.values_list("status", flat=True)) == ["approved", "requested"]
+    assert delivered.refunds.get().amount == Decimal("9.90")
     for product in Product.objects.all():  # one picture each, drawn once, with its smaller copies
         (image,) = product.images.all()
         assert (image.width, image.height, image.alt_text) == (1200, 900, product.name)

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0006_guest_orders"),
+        ("orders", "0007_refunds_and_returns"),
     ]
 
     operations = [

@@ -95,7 +95,7 @@ SHIPPING = [("Standard", "3-5 working days", "4.90"), ("Express", "Next working 
 class Command(BaseCommand):
     help = (
         "Load a small demo catalogue with pictures, stock, shipping methods and a demo customer with two "
-        "orders (one paid, with its invoice)."
+        "orders (one paid, with its invoice, one delivered with returns and a refund)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -151,7 +151,7 @@ class Command(BaseCommand):
                 user=customer, email=customer.email, defaults={"verified": True, "primary": True}
             )
         add_demo_stock_alerts(customer)
-        add_demo_orders(customer)  # one paid (with its invoice), one waiting for payment
+        add_demo_orders(customer)  # paid (with its invoice), waiting for payment, delivered with returns
         add_demo_addresses(customer)  # home (the default) and work
         guest_link = add_guest_order()  # a guest's order, opened by its signed link
         self.stdout.write(

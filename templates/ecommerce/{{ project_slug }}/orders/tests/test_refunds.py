@@ -1,0 +1,247 @@
+"""Refunds (``refunds.py``): never more than was paid, idempotent by key, the provider asked once per key,
+the order refunded when the refunds reach its total, and the customer emailed."""
+
+from decimal import Decimal
+from functools import partial
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.db import IntegrityError, transaction
+
+from ...cart.models import Cart
+from ...cart.services import add
+from ...core.tests.concurrency import postgresql_only, run_all_at_once
+from ..checkout import place_order
+from ..lifecycle import TransitionNotAllowed, can_transition, transition
+from ..models import Order, Refund
+from ..payments import PROVIDERS, BankTransfer, RefundError
+from ..refunds import RefundRefused, refund, refundable
+from .conftest import ADDRESS, confirmed
+from .factories import ShippingMethodFactory, UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid(filled_cart, place):
+    """The customer's order of 29.90, paid by bank transfer."""
+    order = place()
+    transition(order, Order.Status.PAID)
+    return order
+
+
+def test_offline_providers_record_a_manual_refund(paid):
+    assert BankTransfer().refund(paid, Decimal("1.00"), idempotency_key="k1") == "manual-k1"
+    assert PROVIDERS["cash_on_delivery"].refund(paid, Decimal("1.00"), idempotency_key="k2") == "manual-k2"
+
+
+def test_a_partial_then_a_full_refund_refunds_the_order(paid, variant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = refund(paid, Decimal("10.00"), reason="Scratched", idempotency_key="a")
+    assert (first.status, first.reference) == (Refund.Status.SUCCEEDED, "manual-a")
+    paid.refresh_from_db()
+    assert (paid.status, paid.refunded_total) == ("paid", Decimal("10.00"))
+    assert refundable(paid) == Decimal("19.90")
+    with django_capture_on_commit_callbacks(execute=True):
+        refund(paid, "19.90", reason="Cancelled", idempotency_key="b")
+    paid.refresh_from_db()
+    assert (paid.status, paid.refunded_total) == (Order.Status.REFUNDED, Decimal("29.90"))
+    assert paid.refunded_at is not None
+    variant.refresh_from_db()
+    assert variant.allocated == 0  # refunded before shipping: its units are back on sale
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects.count(f"Order {paid.number}: refund") == 2
+    assert f"Order {paid.number}: refunded" in subjects
+    assert "we refunded €10.00" in mail.outbox[0].body and "send the money back" in mail.outbox[0].body
+
+
+def test_refunds_never_exceed_what_was_paid(paid):
+    refund(paid, Decimal("20.00"), reason="Part", idempotency_key="a")
+    with pytest.raises(RefundRefused, match=r"At most 9\.90"):
+        refund(paid, Decimal("10.00"), reason="Too much", idempotency_key="b")
+    paid.refresh_from_db()
+    assert paid.refunded_total == Decimal("20.00")
+    assert Refund.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses it as well
+        Order.objects.filter(pk=paid.pk).update(refunded_total=Decimal("29.91"))
+
+
+def test_an_unpaid_order_has_nothing_to_refund(filled_cart, place):
+    order = place()
+    with pytest.raises(RefundRefused, match="not been paid"):
+        refund(order, Decimal("1.00"), reason="No", idempotency_key="a")
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["0", "-1", "1.234", "abc", "NaN", "Infinity", None])
+def test_amounts_that_are_not_refunds_are_refused(paid, amount):
+    with pytest.raises(RefundRefused):
+        refund(paid, amount, reason="Bad", idempotency_key="a")
+    assert not Refund.objects.exists()
+
+
+def test_the_same_key_gives_the_same_refund_once(paid, monkeypatch):
+    calls = []
+    original = BankTransfer.refund
+
+    def counted(self, *args, **kwargs):
+        calls.append(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BankTransfer, "refund", counted)
+    first = refund(paid, Decimal("5.00"), reason="Once", idempotency_key="same")
+    again = refund(paid, Decimal("5.00"), reason="Once", idempotency_key="same")
+    assert again.pk == first.pk and len(calls) == 1
+    paid.refresh_from_db()
+    assert paid.refunded_total == Decimal("5.00")
+    with pytest.raises(RefundRefused, match="another refund"):
+        refund(paid, Decimal("6.00"), reason="Other", idempotency_key="same")
+
+
+def test_a_refusing_provider_records_the_failure_and_frees_the_amount(paid, monkeypatch):
+    def refuse(self, order, amount, *, idempotency_key):
+        raise RefundError("The account is closed.")
+
+    monkeypatch.setattr(BankTransfer, "refund", refuse)
+    with pytest.raises(RefundError, match="account is closed"):
+        refund(paid, Decimal("29.90"), reason="All", idempotency_key="x")
+    failed = Refund.objects.get()
+    assert (failed.status, failed.failure) == (Refund.Status.FAILED, "The account is closed.")
+    paid.refresh_from_db()
+    assert (paid.refunded_total, paid.status) == (Decimal("0.00"), Order.Status.PAID)
+    with pytest.raises(RefundError, match="account is closed"):  # the same key: the same answer
+        refund(paid, Decimal("29.90"), reason="All", idempotency_key="x")
+    monkeypatch.undo()
+    assert refund(paid, Decimal("29.90"), reason="All", idempotency_key="y").status == Refund.Status.SUCCEEDED
+
+
+def test_a_provider_out_of_reach_leaves_the_refund_pending_until_retried(paid, monkeypatch):
+    def unreachable(self, order, amount, *, idempotency_key):
+        raise ConnectionError("timed out")
+
+    monkeypatch.setattr(BankTransfer, "refund", unreachable)
+    with pytest.raises(ConnectionError):
+        refund(paid, Decimal("29.90"), reason="All", idempotency_key="p")
+    paid.refresh_from_db()
+    assert paid.refunded_total == Decimal("29.90")  # held: no second refund can take it meanwhile
+    with pytest.raises(RefundRefused):
+        refund(paid, Decimal("1.00"), reason="More", idempotency_key="q")
+    monkeypatch.undo()
+    done = refund(paid, Decimal("29.90"), reason="All", idempotency_key="p")
+    assert done.status == Refund.Status.SUCCEEDED
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.REFUNDED
+
+
+def test_refunded_is_reached_only_through_refunds_and_leads_nowhere(paid, filled_cart):
+    assert not can_transition(paid, Order.Status.REFUNDED)
+    with pytest.raises(TransitionNotAllowed):
+        transition(paid, Order.Status.REFUNDED)
+    refund(paid, paid.total, reason="All", idempotency_key="a")
+    paid.refresh_from_db()
+    for target in (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.CANCELLED):
+        assert not can_transition(paid, target)
+
+
+def test_a_cancelled_paid_order_refunded_in_full_becomes_refunded(paid):
+    transition(paid, Order.Status.CANCELLED)
+    refund(paid, paid.total, reason="Cancelled after payment", idempotency_key="c")
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.REFUNDED
+
+
+def test_a_guests_refund_email_carries_their_link(
+    variant, shipping, django_capture_on_commit_callbacks
+):  # fmt: skip
+
+    cart = Cart.objects.create()
+    add(cart, variant, 1)
+    order = place_order(
+        user=None, cart=cart, checkout_token="6d3c8a3e-4a7e-4e47-8e43-1f0c1b0c7a10",
+        address={**ADDRESS, "email": "guest@example.com"}, shipping_method=shipping,
+        payment_method="bank_transfer", quote=confirmed(cart, Decimal("17.40")),
+    ).order  # fmt: skip
+    transition(order, Order.Status.PAID)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund(order, Decimal("2.00"), reason="Goodwill", idempotency_key="g")
+    assert mail.outbox[-1].to == ["guest@example.com"]
+    assert "/orders/guest/" in mail.outbox[-1].body
+
+
+def test_staff_refund_part_of_an_order_in_the_admin(admin_client, paid):
+    url = f"/admin/orders/order/{paid.pk}/refund/"
+    page = admin_client.get(url)
+    assert page.status_code == 200 and b"29.90" in page.content
+    key = page.context["form"].initial["idempotency_key"]
+    data = {"amount": "4.90", "reason": "Late delivery", "idempotency_key": key}
+    assert admin_client.post(url, data).status_code == 302
+    assert admin_client.post(url, data).status_code == 302  # the same form again: the same refund
+    assert Refund.objects.get().amount == Decimal("4.90")
+    too_much = admin_client.post(url, {**data, "amount": "25.01", "idempotency_key": "other"})
+    assert too_much.status_code == 400 and b"At most 25.00" in too_much.content
+    assert admin_client.post(url, {**data, "amount": "-1"}).status_code == 400
+    assert admin_client.get(f"/admin/orders/order/{paid.pk}/change/").status_code == 200
+
+
+def test_staff_refund_whole_orders_with_an_action(admin_client, paid, filled_cart, variant, place):
+    add(filled_cart, variant, 1)
+    unpaid = place(expected_total=Decimal("17.40"))
+    response = admin_client.post(
+        "/admin/orders/order/",
+        {"action": "refund_in_full", "_selected_action": [paid.pk, unpaid.pk]},
+        follow=True,
+    )
+    notes = [str(message) for message in get_messages(response.wsgi_request)]
+    assert f"Order {paid.number}: refunded 29.90 EUR." in notes
+    assert any("nothing left to refund" in note for note in notes)
+    paid.refresh_from_db()
+    assert paid.status == Order.Status.REFUNDED
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
+    variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+
+    cart = Cart.objects.create(user=customer)
+    add(cart, variant, 1)
+    order = place_order(
+        user=customer, cart=cart, checkout_token="0b7c1f55-4d0e-4a38-9c59-3e1b5a2c9d01", address=ADDRESS,
+        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
+    ).order  # fmt: skip
+    transition(order, Order.Status.PAID)
+    attempts = [
+        partial(refund, order, Decimal("20.00"), reason="One", idempotency_key="one"),
+        partial(refund, order, Decimal("20.00"), reason="Two", idempotency_key="two"),
+    ]
+    results = run_all_at_once(attempts)
+    made = [result for result in results if isinstance(result, Refund)]
+    assert len(made) == 1, results
+    assert all(isinstance(result, RefundRefused) for result in results if result not in made), results
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("20.00")
+    assert Refund.objects.filter(status=Refund.Status.SUCCEEDED).count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_one_key_used_at_once_makes_one_refund():
+    variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+
+    cart = Cart.objects.create(user=customer)
+    add(cart, variant, 1)
+    order = place_order(
+        user=customer, cart=cart, checkout_token="2c2f7a0e-9a53-4a26-bb8e-0e5a9d1f4c02", address=ADDRESS,
+        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
+    ).order  # fmt: skip
+    transition(order, Order.Status.PAID)
+    results = run_all_at_once([partial(refund, order, Decimal("5.00"), reason="x", idempotency_key="k")] * 4)
+    assert all(isinstance(result, Refund) for result in results), results
+    assert len({result.pk for result in results}) == 1
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("5.00")
