@@ -123,6 +123,7 @@ class PostViewSet(viewsets.ModelViewSet):
                 visibility=data.get("visibility", Post.Visibility.PUBLIC),
                 reply_to=data.get("reply_to_id"),  # the Post itself, see PostSerializer.validate_in_reply_to
                 content_warning=data.get("content_warning", ""),
+                images=data.get("prepared_images", []),
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error
