@@ -7,7 +7,7 @@ from django.core.management import call_command
 from ...graph.models import Follow, FollowRequest, Report
 from ...notifications.models import NotificationPreference
 from ..managers import feed_entries
-from ..models import Boost, Like, Post, Tag, TagFollow
+from ..models import Attachment, Boost, Like, Post, Tag, TagFollow
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def test_demo_network_is_made_once():
     assert counts[0] >= 10 and counts[1] >= 20 and counts[2] >= 5 and counts[3] == 1
     assert Post.objects.filter(reply_to__isnull=False).exists()
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
+    images = Attachment.objects.all()
+    assert images.count() == 2 and all(image.alt_text and image.image.size for image in images)
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     ana = get_user_model().objects.get(username="ana")
