@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import struct
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -160,7 +161,8 @@ def prepare(upload: UploadedFile, alt_text: str = "") -> PreparedImage:
         raise MediaError("This is not a JPEG, PNG or WebP image.") from error
     except MediaError:
         raise
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, struct.error) as error:
+        # What Pillow's decoders raise on a damaged file (a header that lies, data cut short).
         raise MediaError("The image could not be read: the file is damaged or incomplete.") from error
     extension, _ = FORMATS[fmt]
     options = {"JPEG": {"quality": 85}, "WEBP": {"quality": 85}, "PNG": {}}[fmt]
