@@ -72,7 +72,7 @@ POSTS = [
 ]
 #: post number -> its images, each (description, colours): drawn with Pillow when the data is loaded.
 IMAGES = {
-    13: [
+    12: [
         (
             "Five light swatches: white, pale green, sage, teal and dark green.",
             ("#ffffff", "#e1f1e9", "#9cc9b1", "#18744f", "#0c5c3e"),
