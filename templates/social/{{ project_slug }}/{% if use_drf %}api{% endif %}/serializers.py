@@ -73,12 +73,16 @@ class PostSerializer(serializers.ModelSerializer):
         child=serializers.FileField(),
         required=False,
         write_only=True,
+        max_length=media.MAX_ATTACHMENTS,
+        error_messages={"max_length": "A post has at most {max_length} images."},
         help_text=f"Up to {media.MAX_ATTACHMENTS} images (JPEG, PNG or WebP), sent as multipart/form-data.",
     )
     alt_texts = serializers.ListField(
         child=serializers.CharField(allow_blank=True, max_length=media.ALT_TEXT_MAX_LENGTH),
         required=False,
         write_only=True,
+        max_length=media.MAX_ATTACHMENTS,
+        error_messages={"max_length": "A post has at most {max_length} images, so as many descriptions."},
         help_text="The description (alt text) of each image, in the same order; empty for none.",
     )
 
@@ -90,13 +94,6 @@ class PostSerializer(serializers.ModelSerializer):
             "alt_texts",
         )  # fmt: skip
         read_only_fields = ("created_at", "edited_at")
-
-    def validate_images(self, uploads: list) -> list:
-        if len(uploads) > media.MAX_ATTACHMENTS:
-            raise serializers.ValidationError(
-                f"A post has at most {media.MAX_ATTACHMENTS} images ({len(uploads)} were sent)."
-            )
-        return uploads
 
     def validate(self, attrs: dict) -> dict:
         """Check and re-encode each image (``media.prepare``): a refused one is a 400 saying which and why."""
@@ -147,6 +144,13 @@ class FeedEntrySerializer(PostSerializer):
     @extend_schema_field(BoostSerializer(allow_null=True))
     def get_boost(self, entry) -> dict | None:
         return BoostSerializer(entry).data if getattr(entry, "boost_pk", 0) else None
+
+
+class PostJsonSerializer(PostSerializer):
+    """A new post as JSON: images need multipart/form-data (``PostSerializer``); JSON does not offer them."""
+
+    class Meta(PostSerializer.Meta):
+        fields = tuple(name for name in PostSerializer.Meta.fields if name not in {"images", "alt_texts"})
 
 
 class PostUpdateSerializer(PostSerializer):
