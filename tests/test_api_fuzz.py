@@ -93,7 +93,13 @@ ACCEPTED_REJECTIONS = (
     Rejection(
         "An uploaded image must be a non-empty file that decodes as an image: `format: binary` cannot say "
         "which bytes.",
-        r"Upload a valid image|The submitted file is empty",
+        r"Upload a valid image|The submitted file is empty|^This is not a JPEG, PNG or WebP image\.$|"
+        r"^The image could not be read: the file is damaged or incomplete\.$",
+    ),
+    Rejection(
+        "Each description (alt text) of a post's images goes with an image (social): the schema cannot tie "
+        "one list's length to another's.",
+        r"^There are more descriptions than images\.$",
     ),
     Rejection(
         "A title needs a letter or digit (Unicode categories, which JSON Schema regexes do not share with "
@@ -115,8 +121,9 @@ ACCEPTED_REJECTIONS = (
     ),
     Rejection(
         "Blocks and audiences are stored state (social): whether one may follow an account depends on blocks "
-        "either way, and whether a post can be boosted on its audience and its author's.",
-        r"^You cannot follow this account\.$|^Only public posts can be boosted",
+        "either way, whether one may block it on whose it is (not one's own), and whether a post can be "
+        "boosted on its audience and its author's.",
+        r"^You cannot follow this account\.$|^You cannot block yourself\.$|^Only public posts can be boosted",
     ),
     Rejection(
         "A webhook URL must resolve to public addresses only (saas): the schema gives a URL's form, not what "

@@ -170,6 +170,7 @@ def _queue(
     reports = list(
         Report.objects.filter(resolved_at__isnull=True)
         .select_related("reporter", "reported_user__profile", "post__reply_to__author")
+        .prefetch_related("post__attachments")
         .annotate(
             open_about_person=Count(
                 "reported_user__reports_received",

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
-from .models import Boost, Like, Mention, Post, PostEdit, PostTag, Tag
+from .models import Attachment, Boost, Like, Mention, Post, PostEdit, PostTag, Tag
 
 
 class MentionInline(admin.TabularInline):
@@ -29,6 +30,24 @@ class PostTagInline(admin.TabularInline):
     raw_id_fields = ("tag",)
 
 
+class AttachmentInline(admin.TabularInline):
+    """A post's images, read-only: they come with the post (``services.create_post``). Each links to the
+    authorised view (the files have no public URL); deleting the post deletes them and their files."""
+
+    model = Attachment
+    extra = 0
+    fields = ("position", "preview", "width", "height", "alt_text")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
+        return False
+
+    @admin.display(description="image")
+    def preview(self, obj: Attachment) -> str:
+        return format_html('<a href="{}">open</a>', obj.get_absolute_url())
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     """Staff see every post (the admin is staff-only); the site's pages use ``visible_to``."""
@@ -40,7 +59,7 @@ class PostAdmin(admin.ModelAdmin):
     raw_id_fields = ("author", "reply_to")
     readonly_fields = ("created_at", "edited_at")
     date_hierarchy = "created_at"
-    inlines = (MentionInline, PostTagInline, PostEditInline)
+    inlines = (MentionInline, PostTagInline, AttachmentInline, PostEditInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
         return super().get_queryset(request).annotate(like_count=Count("likes"))

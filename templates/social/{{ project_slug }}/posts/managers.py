@@ -183,7 +183,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(Q(body__icontains=query) | Q(content_warning__icontains=query))
 
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
-        """Everything a post card shows, in one query: author, parent, counts and "liked by me"."""
+        """Everything a post card shows: author, parent, counts and "liked by me" in one query, and the
+        images (``attachments``, in order) in one more for the whole page, however many posts it has."""
         from .models import Boost, Like, Post
 
         # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
@@ -197,10 +198,14 @@ class PostQuerySet(models.QuerySet):
             .values("n")
         )
         boosts = boosts_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
-        queryset = self.select_related("author__profile", "reply_to__author").annotate(
-            like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
-            reply_count=Coalesce(Subquery(replies), Value(0)),
-            boost_count=Coalesce(Subquery(boosts.values("n")), Value(0)),
+        queryset = (
+            self.select_related("author__profile", "reply_to__author")
+            .prefetch_related("attachments")
+            .annotate(
+                like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
+                reply_count=Coalesce(Subquery(replies), Value(0)),
+                boost_count=Coalesce(Subquery(boosts.values("n")), Value(0)),
+            )
         )
         if viewer.is_authenticated:
             return queryset.annotate(

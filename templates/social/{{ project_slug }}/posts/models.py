@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from .managers import PostQuerySet, TagQuerySet
+from .media import ALT_TEXT_MAX_LENGTH, MAX_ATTACHMENTS, attachment_storage
 
 #: The most characters a content warning may have.
 CONTENT_WARNING_MAX_LENGTH = 200
@@ -194,6 +195,47 @@ class TagFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} follows #{self.tag}"
+
+
+class Attachment(models.Model):
+    """An image attached to a post (``media``: validated, re-encoded without metadata, with a thumbnail).
+
+    Its files are private: no public URL reaches them, ``get_absolute_url`` is a view that serves them only
+    to viewers who may see the post. At most ``MAX_ATTACHMENTS`` per post, kept by the database: a position
+    below it (the check constraint) and one attachment per position (the unique constraint).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    #: Its place among the post's images, from 0.
+    position = models.PositiveSmallIntegerField()
+    image = models.FileField(storage=attachment_storage, max_length=200)
+    thumbnail = models.FileField(storage=attachment_storage, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumbnail_width = models.PositiveIntegerField()
+    thumbnail_height = models.PositiveIntegerField()
+    #: What the image shows, for people who cannot see it (screen readers read it out); "" when missing.
+    alt_text = models.TextField("description (alt text)", max_length=ALT_TEXT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            # The unique constraint's index starts with ``post``: it serves the prefetch, no index of its own.
+            models.UniqueConstraint(fields=["post", "position"], name="posts_attachment_position_unique"),
+            models.CheckConstraint(
+                condition=Q(position__lt=MAX_ATTACHMENTS), name="posts_attachment_at_most_four"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"image {self.position + 1} of post #{self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:attachment", kwargs={"pk": self.pk})
+
+    def get_thumbnail_url(self) -> str:
+        return reverse("posts:attachment_thumbnail", kwargs={"pk": self.pk})
 
 
 class PostEdit(models.Model):

@@ -20,7 +20,7 @@ from ..graph.selectors import blocked_by_ids, blocking_ids
 from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
-from . import limits
+from . import limits, media
 from .models import (
     CONTENT_WARNING_MAX_LENGTH,
     TAG_MAX_LENGTH,
@@ -187,13 +187,17 @@ def create_post(
     visibility: str = Post.Visibility.PUBLIC,
     reply_to: Post | None = None,
     content_warning: str = "",
+    images: list[media.PreparedImage] | None = None,
 ) -> Post:
-    """Publish a post or a reply. Replies are allowed only to posts the author may see; a suspended account
-    may not post."""
+    """Publish a post or a reply, with up to ``media.MAX_ATTACHMENTS`` images (``media.prepare``). Replies
+    are allowed only to posts the author may see; a suspended account may not post."""
     if moderation.is_suspended(author):
         raise PostError("Your account is suspended: you cannot post for now.")
     body = clean_body(body)
     content_warning = clean_content_warning(content_warning)
+    images = images or []
+    if len(images) > media.MAX_ATTACHMENTS:
+        raise PostError(f"A post has at most {media.MAX_ATTACHMENTS} images ({len(images)} were sent).")
     if reply_to is not None and not Post.objects.visible_to(author).filter(pk=reply_to.pk).exists():
         raise PostError("You cannot reply to this post.")
     limits.hit(author.pk, "post")
@@ -204,6 +208,7 @@ def create_post(
     _sync_tags(post)
     invalidate_counts(author)
     _announce(post, added)
+    media.attach(post, images)  # last: if it fails, it removes the files it stored
     return post
 
 
@@ -241,7 +246,8 @@ def edit_post(post: Post, *, body: str, visibility: str, content_warning: str | 
 
 @transaction.atomic
 def delete_post(post: Post) -> None:
-    """Delete a post (and its replies); the notification of the reply goes with it."""
+    """Delete a post (and its replies); the notification of the reply goes with it, and the files of their
+    images once the delete commits (``media.remove_files``)."""
     if post.reply_to_id is not None:
         retract(post.reply_to.author, Notification.Kind.REPLY, post.author, post.reply_to)
     post.delete()

@@ -17,4 +17,8 @@ urlpatterns = [
     path("posts/<int:pk>/delete/", views.post_delete, name="delete"),
     path("posts/<int:pk>/like/", views.like_toggle, name="like"),
     path("posts/<int:pk>/boost/", views.boost_toggle, name="boost"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path(
+        "attachments/<int:pk>/thumbnail/", views.attachment, {"thumbnail": True}, name="attachment_thumbnail"
+    ),
 ]

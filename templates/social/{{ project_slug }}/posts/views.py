@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import services
-from .forms import PostForm, ReplyForm
+from . import media, services
+from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
-from .models import EDITS_SHOWN, Post, Tag
+from .models import EDITS_SHOWN, Attachment, Post, Tag
 from .pagination import feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
@@ -44,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "form": PostForm(author=request.user),
+        "media_form": MediaForm(),
         "is_feed": request.user.is_authenticated,
         "login_url": resolve_url(settings.LOGIN_URL),
     }
@@ -170,18 +171,28 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
-    form = PostForm(request.POST or None, author=request.user)
-    if request.method == "POST" and form.is_valid():
+    """A new post, with up to four images (a multipart form; each image with its description)."""
+    data = request.POST if request.method == "POST" else None
+    form = PostForm(data, author=request.user)
+    media_form = MediaForm(data, request.FILES if data is not None else None)
+    context = {"form": form, "media_form": media_form}
+    if data is not None and form.is_valid() and media_form.is_valid():
         try:
-            post = services.create_post(request.user, **form.cleaned_data)
+            post = services.create_post(request.user, images=media_form.images, **form.cleaned_data)
         except (services.PostError, RateLimited) as error:
             form.add_error(None, str(error))
             status = 429 if isinstance(error, RateLimited) else 400
-            return render(request, "posts/post_form.html", {"form": form}, status=status)
+            return render(request, "posts/post_form.html", context, status=status)
         messages.success(request, "Your post is published.")
+        if missing := media_form.missing_alt_text:
+            messages.warning(
+                request,
+                f"{missing} of your images ha{'s' if missing == 1 else 've'} no description: people who use "
+                "a screen reader cannot know what it shows. Add a description to every image next time.",
+            )
         return redirect(post)
-    status = 400 if form.is_bound else 200
-    return render(request, "posts/post_form.html", {"form": form}, status=status)
+    status = 400 if data is not None else 200
+    return render(request, "posts/post_form.html", context, status=status)
 
 
 @require_safe
@@ -280,6 +291,18 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return_to = _next_url(request, post.get_absolute_url())
     context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
     return answer(request, "posts/partials/boost.html", context, redirect_to=return_to)
+
+
+@require_safe
+def attachment(request: HttpRequest, pk: int, thumbnail: bool = False) -> HttpResponse:
+    """An image of a post (or its thumbnail), for a viewer who may see the post: anyone else gets a 404.
+
+    Through the privacy rule like every page (``Post.objects.visible_to``); the file itself is sent by
+    ``media.serve`` (nginx's ``X-Accel-Redirect`` in production, or streamed), private to the viewer.
+    """
+    visible = Post.objects.visible_to(request.user).values("pk")
+    item = get_object_or_404(Attachment.objects.filter(post__in=visible), pk=pk)
+    return media.serve(item, thumbnail=thumbnail)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:

@@ -9,7 +9,8 @@ from ..core.api.fields import IdField
 from ..graph.models import FollowRequest
 from ..notifications import preferences
 from ..notifications.models import Notification, NotificationPreference
-from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Post, PostEdit, Tag
+from ..posts import media
+from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Attachment, Post, PostEdit, Tag
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -27,6 +28,28 @@ class PersonSerializer(serializers.ModelSerializer):
             return None
         return profile.avatar.url
 
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """An image of a post. Its URLs are the authorised view's: they answer only people who may see the
+    post (the same privacy rule as the post itself), so they are safe to share and useless to anyone else."""
+
+    url = serializers.SerializerMethodField(help_text="The full image (JPEG, PNG or WebP, no metadata).")
+    thumbnail_url = serializers.SerializerMethodField(help_text="A WebP thumbnail, at most 480 px a side.")
+
+    class Meta:
+        model = Attachment
+        fields = ("id", "url", "thumbnail_url", "alt_text", "width", "height")
+        read_only_fields = fields
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, attachment: Attachment) -> str:
+        return self._absolute(attachment.get_absolute_url())
+
+    def get_thumbnail_url(self, attachment: Attachment) -> str:
+        return self._absolute(attachment.get_thumbnail_url())
 
 class PostEditSerializer(serializers.ModelSerializer):
     """A post as it was before an edit, until ``replaced_at``."""
@@ -53,14 +76,48 @@ class PostSerializer(serializers.ModelSerializer):
     liked = serializers.BooleanField(read_only=True)
     boost_count = serializers.IntegerField(read_only=True, help_text="Boosts the requester sees.")
     boosted = serializers.BooleanField(read_only=True, help_text="Whether the requester boosted it.")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    images = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        max_length=media.MAX_ATTACHMENTS,
+        error_messages={"max_length": "A post has at most {max_length} images."},
+        help_text=f"Up to {media.MAX_ATTACHMENTS} images (JPEG, PNG or WebP), sent as multipart/form-data.",
+    )
+    alt_texts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=media.ALT_TEXT_MAX_LENGTH),
+        required=False,
+        write_only=True,
+        max_length=media.MAX_ATTACHMENTS,
+        error_messages={"max_length": "A post has at most {max_length} images, so as many descriptions."},
+        help_text="The description (alt text) of each image, in the same order; empty for none.",
+    )
 
     class Meta:
         model = Post
         fields = (
             "id", "author", "body", "content_warning", "visibility", "in_reply_to", "created_at", "edited_at",
-            "like_count", "reply_count", "liked", "boost_count", "boosted",
+            "like_count", "reply_count", "liked", "boost_count", "boosted", "attachments", "images",
+            "alt_texts",
         )  # fmt: skip
         read_only_fields = ("created_at", "edited_at")
+
+    def validate(self, attrs: dict) -> dict:
+        """Check and re-encode each image (``media.prepare``): a refused one is a 400 saying which and why."""
+        uploads, alt_texts = attrs.pop("images", []), attrs.pop("alt_texts", [])
+        if len(alt_texts) > len(uploads):
+            raise serializers.ValidationError({"alt_texts": ["There are more descriptions than images."]})
+        prepared, errors = [], {}
+        for index, upload in enumerate(uploads):
+            try:
+                prepared.append(media.prepare(upload, alt_texts[index] if index < len(alt_texts) else ""))
+            except media.MediaError as error:
+                errors[index] = [str(error)]
+        if errors:
+            raise serializers.ValidationError({"images": errors})
+        attrs["prepared_images"] = prepared
+        return attrs
 
     def validate_in_reply_to(self, value: int | None) -> Post | None:
         """One may reply only to a post one may see: any other id is "does not exist"."""
@@ -97,10 +154,24 @@ class FeedEntrySerializer(PostSerializer):
         return BoostSerializer(entry).data if getattr(entry, "boost_pk", 0) else None
 
 
+class PostJsonSerializer(PostSerializer):
+    """A new post as JSON: images need multipart/form-data (``PostSerializer``); JSON does not offer them."""
+
+    class Meta(PostSerializer.Meta):
+        fields = tuple(name for name in PostSerializer.Meta.fields if name not in {"images", "alt_texts"})
+
+
 class PostUpdateSerializer(PostSerializer):
     """Editing keeps the post where it is in its thread."""
 
     in_reply_to = IdField(source="reply_to_id", read_only=True, allow_null=True)
+
+    class Meta(PostSerializer.Meta):
+        # Images come with a new post; an edit keeps them as they are.
+        fields = tuple(name for name in PostSerializer.Meta.fields if name not in {"images", "alt_texts"})
+
+    def validate(self, attrs: dict) -> dict:
+        return attrs
 
 
 class UsernameSerializer(serializers.Serializer):

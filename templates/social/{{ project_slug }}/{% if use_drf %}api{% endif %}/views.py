@@ -37,6 +37,7 @@ from .serializers import (
     PendingFollowSerializer,
     PersonSerializer,
     PostEditSerializer,
+    PostJsonSerializer,
     PostSerializer,
     PostUpdateSerializer,
     TagFollowSerializer,
@@ -113,7 +114,13 @@ class PostViewSet(viewsets.ModelViewSet):
         card = Post.objects.with_cards(self.request.user).get(pk=post.pk)
         return PostSerializer(card, context=self.get_serializer_context()).data
 
+    @extend_schema(
+        request={"application/json": PostJsonSerializer, "multipart/form-data": PostSerializer},
+        responses={201: PostSerializer},
+    )
     def create(self, request: Request, *args, **kwargs) -> Response:
+        """A new post. With images (up to four, each with its description in ``alt_texts``), send it as
+        multipart/form-data; a refused image is a 400 naming the image and the reason."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -124,6 +131,7 @@ class PostViewSet(viewsets.ModelViewSet):
                 visibility=data.get("visibility", Post.Visibility.PUBLIC),
                 reply_to=data.get("reply_to_id"),  # the Post itself, see PostSerializer.validate_in_reply_to
                 content_warning=data.get("content_warning", ""),
+                images=data.get("prepared_images", []),
             )
         except posts.PostError as error:
             raise ValidationError({"body": [str(error)]}) from error

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("posts", "0005_boosts")]
+    dependencies = [("posts", "0006_attachments")]
 
     operations = [
         migrations.CreateModel(

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from ...graph.models import Follow, FollowRequest, Report
 from ...notifications.models import NotificationPreference
 from ..managers import feed_entries
-from ..models import Boost, Like, Post, Tag, TagFollow
+from ..models import Attachment, Boost, Like, Post, Tag, TagFollow
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,8 @@ def test_demo_network_is_made_once():
     assert Post.objects.filter(reply_to__isnull=False).exists()
     assert Post.objects.exclude(content_warning="").exists()  # the accessibility gate audits one
     assert Post.objects.filter(edits__isnull=False, edited_at__isnull=False).count() == 1  # and its history
+    images = Attachment.objects.all()
+    assert images.count() == 2 and all(image.alt_text and image.image.size for image in images)
     assert Tag.objects.get(name="django").posts.count() >= 2 and TagFollow.objects.exists()
     assert get_user_model().objects.filter(profile__is_private=True).count() == 1
     ana = get_user_model().objects.get(username="ana")

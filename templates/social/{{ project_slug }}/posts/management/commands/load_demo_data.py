@@ -1,14 +1,18 @@
 """``python manage.py load_demo_data``: a small network for the first ``runserver`` (safe to run twice)."""
 
+from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
+from ... import media
 from ...models import Post
 from ...services import boost, create_post, edit_post, follow_tag, like
 
@@ -64,7 +68,21 @@ POSTS = [
         "Finished the mystery novel: the narrator did it, and the first chapter says so. #books",
         "public",
     ),
+    ("lea", "Two palettes for the profile page, one per colour scheme. Which one? #design", "public"),
 ]
+#: post number -> its images, each (description, colours): drawn with Pillow when the data is loaded.
+IMAGES = {
+    12: [
+        (
+            "Five light swatches: white, pale green, sage, teal and dark green.",
+            ("#ffffff", "#e1f1e9", "#9cc9b1", "#18744f", "#0c5c3e"),
+        ),
+        (
+            "Five dark swatches: near black, slate, dark teal, green and mint.",
+            ("#111714", "#23302a", "#1f4d3d", "#2f8f66", "#b5e3cb"),
+        ),
+    ]
+}
 #: post number -> its content warning (the text stays closed behind it until opened).
 CONTENT_WARNINGS = {11: "Spoiler: the ending of the mystery novel"}
 #: (person, tag): the public posts with the tag join the person's feed.
@@ -82,11 +100,29 @@ LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 
 BOOSTS = [("ben", 7), ("chen", 11), ("dara", 2), ("hana", 5)]
 
 
+def palette(colours: tuple[str, ...]) -> SimpleUploadedFile:
+    """A picture of colour swatches (a PNG upload, so it goes through ``media.prepare`` like any other)."""
+    width, height = 800, 450
+    picture = Image.new("RGB", (width, height), colours[0])
+    draw = ImageDraw.Draw(picture)
+    step = width // len(colours)
+    for index, colour in enumerate(colours):
+        draw.rounded_rectangle(
+            (index * step + 16, 96, (index + 1) * step - 16, height - 96),
+            radius=24,
+            fill=colour,
+            outline="#7a867f",
+        )
+    buffer = BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("palette.png", buffer.getvalue(), content_type="image/png")
+
+
 class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
-        "content warning), replies, likes, boosts, followed tags, notification choices and a report to "
-        "moderate."
+        "content warning, one with images), replies, likes, boosts, followed tags, notification choices "
+        "and a report to moderate."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -131,6 +167,7 @@ class Command(BaseCommand):
                 visibility=visibility,
                 reply_to=reply_to,
                 content_warning=CONTENT_WARNINGS.get(number, ""),
+                images=[media.prepare(palette(colours), alt) for alt, colours in IMAGES.get(number, [])],
             )
             posts.append(post)
         first = posts[0]  # edited once: its page links to the edit history
