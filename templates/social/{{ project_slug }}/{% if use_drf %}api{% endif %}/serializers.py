@@ -51,6 +51,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     def get_thumbnail_url(self, attachment: Attachment) -> str:
         return self._absolute(attachment.get_thumbnail_url())
 
+
 class PostEditSerializer(serializers.ModelSerializer):
     """A post as it was before an edit, until ``replaced_at``."""
 
