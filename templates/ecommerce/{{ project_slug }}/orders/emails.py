@@ -23,25 +23,26 @@ def _guest_link(order: Order) -> dict[str, object]:
     return {"guest_link": absolute_link_for(order), "link_days": settings.SHOP_GUEST_LINK_DAYS}
 
 
+def _send(order: Order, subject: str, template: str, context: dict[str, object]) -> bool:
+    """Email ``template`` to the order's customer; the order, the site's name and a guest's signed link are
+    added to ``context``."""
+    context = {**context, "order": order, "site_name": settings.SITE_NAME, **_guest_link(order)}
+    send_mail(
+        subject=subject,
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=[order.email],
+    )
+    return True
+
+
 def send_order_confirmation(order_id: int) -> bool:
     order = _order(order_id)
     if order is None or not order.email:
         return False
     provider = provider_for(order)
-    context = {
-        "order": order,
-        "lines": order.lines.all(),
-        "payment": provider.start(order) if provider else None,
-        "site_name": settings.SITE_NAME,
-        **_guest_link(order),
-    }
-    send_mail(
-        subject=f"Your order {order.number}",
-        message=render_to_string("orders/email/order_confirmation.txt", context),
-        from_email=None,
-        recipient_list=[order.email],
-    )
-    return True
+    context = {"lines": order.lines.all(), "payment": provider.start(order) if provider else None}
+    return _send(order, f"Your order {order.number}", "orders/email/order_confirmation.txt", context)
 
 
 def send_status_email(order_id: int, status: str) -> bool:
@@ -49,16 +50,8 @@ def send_status_email(order_id: int, status: str) -> bool:
     order = _order(order_id)
     if order is None or not order.email or order.status != status:
         return False
-    send_mail(
-        subject=f"Order {order.number}: {order.get_status_display().lower()}",
-        message=render_to_string(
-            "orders/email/order_status.txt",
-            {"order": order, "site_name": settings.SITE_NAME, **_guest_link(order)},
-        ),
-        from_email=None,
-        recipient_list=[order.email],
-    )
-    return True
+    subject = f"Order {order.number}: {order.get_status_display().lower()}"
+    return _send(order, subject, "orders/email/order_status.txt", {})
 
 
 def send_refund_email(refund_id: int) -> bool:
@@ -69,20 +62,11 @@ def send_refund_email(refund_id: int) -> bool:
     order = refund.order
     provider = provider_for(order)
     context = {
-        "order": order,
         "refund": refund,
         "manual": refund.reference.startswith("manual-"),
         "payment_label": provider.label if provider else order.payment_method,
-        "site_name": settings.SITE_NAME,
-        **_guest_link(order),
     }
-    send_mail(
-        subject=f"Order {order.number}: refund",
-        message=render_to_string("orders/email/refund.txt", context),
-        from_email=None,
-        recipient_list=[order.email],
-    )
-    return True
+    return _send(order, f"Order {order.number}: refund", "orders/email/refund.txt", context)
 
 
 def send_return_email(request_id: int, status: str) -> bool:
@@ -95,11 +79,6 @@ def send_return_email(request_id: int, status: str) -> bool:
     )
     if request is None or request.status != status or not request.order.email:
         return False
-    context = {"order": request.order, "request": request, "site_name": settings.SITE_NAME}
-    send_mail(
-        subject=f"Order {request.order.number}: return {request.get_status_display().lower()}",
-        message=render_to_string("orders/email/return.txt", {**context, **_guest_link(request.order)}),
-        from_email=None,
-        recipient_list=[request.order.email],
-    )
-    return True
+    order = request.order
+    subject = f"Order {order.number}: return {request.get_status_display().lower()}"
+    return _send(order, subject, "orders/email/return.txt", {"request": request})
