@@ -121,9 +121,10 @@ ACCEPTED_REJECTIONS = (
     ),
     Rejection(
         "Blocks and audiences are stored state (social): whether one may follow an account depends on blocks "
-        "either way, whether one may block it on whose it is (not one's own), and whether a post can be "
-        "boosted on its audience and its author's.",
-        r"^You cannot follow this account\.$|^You cannot block yourself\.$|^Only public posts can be boosted",
+        "either way, whether one may block or mute it on whose it is (not one's own), and whether a post can "
+        "be boosted on its audience and its author's.",
+        r"^You cannot follow this account\.$|^You cannot (block|mute) yourself\.$|"
+        r"^Only public posts can be boosted",
     ),
     Rejection(
         "A webhook URL must resolve to public addresses only (saas): the schema gives a URL's form, not what "

@@ -24,8 +24,11 @@ from .fields import MAX_ID
 
 #: Any string without NUL (DRF and Django forms refuse it: "Null characters are not allowed.").
 NO_NUL = r"^[^\x00]*$"
+#: What Python's ``str.strip()`` (DRF's trim) removes besides ECMAScript's ``\s`` (which a schema regex
+#: means): the information separators U+001C-U+001F and NEL (U+0085). A name that is only these is blank.
+PY_SPACE = r"\x1c-\x1f\x85"
 #: Also not blank once trimmed of whitespace (DRF's CharField with trim_whitespace and not allow_blank).
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+NOT_BLANK = rf"^[^\x00]*[^\s\x00{PY_SPACE}][^\x00]*$"
 
 #: Bodies of invalid-input answers: each field name (or ``non_field_errors``) maps to its messages.
 VALIDATION_ERROR = {
@@ -113,7 +116,8 @@ def _string_pattern(field: serializers.CharField) -> str:
         return NO_NUL
     if shortest == 1:
         return NOT_BLANK
-    return rf"^[^\x00]*[^\s\x00][^\x00]{{{shortest - 2},}}[^\s\x00][^\x00]*$"
+    edge = rf"[^\s\x00{PY_SPACE}]"
+    return rf"^[^\x00]*{edge}[^\x00]{{{shortest - 2},}}{edge}[^\x00]*$"
 
 
 def _is_plain_string(schema: dict[str, Any]) -> bool:
