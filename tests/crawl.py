@@ -244,7 +244,7 @@ class PageParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {name: value or "" for name, value in attrs}
-        if tag == "a" and a.get("href"):
+        if tag == "a" and a.get("href") and "download" not in a:  # a download is a file, not a page
             self.links.append(urljoin(self.url, a["href"]))
         elif tag == "form":
             method = (a.get("method") or "get").lower()

@@ -402,7 +402,8 @@ class Crawl:
         return [audit for audit in self.audits if audit.state == state]
 
     def links(self) -> list[str]:
-        hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        # A link with ``download`` is a file (saas's single-use export archive), not a page to audit.
+        hrefs = self.page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
         return [url for href in hrefs if (url := self.internal(href))]
 
     def run(self, state: str, start: list[str], deadline: float) -> None:
