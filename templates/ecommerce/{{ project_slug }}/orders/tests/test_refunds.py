@@ -199,20 +199,25 @@ def test_staff_refund_whole_orders_with_an_action(admin_client, paid, filled_car
     assert paid.status == Order.Status.REFUNDED
 
 
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
+def _paid_order_of_30(checkout_token: str) -> Order:
+    """A committed, paid bank-transfer order of 30.00 (for the tests that refund at the same moment)."""
     variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
     shipping = ShippingMethodFactory(price=Decimal("0.00"))
     customer = UserFactory()
-
     cart = Cart.objects.create(user=customer)
     add(cart, variant, 1)
     order = place_order(
-        user=customer, cart=cart, checkout_token="0b7c1f55-4d0e-4a38-9c59-3e1b5a2c9d01", address=ADDRESS,
+        user=customer, cart=cart, checkout_token=checkout_token, address=ADDRESS,
         shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
     ).order  # fmt: skip
     transition(order, Order.Status.PAID)
+    return order
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
+    order = _paid_order_of_30("0b7c1f55-4d0e-4a38-9c59-3e1b5a2c9d01")
     attempts = [
         partial(refund, order, Decimal("20.00"), reason="One", idempotency_key="one"),
         partial(refund, order, Decimal("20.00"), reason="Two", idempotency_key="two"),
@@ -229,17 +234,7 @@ def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_one_key_used_at_once_makes_one_refund():
-    variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
-    shipping = ShippingMethodFactory(price=Decimal("0.00"))
-    customer = UserFactory()
-
-    cart = Cart.objects.create(user=customer)
-    add(cart, variant, 1)
-    order = place_order(
-        user=customer, cart=cart, checkout_token="2c2f7a0e-9a53-4a26-bb8e-0e5a9d1f4c02", address=ADDRESS,
-        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
-    ).order  # fmt: skip
-    transition(order, Order.Status.PAID)
+    order = _paid_order_of_30("2c2f7a0e-9a53-4a26-bb8e-0e5a9d1f4c02")
     results = run_all_at_once([partial(refund, order, Decimal("5.00"), reason="x", idempotency_key="k")] * 4)
     assert all(isinstance(result, Refund) for result in results), results
     assert len({result.pk for result in results}) == 1
