@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -23,13 +23,16 @@ import httpx
 #: whose email is verified (allauth), an API token (with DRF), the login URL, and the URL patterns (regex,
 #: name) to group pages by, and the tables Django made for many-to-many fields. ``{user}``: "demo" when the
 #: kind has that user, else the first demo user ("first") or a new user with no data of its own ("new").
+#: ``staff``: the demo's staff member when the kind's demo command names one (its ``staff_demo``: the
+#: username, and the URL names of the forms that start and stop an impersonation, if the kind has them),
+#: with the same password, for the gates' staff pass; else None.
 SETUP = """
 import json
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
 from django.shortcuts import resolve_url
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -45,15 +48,26 @@ if user is None and {user!r} == "first":
     user = User.objects.filter(is_staff=False).order_by("pk").first()
 if user is None:
     user = User.objects.create_user(**{{User.USERNAME_FIELD: "auditor"}}, email="auditor@example.com")
-user.email = user.email or "auditor@example.com"
-user.set_password({password!r})
-user.save()
-if apps.is_installed("allauth.account"):
-    from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={{"verified": True, "primary": True}}
-    )
+
+def ready(person, email):  # a password the gates know, and a verified email (allauth)
+    person.email = person.email or email
+    person.set_password({password!r})
+    person.save()
+    if apps.is_installed("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=person, email=person.email, defaults={{"verified": True, "primary": True}}
+        )
+
+
+ready(user, "auditor@example.com")
+demo = load_command_class(get_commands()["load_demo_data"], "load_demo_data")
+staff = dict(getattr(demo, "staff_demo", None) or {{}})
+if staff:
+    member = User.objects.get(**{{User.USERNAME_FIELD: staff["username"], "is_staff": True}})
+    ready(member, "staff@example.com")
 token = None
 if apps.is_installed("rest_framework.authtoken"):
     from rest_framework.authtoken.models import Token
@@ -74,6 +88,7 @@ def walk(patterns, prefix="", namespace=""):
 print("SETUP=" + json.dumps({{
     "username": user.get_username(),
     "email": user.email,
+    "staff": staff or None,
     "token": token,
     "site_name": settings.SITE_NAME,
     "login_url": resolve_url(settings.LOGIN_URL),
@@ -385,9 +400,11 @@ def crawl(
     max_pages: int,
     seconds: float,
     per_route: int = 1,
+    skip: Collection[str] = (),
 ) -> Crawl:
     """Breadth-first over same-origin links from ``start``: ``per_route`` pages per route key (a profile
-    page shows other forms for another person), within the bounds."""
+    page shows other forms for another person), within the bounds. Links to the route keys in ``skip`` are
+    not followed (the staff pass visits only what the demo user's crawl could not reach)."""
     found = Crawl()
     queue = list(dict.fromkeys(client.base + url if url.startswith("/") else url for url in start))
     queued: set[str] = set(queue)
@@ -421,6 +438,8 @@ def crawl(
             if not link.startswith(client.base + "/") or urlsplit(link).path.startswith(NOT_CRAWLED):
                 continue
             note_params(link, (name for name, _ in parse_qsl(urlsplit(link).query, keep_blank_values=True)))
+            if routes.key(link) in skip:
+                continue
             if link not in queued and visits.get(routes.key(link), 0) < per_route:
                 queued.add(link)
                 queue.append(link)

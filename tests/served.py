@@ -256,10 +256,11 @@ class Site:
         self.setup = setup_result(shell(self.project, code, self.env))
         self.dirty = False
 
-    def client(self, signed_in: bool = True) -> Client:
+    def client(self, signed_in: bool = True, username: str = "") -> Client:
+        """A client signed in as the demo user (or ``username``: the demo's staff member, say)."""
         client = Client(self.base)
         if signed_in:
-            client.sign_in(self.setup["login_url"], self.setup["username"], PASSWORD)
+            client.sign_in(self.setup["login_url"], username or self.setup["username"], PASSWORD)
         return client
 
     def api(self) -> httpx.Client:

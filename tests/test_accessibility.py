@@ -15,6 +15,11 @@ few paths left out are in `EXCEPTIONS`, each with its reason. The journeys a lin
 reset by email, sign-up and its email confirmation, a 404, a form refused for its CSRF token) are walked
 too. Each run writes its pages and findings to artifacts/accessibility/<kind>-<flavour>.json.
 
+When the kind's demo names a staff member (``staff_demo`` of its demo command, see `crawl.SETUP`), a staff
+pass signs in as them and audits, the same way, the pages the staff's home page leads to that the signed-in
+crawl did not reach (the staff dashboard, the moderation queue), their forms sent blank; with support
+impersonation, it starts one from the staff pages, audits the page with its banner, and stops it.
+
 The same served site is measured by Lighthouse (`lighthouse.py`: the home page and the kind's main
 signed-in page, each category at least 0.95) and pictured for the README's gallery
 (`scripts/screenshots.py`, into artifacts/screenshots/), so neither costs a site of its own.
@@ -88,6 +93,9 @@ EXCEPTED_SAMPLES = 2
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 720}
 CRAWL_SECONDS = 150
+#: The staff pass (the demo's staff member, when the kind names one): audits and seconds at most.
+STAFF_AUDITS = 12
+STAFF_SECONDS = 60
 #: Paths the gate leaves out, with the reason (one page of each is still audited, for the report only).
 EXCEPTIONS: dict[str, str] = {
     "/api/": "DRF's browsable API and drf-spectacular's Swagger UI (with `use_drf`) are third-party markup "
@@ -164,6 +172,14 @@ SUBMIT_BLANK = f"""(index) => {{ {TEXT_FIELDS} {PLAIN_SUBMIT}
     const form = document.querySelectorAll('main form')[index];
     form.noValidate = true;
     for (const element of textFields(form)) element.value = '';
+    plainSubmit(form, form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
+}}"""
+
+#: The actions of every POST form of the document (the impersonation banner sits outside ``main``).
+STOP_FORM = """() => [...document.querySelectorAll('form')].map(form =>
+    (form.getAttribute('method') || '').toLowerCase() === 'post' ? form.action : '')"""
+SUBMIT_NTH_FORM = f"""(index) => {{ {PLAIN_SUBMIT}
+    const form = document.querySelectorAll('form')[index];
     plainSubmit(form, form.querySelector('button[type=submit], button:not([type]), input[type=submit]'));
 }}"""
 
@@ -251,7 +267,7 @@ def on_phone_in_dark(page: Any, axe: str) -> tuple[int, list[dict[str, Any]]]:
 
 @dataclass
 class Audit:
-    state: str  # anonymous | signed-in
+    state: str  # anonymous | signed-in | staff
     how: str  # page | blank form
     url: str
     route: str
@@ -406,27 +422,72 @@ class Crawl:
         hrefs = self.page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
         return [url for href in hrefs if (url := self.internal(href))]
 
-    def run(self, state: str, start: list[str], deadline: float) -> None:
+    def run(
+        self, state: str, start: list[str], deadline: float, *, budget: int = MAX_AUDITS, new_to: str = ""
+    ) -> None:
+        """Audit the pages linked from ``start``, breadth-first; with ``new_to``, only pages whose pattern
+        that state's crawl did not audit (the staff pass: what the demo user could not reach)."""
+
+        def wanted(link: str) -> bool:
+            return self.key(state, link, "page") not in self.seen and not (
+                new_to and self.key(new_to, link, "page") in self.seen
+            )
+
         queue = list(dict.fromkeys(start))
         queued = set(queue)
         while queue and time.monotonic() < deadline:
-            if len(self.state_audits(state)) >= MAX_AUDITS:
-                self.capped.append(f"{state}: {len(queue)} URL(s) still queued after {MAX_AUDITS} audits")
+            if len(self.state_audits(state)) >= budget:
+                self.capped.append(f"{state}: {len(queue)} URL(s) still queued after {budget} audits")
                 break
             url = queue.pop(0)
-            if self.key(state, url, "page") in self.seen or not self.visit(url, state):
+            if not wanted(url) or not self.visit(url, state):
                 continue
             current = self.page.url
             for link in self.links():
-                if link not in queued and self.key(state, link, "page") not in self.seen:
+                if link not in queued and wanted(link):
                     queued.add(link)
                     queue.append(link)
-            for link in self.submit_forms(current, state, MAX_AUDITS):
-                if link not in queued:
+            for link in self.submit_forms(current, state, budget):
+                if link not in queued and wanted(link):
                     queued.add(link)
                     queue.append(link)
         if queue and time.monotonic() >= deadline:
-            self.capped.append(f"{state}: {len(queue)} URL(s) still queued after {CRAWL_SECONDS} s")
+            self.capped.append(f"{state}: {len(queue)} URL(s) still queued after the crawl's time")
+
+    def staff_pass(self, staff: dict[str, Any], deadline: float) -> None:
+        """Signed in as the demo's staff member: the pages the staff's home page links to that the signed-in
+        crawl did not audit (and theirs), with their forms sent blank; then, when the kind has support
+        impersonation, a page seen while impersonating (its banner), and the impersonation stopped."""
+        self.page.goto(self.base + "/")
+        start = [link for link in self.links() if self.key("signed-in", link, "page") not in self.seen]
+        self.run("staff", start, deadline, budget=STAFF_AUDITS, new_to="signed-in")
+        if staff.get("impersonate"):
+            self.impersonate(staff["impersonate"], staff["stop_impersonating"])
+
+    def impersonate(self, start_name: str, stop_name: str) -> None:
+        """Send the first impersonation form of the staff pages, audit where it leads (the banner must offer
+        to stop), stop, and check the staff member is back (no banner)."""
+        for url in [audit.url for audit in self.state_audits("staff") if audit.how == "page"]:
+            self.page.goto(url)
+            forms = self.page.evaluate(FORMS)
+            form = next((f for f in forms if self.route(f["action"]) == start_name), None)
+            if form is None:
+                continue
+            with self.page.expect_navigation():
+                self.page.evaluate(SUBMIT_AS_IS_JS, form["index"])
+            self.page.wait_for_load_state()
+            self.audit("staff", "impersonating", self.page.url)
+            stop = self.page.evaluate(STOP_FORM)
+            stops = [index for index, action in enumerate(stop) if self.route(action) == stop_name]
+            if not stops:
+                self.problems.append(f"impersonating, {self.page.url} offers no way to stop ({stop_name})")
+                return
+            with self.page.expect_navigation():
+                self.page.evaluate(SUBMIT_NTH_FORM, stops[0])
+            if any(self.route(action) == stop_name for action in self.page.evaluate(STOP_FORM)):
+                self.problems.append(f"the impersonation did not stop: {self.page.url} still offers to stop")
+            return
+        self.problems.append(f"the staff pages hold no impersonation form ({start_name})")
 
 
 def log_in(page: Any, base: str, login_url: str, username: str) -> None:
@@ -529,6 +590,12 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         page.goto(base + "/")
         crawl.audit("signed-in", "narrow screen (360 px)", page.url)
         page.set_viewport_size(DESKTOP)
+        staff_started = time.monotonic()
+        if setup["staff"]:  # the pages only staff reach, as the demo's staff member
+            context.clear_cookies()
+            log_in(page, base, setup["login_url"], setup["staff"]["username"])
+            crawl.staff_pass(setup["staff"], staff_started + STAFF_SECONDS)
+        staff_seconds = time.monotonic() - staff_started
         crawl.sample_exceptions()
         # The crawl's own time: the screenshots and Lighthouse are timed apart.
         crawl.seconds = time.monotonic() - crawl_started - screenshot_seconds - lighthouse_seconds
@@ -536,7 +603,8 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
     summary = report(kind, flavour, crawl, time.monotonic() - started)
     print(json.dumps({key: summary[key] for key in ("kind", "flavour", "seconds", "violations", "capped")}))
     print(f"{lighthouse.line(scores)} ({lighthouse_seconds:.1f} s); "
-          f"{2 * len(pictures)} screenshots ({screenshot_seconds:.1f} s)")  # fmt: skip
+          f"{2 * len(pictures)} screenshots ({screenshot_seconds:.1f} s); "
+          f"staff pass: {len(crawl.state_audits('staff'))} audits ({staff_seconds:.1f} s)")  # fmt: skip
 
     assert "Traceback" not in server_log, server_log[-6000:]
     found = "\n".join(f"  {a.state} {a.how} {a.route}: {a.url}" for a in crawl.audits)
@@ -550,6 +618,9 @@ def test_every_page_passes_axe_core(kind: str, flavour: str, tmp_path: Path) -> 
         assert required <= reached, (
             f"{kind} ({flavour}): the {state} crawl missed {sorted(required - reached)}; found:\n{found}"
         )
+    if setup["staff"]:
+        staff_routes = {audit.route for audit in crawl.state_audits("staff") if audit.how == "page"}
+        assert staff_routes, f"{kind}: the staff pass found no page the demo user could not reach:\n{found}"
     blank_forms = [a for a in crawl.audits if a.how.startswith("blank form")]
     assert len(blank_forms) >= 3, f"{kind} ({flavour}): too few forms sent blank; found:\n{found}"
     assert not crawl.problems, "\n".join(crawl.problems)

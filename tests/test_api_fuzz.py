@@ -121,9 +121,9 @@ ACCEPTED_REJECTIONS = (
     ),
     Rejection(
         "Blocks and audiences are stored state (social): whether one may follow an account depends on blocks "
-        "either way, whether one may block or mute it on whose it is (not one's own), and whether a post can "
-        "be boosted on its audience and its author's.",
-        r"^You cannot follow this account\.$|^You cannot (block|mute) yourself\.$|"
+        "either way, whether one may block, mute or report it on whose it is (not one's own), and whether a "
+        "post can be boosted on its audience and its author's.",
+        r"^You cannot follow this account\.$|^You cannot (block|mute|report) yourself\.$|"
         r"^Only public posts can be boosted",
     ),
     Rejection(

@@ -50,6 +50,12 @@ class NewestFirstCursorPagination(CheckedCursorPagination):
     ordering = "-pk"
 
 
+class OldestFirstCursorPagination(CheckedCursorPagination):
+    """By primary key, oldest first (the moderation queue); a position is a row id."""
+
+    ordering = "pk"
+
+
 class FeedCursorPagination(CheckedCursorPagination):
     """The home feed with its boosts (``posts.managers.feed_entries``), newest first by (time, post, boost):
     a position is a feed cursor (``posts.pagination.feed_cursor``), read forward only (``previous`` is

@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..core.api.fields import IdField
-from ..graph.models import FollowRequest
+from ..graph.forms import ModerationForm
+from ..graph.models import FollowRequest, ModerationAction, Report
 from ..notifications import preferences
 from ..notifications.models import Notification, NotificationPreference
 from ..posts import media
-from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Attachment, Post, PostEdit, Tag
+from ..posts.models import CONTENT_WARNING_MAX_LENGTH, Attachment, Post, PostEdit, Tag, TagFollow
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -242,6 +243,137 @@ class TrendingTagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FollowedTagSerializer(serializers.ModelSerializer):
+    """A tag the requester follows (its public posts join their feed), and since when."""
+
+    name = serializers.CharField(source="tag.name", read_only=True)
+    followed_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = TagFollow
+        fields = ("name", "followed_at")
+        read_only_fields = fields
+
+
 class TagFollowSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     following = serializers.BooleanField(read_only=True)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A report the requester made to the staff, and what they decided (the moderator is not named).
+
+    To report a person, POST their ``username``; to report one of their posts, its id in ``post`` too.
+    While an earlier report of the same post (or profile) waits for review, that one is answered (200).
+    """
+
+    username = serializers.CharField(
+        write_only=True, max_length=150, help_text="The person reported (with `post`: its author)."
+    )
+    reported = PersonSerializer(source="reported_user", read_only=True)
+    post = IdField(
+        source="post_id",
+        required=False,
+        allow_null=True,
+        help_text="The reported post (one the requester may see, by this person); null for the profile.",
+    )
+    outcome = serializers.SerializerMethodField(help_text="What the staff decided; null while open.")
+
+    class Meta:
+        model = Report
+        fields = (
+            "id", "username", "reported", "post", "reason", "note", "created_at", "resolved_at", "outcome",
+        )  # fmt: skip
+        read_only_fields = ("created_at", "resolved_at")
+
+    def get_outcome(self, report: Report) -> str | None:
+        return report.decision.outcome if report.resolved_at and report.decision else None
+
+
+class ReportedPersonSerializer(PersonSerializer):
+    """The reported person as a moderator needs them: their bio, whether they are suspended (until when),
+    and how many open reports are about them."""
+
+    bio = serializers.CharField(read_only=True)
+    suspended = serializers.BooleanField(source="profile.is_suspended", read_only=True)
+    suspended_until = serializers.DateTimeField(source="profile.suspended_until", read_only=True)
+
+    class Meta(PersonSerializer.Meta):
+        fields = (*PersonSerializer.Meta.fields, "bio", "suspended", "suspended_until")
+
+
+class RepliedPostSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ("id", "author", "body")
+        read_only_fields = fields
+
+
+class ReportedPostSerializer(serializers.ModelSerializer):
+    """The reported post as it is (whatever its audience: the staff decide on it), with what it replies to."""
+
+    in_reply_to = RepliedPostSerializer(source="reply_to", read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Post
+        fields = (
+            "id", "body", "content_warning", "visibility", "created_at", "edited_at", "in_reply_to",
+            "attachments",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class OpenReportSerializer(serializers.ModelSerializer):
+    """An open report in the moderation queue, with the reported post or person in context."""
+
+    reporter = PersonSerializer(read_only=True)
+    reported = ReportedPersonSerializer(source="reported_user", read_only=True)
+    post = ReportedPostSerializer(read_only=True, allow_null=True)
+    open_about_person = serializers.IntegerField(
+        read_only=True, help_text="Open reports about the reported person, this one included."
+    )
+
+    class Meta:
+        model = Report
+        fields = ("id", "reporter", "reported", "post", "reason", "note", "created_at", "open_about_person")
+        read_only_fields = fields
+
+
+#: The suspensions a moderator may choose, in days (the queue's choices; none: permanently).
+SUSPENSION_DAYS = [int(value) for value, _ in ModerationForm.DURATIONS if value]
+
+
+class DecisionSerializer(serializers.Serializer):
+    """A moderator's decision on an open report (``graph.services.decide``, as the moderation queue)."""
+
+    kind = serializers.ChoiceField(
+        choices=ModerationForm.DECISIONS,
+        help_text="hide_post (a report about a post only), suspend, or dismiss.",
+    )
+    days = serializers.ChoiceField(
+        choices=SUSPENSION_DAYS,
+        required=False,
+        allow_null=True,
+        help_text="For a suspension: how many days; null or left out: permanently. Ignored otherwise.",
+    )
+    reason = serializers.CharField(max_length=1000, help_text="Why (kept in the moderation log).")
+
+
+class ModerationActionSerializer(serializers.ModelSerializer):
+    """A decision in the moderation log: what, about whom, by whom and why; ``outcome`` is what the
+    reporters were told."""
+
+    moderator = PersonSerializer(read_only=True)
+    person = PersonSerializer(read_only=True)
+    post = IdField(source="post_id", read_only=True, allow_null=True)
+    outcome = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ModerationAction
+        fields = (
+            "id", "kind", "moderator", "person", "post", "reason", "suspended_until", "created_at", "outcome",
+        )  # fmt: skip
+        read_only_fields = fields

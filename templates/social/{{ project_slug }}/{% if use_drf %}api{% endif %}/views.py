@@ -6,40 +6,52 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import BasePermission, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..core.api.schema import ErrorSerializer
 from ..graph import services as graph
-from ..graph.models import FollowRequest
+from ..graph.models import FollowRequest, ModerationAction, Report
 from ..graph.selectors import find_people, people_visible_to
 from ..notifications import preferences
 from ..notifications import services as notifications
 from ..notifications.models import Notification
 from ..posts import services as posts
 from ..posts.limits import RateLimited
-from ..posts.models import EDITS_SHOWN, Post, Tag
-from .pagination import FeedCursorPagination, NewestFirstCursorPagination, UsernameCursorPagination
+from ..posts.models import EDITS_SHOWN, Post, Tag, TagFollow
+from ..posts.pagination import parse_id
+from .pagination import (
+    FeedCursorPagination,
+    NewestFirstCursorPagination,
+    OldestFirstCursorPagination,
+    UsernameCursorPagination,
+)
 from .serializers import (
+    DecisionSerializer,
     FeedEntrySerializer,
+    FollowedTagSerializer,
     FollowResultSerializer,
+    ModerationActionSerializer,
     NotificationPreferenceSerializer,
     NotificationSerializer,
+    OpenReportSerializer,
     PendingFollowSerializer,
     PersonSerializer,
     PostEditSerializer,
     PostJsonSerializer,
     PostSerializer,
     PostUpdateSerializer,
+    ReportSerializer,
     TagFollowSerializer,
     TrendingTagSerializer,
     UnreadCountSerializer,
@@ -276,6 +288,20 @@ class TagFollowView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class FollowedTagsView(generics.ListAPIView):
+    """The tags the requester follows, the latest followed first (follow or stop with
+    ``/api/v1/tags/<name>/follow/``)."""
+
+    queryset = TagFollow.objects.none()  # for the schema; get_queryset scopes to the requester
+    serializer_class = FollowedTagSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[TagFollow]:
+        return TagFollow.objects.filter(user=self.request.user).select_related("tag")
+
+
 class TrendingTagsView(generics.ListAPIView):
     """The tags of the most public posts the requester may see from the last ``SOCIAL_TRENDING_HOURS``
     hours, most used first (at most ``SOCIAL_TRENDING_SIZE``; not paginated)."""
@@ -479,3 +505,109 @@ class NotificationPreferencesView(APIView):
             changes.setdefault(item["kind"], {}).update(channels)
         preferences.save(request.user, changes)
         return self._choices(request)
+
+
+class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The requester's reports to the staff, newest first, each with what the staff decided; POST reports a
+    person (``username``) or one of their posts (``post`` too), as the report form does."""
+
+    queryset = Report.objects.none()  # for the schema; get_queryset scopes to the requester
+    serializer_class = ReportSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = NewestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return Report.objects.filter(reporter=self.request.user).select_related(
+            "reported_user__profile", "decision"
+        )
+
+    @extend_schema(responses={200: ReportSerializer, 201: ReportSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        person = _people(request).filter(username=data["username"]).first()
+        if person is None:
+            raise ValidationError({"username": ["No such person."]})
+        post = None
+        if post_id := data.get("post_id"):
+            # Only a post the requester may see, by this person: any other id is "does not exist".
+            post = Post.objects.visible_to(request.user).filter(pk=post_id, author=person).first()
+            if post is None:
+                raise ValidationError({"post": [f'Invalid pk "{post_id}" - object does not exist.']})
+        waiting = Report.objects.filter(reporter=request.user, resolved_at__isnull=True)
+        waiting = set(waiting.values_list("pk", flat=True))  # a report of the same thing answers as it is
+        try:
+            report = graph.report(
+                request.user, person, post=post, reason=data["reason"], note=data.get("note", "")
+            )
+        except graph.GraphError as error:
+            raise ValidationError({"username": [str(error)]}) from error
+        code = status.HTTP_200_OK if report.pk in waiting else status.HTTP_201_CREATED
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data, status=code)
+
+
+class IsStaff(BasePermission):
+    """Moderation is for staff: anyone else is refused (403) with the reason."""
+
+    message = "The moderation queue is for staff."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return bool(request.user and request.user.is_active and request.user.is_staff)
+
+
+class ReportDecided(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Another moderator has handled this report already."
+    default_code = "decided"
+
+
+class ModerationReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The moderation queue, for staff: open reports, oldest first, each with the reported post (and what it
+    replies to) or person in context; POST a decision on one (``graph.services.decide``, as the queue's
+    page): hide the post, suspend the person (for some days, or permanently) or dismiss, with a reason.
+    Each decision is recorded with who and why, and the reporters are told the outcome."""
+
+    queryset = Report.objects.none()  # for the schema; get_queryset keeps the open ones
+    serializer_class = OpenReportSerializer
+    permission_classes = [IsAuthenticated, IsStaff]
+    pagination_class = OldestFirstCursorPagination
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return (
+            Report.objects.filter(resolved_at__isnull=True)
+            .select_related("reporter__profile", "reported_user__profile", "post__reply_to__author__profile")
+            .prefetch_related("post__attachments")
+            .annotate(
+                open_about_person=Count(
+                    "reported_user__reports_received",
+                    filter=Q(reported_user__reports_received__resolved_at__isnull=True),
+                )
+            )
+        )
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={201: ModerationActionSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk: str | None = None) -> Response:
+        """Decide on an open report (a report decided already, by anyone, is a 409: nothing changes)."""
+        report_id = parse_id(pk)
+        report = Report.objects.filter(pk=report_id).first() if report_id else None
+        if report is None:  # an open or decided one (a decided one is a 409 below)
+            raise Http404("No such report.")
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            moderation = graph.decide(request.user, report, **serializer.validated_data)
+        except graph.Decided as error:
+            raise ReportDecided(str(error)) from error
+        except graph.GraphError as error:
+            raise ValidationError({"kind": [str(error)]}) from error
+        moderation = ModerationAction.objects.select_related("moderator__profile", "person__profile").get(
+            pk=moderation.pk
+        )
+        return Response(ModerationActionSerializer(moderation).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from ...graph.models import Follow, FollowRequest, Report
 from ...notifications.models import NotificationPreference
+from ..management.commands.load_demo_data import Command
 from ..managers import feed_entries
 from ..models import Attachment, Boost, Like, Post, Tag, TagFollow
 
@@ -39,6 +40,10 @@ def test_demo_network_is_made_once():
     assert Boost.objects.count() >= 4
     assert NotificationPreference.objects.filter(user__username="dara", kind="digest", email=False).exists()
     assert Report.objects.filter(resolved_at__isnull=True, post__isnull=False).count() == 1
+    assert Report.objects.filter(resolved_at__isnull=True, post__isnull=True).count() == 1
+    staff = get_user_model().objects.get(is_staff=True)
+    assert staff.username == Command.staff_demo["username"] and not staff.is_superuser
+    assert staff.has_perm("graph.view_moderationaction") and not staff.has_perm("graph.change_report")
     assert "exists already" in run()
     assert (
         Post.objects.count(),
@@ -48,6 +53,7 @@ def test_demo_network_is_made_once():
     ) == counts
     assert "Flushed" in run("--flush")
     assert Post.objects.count() == counts[0]
+    assert get_user_model().objects.filter(is_staff=True).count() == 1
 
 
 def test_demo_people_cannot_log_in_and_the_home_page_lives(client):

@@ -4,6 +4,7 @@ from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -94,6 +95,10 @@ NOTIFICATION_CHOICES = {
 }
 #: (reporter, post number, reason, note): open reports, for the staff's moderation queue (/moderation/).
 REPORTS = [("hana", 5, "spam", "A demo report: decide on it in the moderation queue.")]
+#: (reporter, reported person, reason, note): open reports about a profile.
+PROFILE_REPORTS = [("jo", "lea", "other", "A demo report about a profile: suspend or dismiss it.")]
+#: The staff member who moderates the demo network (username, display name, bio).
+MODERATOR = ("mod", "Morgan Reyes", "Moderates this network: reports land in /moderation/.")
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 #: (person, post number): public posts shared into the person's followers' feeds ("Boosted by Ben Okafor":
 #: ana, who follows ben and chen but not kim or lea, sees kim's and lea's posts through their boosts).
@@ -122,8 +127,11 @@ class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
         "content warning, one with images), replies, likes, boosts, followed tags, notification choices "
-        "and a report to moderate."
+        "reports and a staff member to moderate them."
     )
+    #: The demo's staff member: what a tour of the staff pages needs (the served-site checks sign in as
+    #: this user too).
+    staff_demo = {"username": MODERATOR[0]}
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -133,7 +141,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, flush: bool = False, **options: Any) -> None:
         user_model = get_user_model()
-        usernames = [username for username, *_ in PEOPLE]
+        usernames = [username for username, *_ in PEOPLE] + [MODERATOR[0]]
         if flush:
             deleted, _ = user_model.objects.filter(username__in=usernames).delete()
             self.stdout.write(f"Flushed {deleted} demo object(s).")
@@ -151,6 +159,18 @@ class Command(BaseCommand):
             person.profile.is_private = private
             person.profile.save(update_fields=["is_private"])
             people[username] = person
+        username, name, bio = MODERATOR
+        moderator = user_model.objects.create(
+            username=username, email=f"{username}@example.com", name=name, bio=bio, is_staff=True
+        )
+        moderator.set_unusable_password()
+        moderator.save(update_fields=["password"])
+        # The queue's "Moderation log" and the reports are in the admin: the moderator may read them there.
+        moderator.user_permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="graph", codename__in=["view_moderationaction", "view_report"]
+            )
+        )
         Follow.objects.bulk_create(Follow(follower=people[a], followee=people[b]) for a, b in FOLLOWS)
         for requester, target in REQUESTS:
             graph.follow(people[requester], people[target])
@@ -183,10 +203,14 @@ class Command(BaseCommand):
         for reporter, number, reason, note in REPORTS:
             post = posts[number - 1]
             graph.report(people[reporter], post.author, reason=reason, note=note, post=post)
+        for reporter, reported, reason, note in PROFILE_REPORTS:
+            graph.report(people[reporter], people[reported], reason=reason, note=note)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {len(people)} people, {len(FOLLOWS)} follows, {len(posts)} posts. "
-                "The demo people cannot log in; create your own account and follow them."
+                f"The demo people cannot log in; create your own account and follow them. {username}, the "
+                "staff member who moderates reports (/moderation/), can after `manage.py changepassword "
+                f"{username}`."
             )
         )
