@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..core import archives
 from ..organizations.exceptions import ActionRefused
 from ..organizations.mixins import require
 from ..organizations.permissions import Action
@@ -57,6 +58,4 @@ def download(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
         archive = services.claim_download(export, actor=request.user)
     except services.DownloadRefused as refused:
         return render(request, "exports/refused.html", {"reason": refused.reason}, status=410)
-    response = FileResponse(archive.file, as_attachment=True, filename=archive.filename)
-    response["Content-Type"] = "application/zip"
-    return response
+    return archives.zip_response(archive)
