@@ -16,6 +16,7 @@ from .views import (
     TagPostsView,
     TrendingTagsView,
 )
+from .your_data import AccountDeletionView, ExportViewSet
 
 app_name = "api"
 
@@ -27,11 +28,13 @@ router.register("followers", FollowerViewSet, basename="follower")
 router.register("blocks", BlockViewSet, basename="block")
 router.register("mutes", MuteViewSet, basename="mute")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
     path("notification-preferences/", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("people/", PeopleSearchView.as_view(), name="people-search"),
+    path("account/deletion/", AccountDeletionView.as_view(), name="account-deletion"),
     path("tags/trending/", TrendingTagsView.as_view(), name="tag-trending"),
     path("tags/<str:name>/posts/", TagPostsView.as_view(), name="tag-posts"),
     path("tags/<str:name>/follow/", TagFollowView.as_view(), name="tag-follow"),
