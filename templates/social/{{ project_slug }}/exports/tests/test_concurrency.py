@@ -44,8 +44,7 @@ def test_two_requests_at_once_make_one_export():
     assert Export.objects.filter(user=ana).count() == 1
 
 
-def test_two_purges_at_once_delete_each_account_once(settings, tmp_path):
-    settings.SOCIAL_MEDIA_ROOT = tmp_path / "private-media"
+def test_two_purges_at_once_delete_each_account_once(settings):
     people = [UserFactory(username=f"leaving{n}") for n in range(3)]
     for person in people:
         post_with_image(person)

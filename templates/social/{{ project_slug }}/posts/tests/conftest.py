@@ -3,12 +3,6 @@ import pytest
 from .factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _attachment_root(settings, tmp_path):
-    """Post images go to a temporary folder, never into the project (as MEDIA_ROOT does, see conftest.py)."""
-    settings.SOCIAL_MEDIA_ROOT = tmp_path / "private-media"
-
-
 @pytest.fixture
 def ana(client):
     """Ana, signed in with the test client (a test module may define its own ``ana``)."""

@@ -9,6 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from PIL import Image, ImageDraw
 
+from ....core.archives import delete_files_after_commit
+from ....exports import services as exports
+from ....exports.models import Export
 from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
@@ -94,6 +97,8 @@ NOTIFICATION_CHOICES = {
 }
 #: (reporter, post number, reason, note): open reports, for the staff's moderation queue (/moderation/).
 REPORTS = [("hana", 5, "spam", "A demo report: decide on it in the moderation queue.")]
+#: People who asked for an export of their data ("Your data"): built now, listed in the admin.
+EXPORTS = ["ana"]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 #: (person, post number): public posts shared into the person's followers' feeds ("Boosted by Ben Okafor":
 #: ana, who follows ben and chen but not kim or lea, sees kim's and lea's posts through their boosts).
@@ -122,7 +127,7 @@ class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
         "content warning, one with images), replies, likes, boosts, followed tags, notification choices "
-        "and a report to moderate."
+        "a report to moderate and a data export."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -135,6 +140,7 @@ class Command(BaseCommand):
         user_model = get_user_model()
         usernames = [username for username, *_ in PEOPLE]
         if flush:
+            delete_files_after_commit(Export.objects.filter(user__username__in=usernames))
             deleted, _ = user_model.objects.filter(username__in=usernames).delete()
             self.stdout.write(f"Flushed {deleted} demo object(s).")
         if user_model.objects.filter(username__in=usernames).exists():
@@ -183,6 +189,8 @@ class Command(BaseCommand):
         for reporter, number, reason, note in REPORTS:
             post = posts[number - 1]
             graph.report(people[reporter], post.author, reason=reason, note=note, post=post)
+        for username in EXPORTS:
+            exports.build(Export.objects.create(user=people[username]).pk)
 
         self.stdout.write(
             self.style.SUCCESS(
