@@ -90,13 +90,19 @@ class SingleUseArchive(models.Model):
         abstract = True
         ordering = ["-created_at", "-pk"]
 
-    @staticmethod
-    def downloaded_only_when_ready(name: str) -> models.CheckConstraint:
-        """The check constraint every concrete model carries (under a name of its own)."""
-        return models.CheckConstraint(
-            condition=Q(downloaded_at__isnull=True) | Q(status="ready"),
-            name=name,
-        )
+    @classmethod
+    def constraints_for(cls, owner: str, *, names: tuple[str, str]) -> list[models.BaseConstraint]:
+        """The constraints every concrete model carries (``names``: theirs): at most one archive of an
+        ``owner`` (a field name) queued or being built, and only a ready archive marked downloaded."""
+        in_progress, downloaded = names
+        return [
+            models.UniqueConstraint(
+                fields=[owner], condition=Q(status__in=cls.IN_PROGRESS), name=in_progress
+            ),
+            models.CheckConstraint(
+                condition=Q(downloaded_at__isnull=True) | Q(status="ready"), name=downloaded
+            ),
+        ]
 
     @property
     def in_progress(self) -> bool:
@@ -176,6 +182,19 @@ def build(
         status="ready", file_name=stored, size=size, finished_at=now, expires_at=now + link_lifetime()
     )
     return True
+
+
+def write_zip(
+    target: IO[bytes], document: dict[str, Any], csv_columns: dict[str, list[str]]
+) -> zipfile.ZipFile:
+    """Open a ZIP archive on ``target`` holding ``export.json`` (``document``, with ``exported_at``) and
+    ``csv/<table>.csv`` for each table of ``csv_columns`` (its rows from ``document[table]``). Returned
+    open, so the caller may add files (``add_stored_file``); close it (``with``) to finish the archive."""
+    archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
+    archive.writestr("export.json", to_json({"exported_at": timezone.now(), "format": 1, **document}))
+    for table, columns in csv_columns.items():
+        archive.writestr(f"csv/{table}.csv", to_csv(columns, document[table]))
+    return archive
 
 
 def to_json(document: Any) -> str:

@@ -6,14 +6,11 @@ filter), so nothing of another organisation can be read. Secrets stay out: invit
 webhook signing secrets are never exported.
 """
 
-import zipfile
 from typing import IO, Any
-
-from django.utils import timezone
 
 from ..audit.models import AuditEvent
 from ..billing.models import Subscription
-from ..core.archives import to_csv, to_json
+from ..core.archives import write_zip
 from ..invitations.models import Invitation
 from ..organizations.context import organization_context
 from ..organizations.models import Membership, Organization
@@ -138,9 +135,4 @@ def collect(organization: Organization) -> dict[str, list[dict[str, Any]]]:
 
 def write(organization: Organization, target: IO[bytes]) -> None:
     """Write the ZIP archive of ``organization`` into ``target``."""
-    tables = collect(organization)
-    document = {"exported_at": timezone.now(), "format": 1, **tables}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("export.json", to_json(document))
-        for table, columns in COLUMNS.items():
-            archive.writestr(f"csv/{table}.csv", to_csv(columns, tables[table]))
+    write_zip(target, collect(organization), COLUMNS).close()

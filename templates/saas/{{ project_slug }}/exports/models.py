@@ -24,14 +24,9 @@ class Export(OrganizationOwned, SingleUseArchive):
 
     class Meta(SingleUseArchive.Meta):
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization"],
-                condition=models.Q(status__in=SingleUseArchive.IN_PROGRESS),
-                name="one_export_in_progress",
-            ),
-            SingleUseArchive.downloaded_only_when_ready("export_downloaded_only_when_ready"),
-        ]
+        constraints = SingleUseArchive.constraints_for(
+            "organization", names=("one_export_in_progress", "export_downloaded_only_when_ready")
+        )
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.organization_id}"

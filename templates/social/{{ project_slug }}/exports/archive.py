@@ -16,14 +16,12 @@ images are never in it. The number of queries does not grow with the number of p
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import PurePosixPath
 from typing import IO, Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
-from ..core.archives import add_stored_file, to_csv, to_json
+from ..core.archives import add_stored_file, write_zip
 from ..graph.models import Block, Follow, Mute
 from ..graph.selectors import unblocked
 from ..posts.media import attachment_storage
@@ -134,17 +132,11 @@ def collect(user) -> dict[str, Any]:
 
 def write(user, target: IO[bytes]) -> None:
     """Write the ZIP archive of ``user``'s data into ``target``."""
-    data = collect(user)
-    document = {"exported_at": timezone.now(), "format": 1, **data}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("export.json", to_json(document))
-        for table, columns in COLUMNS.items():
-            archive.writestr(f"csv/{table}.csv", to_csv(columns, data[table]))
+    with write_zip(target, collect(user), COLUMNS) as archive:
         images = Attachment.objects.filter(post__author=user).order_by("post_id", "position")
         for attachment in images:
             add_stored_file(archive, _media_name(attachment), attachment_storage(), attachment.image.name)
         avatar = user.profile.avatar
         if avatar:
-            add_stored_file(
-                archive, f"avatar{PurePosixPath(avatar.name).suffix}", avatar.storage, avatar.name
-            )
+            name = f"avatar{PurePosixPath(avatar.name).suffix}"
+            add_stored_file(archive, name, avatar.storage, avatar.name)

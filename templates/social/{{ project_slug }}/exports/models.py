@@ -17,14 +17,9 @@ class Export(SingleUseArchive):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
 
     class Meta(SingleUseArchive.Meta):
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=models.Q(status__in=SingleUseArchive.IN_PROGRESS),
-                name="exports_one_in_progress_per_person",
-            ),
-            SingleUseArchive.downloaded_only_when_ready("exports_downloaded_only_when_ready"),
-        ]
+        constraints = SingleUseArchive.constraints_for(
+            "user", names=("exports_one_in_progress_per_person", "exports_downloaded_only_when_ready")
+        )
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.user_id}"

@@ -1,5 +1,6 @@
 from django import forms
 
+from ..users.forms import PasswordConfirmForm
 from .models import Profile
 
 
@@ -16,22 +17,7 @@ class ProfileSettingsForm(forms.ModelForm):
         }
 
 
-class DeleteAccountForm(forms.Form):
-    """Scheduling one's account for deletion takes the password again (a borrowed, signed-in browser is
-    not enough)."""
+class DeleteAccountForm(PasswordConfirmForm):
+    """Scheduling one's account for deletion takes the password again."""
 
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password: your account stays as it is.")
-        return password
+    refusal = "That is not your password: your account stays as it is."

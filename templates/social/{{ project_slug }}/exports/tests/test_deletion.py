@@ -31,13 +31,6 @@ pytestmark = pytest.mark.django_db
 DELETE = "/settings/account/delete/"
 
 
-@pytest.fixture
-def ana(client):
-    user = UserFactory(username="ana", name="Ana")
-    client.force_login(user)
-    return user
-
-
 def _due_now(user) -> None:
     Profile.objects.filter(user=user).update(deletion_due_at=timezone.now() - timedelta(seconds=1))
 
