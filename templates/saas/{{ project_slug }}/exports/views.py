@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +13,10 @@ from ..organizations.mixins import require
 from ..organizations.permissions import Action
 from . import services
 from .models import Export
+
+
+def _link(org_slug: str, export: Export) -> str:
+    return reverse("exports:download", args=[org_slug, services.download_token(export)])
 
 
 @never_cache
@@ -36,7 +41,7 @@ def export_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("exports:list", org_slug=org_slug)
     now = timezone.now()
     exports = [
-        (export, export.state(now), services.download_token(export) if export.downloadable(now) else None)
+        (export, export.state(now), _link(org_slug, export) if export.downloadable(now) else None)
         for export in Export.objects.all()[:20]
     ]
     context = {

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +17,10 @@ from .models import Export
 
 #: Exports listed on the page (the newest).
 SHOWN = 10
+
+
+def _link(export: Export) -> str:
+    return reverse("exports:download", args=[services.download_token(export)])
 
 
 @never_cache
@@ -38,7 +43,7 @@ def your_data(request: HttpRequest) -> HttpResponse:
             return redirect("exports:your_data")
     now = timezone.now()
     exports = [
-        (export, export.state(now), services.download_token(export) if export.downloadable(now) else None)
+        (export, export.state(now), _link(export) if export.downloadable(now) else None)
         for export in Export.objects.filter(user=request.user)[:SHOWN]
     ]
     context = {
