@@ -46,20 +46,6 @@ def in_acme(acme):
         yield acme
 
 
-@pytest.fixture(autouse=True)
-def exports_storage(settings, tmp_path):
-    """Export archives go to a directory of the test's own (``STORAGES["exports"]``)."""
-    location = tmp_path / "exports"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "exports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location},
-        },
-    }
-    return location
-
-
 @pytest.fixture
 def client_as(client):
     def sign_in(user):

@@ -34,3 +34,26 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ("name", "bio")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+class PasswordConfirmForm(forms.Form):
+    """The signed-in person's password, entered again before something that cannot be undone (deleting an
+    account): a borrowed, signed-in browser is not enough. ``refusal`` says what a wrong one changed."""
+
+    refusal = "That is not your password, so nothing was changed."
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(self.refusal)
+        return password

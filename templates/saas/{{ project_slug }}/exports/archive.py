@@ -6,17 +6,11 @@ filter), so nothing of another organisation can be read. Secrets stay out: invit
 webhook signing secrets are never exported.
 """
 
-import csv
-import io
-import json
-import zipfile
-from collections.abc import Iterable
 from typing import IO, Any
-
-from django.utils import timezone
 
 from ..audit.models import AuditEvent
 from ..billing.models import Subscription
+from ..core.archives import write_zip
 from ..invitations.models import Invitation
 from ..organizations.context import organization_context
 from ..organizations.models import Membership, Organization
@@ -34,9 +28,6 @@ COLUMNS: dict[str, list[str]] = {
     "webhook_endpoints": ["id", "url", "description", "event_types", "is_active", "created_at"],
     "subscription": ["plan", "status", "current_period_end", "trial_ends_at", "past_due_since"],
 }
-
-#: A cell starting with one of these is a formula to a spreadsheet: CSV cells get a leading quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _name(user) -> str:
@@ -142,38 +133,6 @@ def collect(organization: Organization) -> dict[str, list[dict[str, Any]]]:
         }
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return " ".join(str(item) for item in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _cell(value: Any) -> str:
-    text = _text(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
-def to_csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row[column]) for column in columns])
-    return out.getvalue()
-
-
 def write(organization: Organization, target: IO[bytes]) -> None:
     """Write the ZIP archive of ``organization`` into ``target``."""
-    tables = collect(organization)
-    document = {"exported_at": timezone.now(), "format": 1, **tables}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("export.json", json.dumps(document, indent=2, default=_text, ensure_ascii=False))
-        for table, columns in COLUMNS.items():
-            # utf-8-sig: spreadsheets then read accented names right.
-            archive.writestr(f"csv/{table}.csv", to_csv(columns, tables[table]).encode("utf-8-sig"))
+    write_zip(target, collect(organization), COLUMNS).close()

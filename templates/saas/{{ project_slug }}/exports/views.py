@@ -1,16 +1,22 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..core import archives
 from ..organizations.exceptions import ActionRefused
 from ..organizations.mixins import require
 from ..organizations.permissions import Action
 from . import services
 from .models import Export
+
+
+def _link(org_slug: str, export: Export) -> str:
+    return reverse("exports:download", args=[org_slug, services.download_token(export)])
 
 
 @never_cache
@@ -35,7 +41,7 @@ def export_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("exports:list", org_slug=org_slug)
     now = timezone.now()
     exports = [
-        (export, export.state(now), services.download_token(export) if export.downloadable(now) else None)
+        (export, export.state(now), _link(org_slug, export) if export.downloadable(now) else None)
         for export in Export.objects.all()[:20]
     ]
     context = {
@@ -57,6 +63,4 @@ def download(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
         archive = services.claim_download(export, actor=request.user)
     except services.DownloadRefused as refused:
         return render(request, "exports/refused.html", {"reason": refused.reason}, status=410)
-    response = FileResponse(archive.file, as_attachment=True, filename=archive.filename)
-    response["Content-Type"] = "application/zip"
-    return response
+    return archives.zip_response(archive)

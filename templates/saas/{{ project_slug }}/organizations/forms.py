@@ -1,5 +1,6 @@
 from django import forms
 
+from ..users.forms import PasswordConfirmForm
 from .models import Organization
 from .permissions import Role, assignable_roles
 
@@ -52,21 +53,7 @@ class DeleteOrganizationForm(forms.Form):
         return confirm
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PasswordConfirmForm):
     """Deleting an account cannot be undone: its user enters their password again."""
 
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password, so nothing was deleted.")
-        return password
+    refusal = "That is not your password, so nothing was deleted."

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from ..profiles.models import present
 from .models import Block, Follow, FollowRequest, Mute
 
 if TYPE_CHECKING:
@@ -46,11 +47,13 @@ def muted_ids(user: AbstractBaseUser) -> QuerySet:
 
 
 def people_visible_to(viewer: AbstractBaseUser) -> QuerySet:
-    """Active people ``viewer`` may see: whoever blocked the viewer is gone for them on every profile page."""
-    people = get_user_model().objects.filter(is_active=True)
-    if viewer.is_authenticated:
-        people = people.exclude(pk__in=blocked_by_ids(viewer))
-    return people
+    """People ``viewer`` may see (active, not leaving: ``profiles.models.present``): whoever blocked the
+    viewer is gone for them on every profile page."""
+    if not viewer.is_authenticated:
+        return get_user_model().objects.filter(present())
+    # One's own account stays one's own, also while it waits for its deletion.
+    people = get_user_model().objects.filter(present() | Q(pk=viewer.pk))
+    return people.exclude(pk__in=blocked_by_ids(viewer))
 
 
 def find_people(viewer: AbstractBaseUser | AnonymousUser, query: str) -> QuerySet:
@@ -64,7 +67,7 @@ def find_people(viewer: AbstractBaseUser | AnonymousUser, query: str) -> QuerySe
     if not query:
         return get_user_model().objects.none()
     return get_user_model().objects.filter(
-        Q(username__icontains=query) | Q(name__icontains=query), unblocked(viewer, "pk"), is_active=True
+        Q(username__icontains=query) | Q(name__icontains=query), unblocked(viewer, "pk"), present()
     )
 
 

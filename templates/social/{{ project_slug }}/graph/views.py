@@ -170,7 +170,7 @@ def _queue(
     reports = list(
         Report.objects.filter(resolved_at__isnull=True)
         .select_related("reporter", "reported_user__profile", "post__reply_to__author")
-        .prefetch_related("post__attachments")
+        .prefetch_related("post__attachments", "post__mention_rows__user")
         .annotate(
             open_about_person=Count(
                 "reported_user__reports_received",

@@ -3,9 +3,9 @@
 Every page, the feed, replies, search, the API and notifications start from it, so the rule is tested
 once, exhaustively (``tests/test_privacy.py``), and cannot be forgotten by the next view.
 
-A post is visible to its author always; to anyone else only if its author's account is active (and not
-suspended, and the post not hidden by a moderator: ``graph.moderation``) and neither has blocked the other,
-and then
+A post is visible to its author always; to anyone else only if its author's account is present (active
+and not scheduled for deletion: ``profiles.models.present``), not suspended, the post not hidden by a
+moderator (``graph.moderation``), and neither has blocked the other, and then
 - a public post of a public account: to everyone, signed in or not;
 - any post of someone the viewer follows (a private account's followers were approved);
 - a post that mentions the viewer;
@@ -36,12 +36,24 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import BigIntegerField, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..graph import moderation
 from ..graph.selectors import followee_ids, muted_ids, unblocked
+from ..profiles.models import present
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -61,7 +73,7 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
     """Whether ``viewer`` may see the post at ``prefix`` ("" for the post, "reply_to__" for its parent)."""
     from .models import Mention
 
-    active = Q(**{f"{prefix}author__is_active": True})  # a deactivated account's posts are gone
+    active = present(f"{prefix}author__")  # a deactivated or leaving account's posts are gone
     active &= moderation.allowed(prefix)  # so are hidden posts and a suspended account's posts
     public_and_open = _public_and_open(prefix)
     if not viewer.is_authenticated:
@@ -76,10 +88,10 @@ def _audience(viewer: Viewer, prefix: str = "") -> Q:
 
 def likes_seen_by(viewer: Viewer) -> models.QuerySet:
     """The likes ``viewer`` sees and counts: none by someone either side of a block with the viewer, nor
-    by a deactivated account (gone for everybody, like its posts)."""
+    by a deactivated account or one scheduled for deletion (gone for everybody, like its posts)."""
     from .models import Like
 
-    return Like.objects.filter(unblocked(viewer, "user_id"), user__is_active=True)
+    return Like.objects.filter(unblocked(viewer, "user_id"), present("user__"))
 
 
 def boosts_seen_by(viewer: Viewer) -> models.QuerySet:
@@ -93,7 +105,7 @@ def boosts_seen_by(viewer: Viewer) -> models.QuerySet:
     with_the_author = Block.objects.filter(
         Q(blocker=booster, blocked=author) | Q(blocker=author, blocked=booster)
     )
-    return Boost.objects.filter(unblocked(viewer, "user_id"), user__is_active=True).exclude(
+    return Boost.objects.filter(unblocked(viewer, "user_id"), present("user__")).exclude(
         Exists(with_the_author)
     )
 
@@ -185,7 +197,7 @@ class PostQuerySet(models.QuerySet):
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows: author, parent, counts and "liked by me" in one query, and the
         images (``attachments``, in order) in one more for the whole page, however many posts it has."""
-        from .models import Boost, Like, Post
+        from .models import Boost, Like, Mention, Post
 
         # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
         likes = likes_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
@@ -200,7 +212,9 @@ class PostQuerySet(models.QuerySet):
         boosts = boosts_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
         queryset = (
             self.select_related("author__profile", "reply_to__author")
-            .prefetch_related("attachments")
+            .prefetch_related(
+                "attachments", Prefetch("mention_rows", queryset=Mention.objects.select_related("user"))
+            )
             .annotate(
                 like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
                 reply_count=Coalesce(Subquery(replies), Value(0)),

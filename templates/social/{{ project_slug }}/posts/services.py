@@ -20,6 +20,7 @@ from ..graph.selectors import blocked_by_ids, blocking_ids
 from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
+from ..profiles.models import present
 from . import limits, media
 from .models import (
     CONTENT_WARNING_MAX_LENGTH,
@@ -104,7 +105,7 @@ def _sync_mentions(post: Post) -> tuple[set[int], set[int]]:
     """
     wanted = set(
         get_user_model()
-        .objects.filter(username__in=mentioned_usernames(post.body), is_active=True)
+        .objects.filter(present(), username__in=mentioned_usernames(post.body))
         .exclude(pk=post.author_id)
         .exclude(pk__in=blocking_ids(post.author))
         .exclude(pk__in=blocked_by_ids(post.author))

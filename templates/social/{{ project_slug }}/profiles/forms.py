@@ -1,5 +1,6 @@
 from django import forms
 
+from ..users.forms import PasswordConfirmForm
 from .models import Profile
 
 
@@ -14,3 +15,9 @@ class ProfileSettingsForm(forms.ModelForm):
             "is_private": "Only people you approve may follow you and see your posts. Making the account "
             "public again accepts every pending follow request.",
         }
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    """Scheduling one's account for deletion takes the password again."""
+
+    refusal = "That is not your password: your account stays as it is."

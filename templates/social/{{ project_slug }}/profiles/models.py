@@ -34,6 +34,10 @@ class Profile(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
 
+    #: Set when the person asks for their account to be deleted (``deletion.schedule``): the account is
+    #: then gone for everybody else (``present``), and purged at this time unless they cancel first.
+    deletion_due_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -49,7 +53,20 @@ class Profile(models.Model):
         return reverse("profiles:detail", kwargs={"username": self.user.username})
 
     @property
+    def is_leaving(self) -> bool:
+        """Whether the account is scheduled for deletion (and hidden until it is purged or restored)."""
+        return self.deletion_due_at is not None
+
+    @property
     def is_suspended(self) -> bool:
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > timezone.now()
+
+
+def present(prefix: str = "") -> Q:
+    """The person at ``prefix`` (``""`` for a user, ``"author__"``, ``"user__"``…) is here for others: the
+    account is active and not scheduled for deletion. Whoever is not is gone for everybody else, as if the
+    account were deleted already: their posts, likes, boosts, profile and mentions (``posts.managers``,
+    ``graph.selectors``). They still see their own things and may sign in to cancel the deletion."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}profile__deletion_due_at__isnull": True})

@@ -5,6 +5,7 @@ from . import views
 app_name = "profiles"
 urlpatterns = [
     path("settings/profile/", views.profile_settings, name="settings"),
+    path("settings/account/delete/", views.account_deletion, name="delete_account"),
     path("search/people/", views.people_search, name="search"),
     path("people/<str:username>/", views.profile_detail, name="detail"),
     path("people/<str:username>/followers/", views.followers, name="followers"),

@@ -17,8 +17,9 @@ from ..graph.selectors import blocked_by_ids, blocking_ids, find_people, people_
 from ..graph.services import accept_pending_requests
 from ..posts.models import Post
 from ..posts.pagination import keyset_page, username_page
+from . import deletion
 from .counts import profile_counts
-from .forms import ProfileSettingsForm
+from .forms import DeleteAccountForm, ProfileSettingsForm
 
 #: People shown per page of a followers / following list and of the people search.
 PEOPLE_PER_PAGE = 50
@@ -129,3 +130,29 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
             return redirect(profile)
         return render(request, "profiles/profile_settings.html", {"form": form}, status=400)
     return render(request, "profiles/profile_settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_deletion(request: HttpRequest) -> HttpResponse:
+    """Schedule one's account for deletion (with the password), or, during the grace period, keep it."""
+    profile = request.user.profile
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    context = {"profile": profile, "form": form, "grace_days": settings.SOCIAL_DELETION_GRACE_DAYS}
+    if request.method == "GET":
+        return render(request, "profiles/account_delete.html", context)
+    if request.POST.get("action") == "cancel":
+        if deletion.cancel(request.user):
+            messages.success(request, "Your account stays: everything shows again as before.")
+        else:
+            messages.info(request, "Your account was not scheduled for deletion.")
+        return redirect("profiles:delete_account")
+    if not form.is_valid():
+        return render(request, "profiles/account_delete.html", context, status=400)
+    profile = deletion.schedule(request.user)
+    messages.success(
+        request,
+        f"Your account is hidden and will be deleted on {profile.deletion_due_at:%d %b %Y}. "
+        "Until then you can keep it from this page.",
+    )
+    return redirect("profiles:delete_account")

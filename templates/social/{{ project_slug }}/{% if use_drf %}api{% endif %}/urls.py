@@ -19,6 +19,7 @@ from .views import (
     TagPostsView,
     TrendingTagsView,
 )
+from .your_data import AccountDeletionView, ExportViewSet
 
 app_name = "api"
 
@@ -32,11 +33,13 @@ router.register("mutes", MuteViewSet, basename="mute")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("reports", ReportViewSet, basename="report")
 router.register("moderation/reports", ModerationReportViewSet, basename="moderation-report")
+router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
     path("feed/", FeedView.as_view(), name="feed"),
     path("notification-preferences/", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("people/", PeopleSearchView.as_view(), name="people-search"),
+    path("account/deletion/", AccountDeletionView.as_view(), name="account-deletion"),
     path("tags/trending/", TrendingTagsView.as_view(), name="tag-trending"),
     path("tags/followed/", FollowedTagsView.as_view(), name="tag-followed"),
     path("tags/<str:name>/posts/", TagPostsView.as_view(), name="tag-posts"),

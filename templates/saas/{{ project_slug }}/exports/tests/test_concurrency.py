@@ -3,33 +3,22 @@ however many ask at the same moment, and requests at the same moment make one ex
 
 import pytest
 
+from ...core.tests.archives import two_downloads_at_once
 from ...core.tests.concurrency import postgresql_only, run_at_once
 from ...organizations.exceptions import ActionRefused
 from ...organizations.permissions import Role
 from ...organizations.tests.factories import ready_export
 from ..models import Export
-from ..services import DownloadRefused, claim_download, request_export
+from ..services import claim_download, request_export
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_downloads_at_once_exactly_one_gets_the_file(acme, owner):
     export = ready_export(acme)
-
-    def download():
-        fresh = Export.unscoped.select_related("organization").get(pk=export.pk)
-        got = claim_download(fresh, actor=owner)
-        try:
-            return got.file.read()
-        finally:
-            got.file.close()
-
-    outcomes = run_at_once(download, 2)
-    files = [outcome for outcome in outcomes if isinstance(outcome, bytes)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, DownloadRefused)]
-    assert len(files) == 1 and len(refused) == 1, outcomes
-    assert files[0].startswith(b"PK")  # a ZIP archive
-    assert "each export downloads once" in refused[0].reason
+    two_downloads_at_once(
+        lambda: claim_download(Export.unscoped.select_related("organization").get(pk=export.pk), actor=owner)
+    )
     assert Export.unscoped.get(pk=export.pk).downloaded_at is not None
 
 

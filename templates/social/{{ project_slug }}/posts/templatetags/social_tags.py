@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from django import template
 from django.urls import reverse
@@ -19,13 +19,14 @@ register = template.Library()
 _LINKED = re.compile(f"{MENTION.pattern}|{HASHTAG.pattern}")
 
 
-def _pieces(text: str) -> Iterator[str | SafeString]:
-    """The text cut at each ``@username`` and ``#tag``: plain text as it is, those as safe links."""
+def _pieces(text: str, people: Collection[str] | None) -> Iterator[str | SafeString]:
+    """The text cut at each ``@username`` and ``#tag``: plain text as it is, those as safe links (a mention
+    only of one of ``people``, when given)."""
     position = 0
     for match in _LINKED.finditer(text):
         if match.group(1) is not None:
             name = match.group(1).rstrip(".")
-            if not name:
+            if not name or (people is not None and name not in people):
                 continue
             yield text[position : match.start()]
             url = reverse("profiles:detail", kwargs={"username": name})
@@ -40,12 +41,17 @@ def _pieces(text: str) -> Iterator[str | SafeString]:
 
 
 @register.filter
-def linkify(text: str) -> SafeString:
+def linkify(text: str, people: Collection[str] | None = None) -> SafeString:
     """A post's text with each ``@username`` linked to that profile and each ``#tag`` to the tag's page.
+
+    ``people``: the usernames to link (``Post.linked_mentions``, the mentions stored with the post), so an
+    ``@name`` that names nobody, or someone whose account was deleted, stays plain text and never leads
+    to whoever takes the name next. ``None`` links every ``@name``.
 
     ``format_html_join`` escapes every plain piece and keeps the links built by ``format_html``: the only
     HTML in the result is those links (no XSS through posts). The text is Unicode-normalised (NFC) first,
     as tags are when stored, so a link goes to the tag the post was stored with.
     """
     text = unicodedata.normalize("NFC", str(text))
-    return format_html_join("", "{}", ((piece,) for piece in _pieces(text)))
+    people = None if people is None or isinstance(people, str) else people
+    return format_html_join("", "{}", ((piece,) for piece in _pieces(text, people)))

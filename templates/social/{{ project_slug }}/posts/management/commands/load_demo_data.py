@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from PIL import Image, ImageDraw
 
+from ....core.archives import delete_files_after_commit
+from ....exports import services as exports
+from ....exports.models import Export
 from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
@@ -99,6 +102,8 @@ REPORTS = [("hana", 5, "spam", "A demo report: decide on it in the moderation qu
 PROFILE_REPORTS = [("jo", "lea", "other", "A demo report about a profile: suspend or dismiss it.")]
 #: The staff member who moderates the demo network (username, display name, bio).
 MODERATOR = ("mod", "Morgan Reyes", "Moderates this network: reports land in /moderation/.")
+#: People who asked for an export of their data ("Your data"): built now, listed in the admin.
+EXPORTS = ["ana"]
 LIKES = [("ben", 1), ("chen", 1), ("ivan", 1), ("dara", 1), ("ana", 2), ("ana", 5), ("eli", 5), ("jo", 7)]
 #: (person, post number): public posts shared into the person's followers' feeds ("Boosted by Ben Okafor":
 #: ana, who follows ben and chen but not kim or lea, sees kim's and lea's posts through their boosts).
@@ -127,7 +132,7 @@ class Command(BaseCommand):
     help = (
         "Create a dozen demo people, follows (a private account too), posts with hashtags (one behind a "
         "content warning, one with images), replies, likes, boosts, followed tags, notification choices "
-        "reports and a staff member to moderate them."
+        "reports, a staff member to moderate them and a data export."
     )
     #: The demo's staff member: what a tour of the staff pages needs (the served-site checks sign in as
     #: this user too).
@@ -143,6 +148,7 @@ class Command(BaseCommand):
         user_model = get_user_model()
         usernames = [username for username, *_ in PEOPLE] + [MODERATOR[0]]
         if flush:
+            delete_files_after_commit(Export.objects.filter(user__username__in=usernames))
             deleted, _ = user_model.objects.filter(username__in=usernames).delete()
             self.stdout.write(f"Flushed {deleted} demo object(s).")
         if user_model.objects.filter(username__in=usernames).exists():
@@ -205,6 +211,8 @@ class Command(BaseCommand):
             graph.report(people[reporter], post.author, reason=reason, note=note, post=post)
         for reporter, reported, reason, note in PROFILE_REPORTS:
             graph.report(people[reporter], people[reported], reason=reason, note=note)
+        for username in EXPORTS:
+            exports.build(Export.objects.create(user=people[username]).pk)
 
         self.stdout.write(
             self.style.SUCCESS(
