@@ -18,18 +18,27 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import media, services
+from . import media, public_cache, services
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
+from .managers import PostQuerySet
 from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import feed_page, keyset_page
+from .pagination import feed_page, keyset_page, parse_before
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
 
 
-def _cards(request: HttpRequest):
-    return Post.objects.visible_to(request.user).with_cards(request.user)
+def _cards(request: HttpRequest) -> PostQuerySet:
+    """The posts the viewer may see, as cards (``visible_to`` + ``with_cards``).
+
+    Built once per request: putting the privacy rule together is most of a page's Python time, and a page
+    that reads it twice (a post and its replies, a like and the card it returns) filters copies of one.
+    """
+    cards = getattr(request, "_post_cards", None)
+    if cards is None:
+        cards = request._post_cards = Post.objects.visible_to(request.user).with_cards(request.user)
+    return cards
 
 
 @require_safe
@@ -37,12 +46,16 @@ def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
     Otherwise: the public timeline."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
+    posts_html = None
     if request.user.is_authenticated:
         page = feed_page(request.user, before, size)
+    elif parse_before(before) is None:  # the first page of the public timeline: the same for every visitor
+        page, posts_html = public_cache.public_page(request, lambda: keyset_page(_cards(request), None, size))
     else:
         page = keyset_page(_cards(request), before, size)
     context = {
         "page": page,
+        "posts_html": posts_html,
         "form": PostForm(author=request.user),
         "media_form": MediaForm(),
         "is_feed": request.user.is_authenticated,
@@ -253,7 +266,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
     In place with htmx (the like fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    post = get_object_or_404(_cards(request), pk=pk)
     action = request.POST.get("action")
     if action == "like":
         if not services.like(request.user, post) and not request.htmx:
@@ -275,7 +288,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     Only public posts can be boosted: any other is refused with a 400 and the reason. In place with htmx
     (the boost fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    post = get_object_or_404(_cards(request), pk=pk)
     action = request.POST.get("action")
     if action == "boost":
         try:

@@ -1,0 +1,144 @@
+"""The signed-out home page's cache (``public_cache.py``): read once, shared by signed-out visitors only, and
+forgotten by every change that alters a card or who may see it."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ...graph import services as graph_services
+from ...graph.models import ModerationAction, Report
+from .. import public_cache, services
+from ..models import Post
+from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def visit(client: Client) -> tuple[list[tuple[int, int, int, int]], bytes, list[str]]:
+    """The public timeline as a signed-out visitor gets it: its cards (post, likes, boosts, replies), the
+    page, and the SQL it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("posts:home"))
+    assert response.status_code == 200
+    cards = [(p.pk, p.like_count, p.boost_count, p.reply_count) for p in response.context["page"].items]
+    return cards, response.content, [query["sql"] for query in queries]
+
+
+def test_the_second_visit_reads_no_post_from_the_database(client):
+    post = PostFactory(body="Hello from the cache")
+    cards, page, queries = visit(client)
+    assert cards == [(post.pk, 0, 0, 0)]
+    assert any("posts_post" in sql for sql in queries)
+    again, same_page, queries = visit(Client())  # another visitor: the same copy
+    assert (again, same_page) == (cards, page)
+    assert not any("posts_post" in sql for sql in queries)
+    assert b"Hello from the cache" in same_page
+
+
+def test_a_signed_in_person_never_reads_or_leaves_the_public_copy(client):
+    """A signed-in person's cards say what they liked: their home page is never the shared copy, and their
+    visit leaves nothing a signed-out visitor gets."""
+    post = PostFactory()
+    fan = UserFactory()
+    FollowFactory(follower=fan, followee=post.author)
+    services.like(fan, post)
+    client.force_login(fan)
+    mine = client.get(reverse("posts:home"))
+    assert b"Unlike" in mine.content
+    anonymous = Client().get(reverse("posts:home"))
+    assert b"Unlike" not in anonymous.content
+    assert b"1 like" in anonymous.content
+    request = RequestFactory().get("/")
+    request.user = fan
+    with pytest.raises(ValueError, match="signed-out"):
+        public_cache.public_page(request, lambda: None)
+
+
+def _staff():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def _cache_now() -> None:
+    """A visit that leaves the current timeline in the cache, just before the change under test."""
+    Client().get(reverse("posts:home"))
+
+
+def _decide(kind: str):
+    def change(post: Post) -> None:
+        report = graph_services.report(UserFactory(), post.author, reason="spam", post=post)
+        moderator = _staff()
+        _cache_now()
+        graph_services.decide(moderator, report, kind=kind, reason="Spam.", days=3)
+
+    return change
+
+
+def _deactivate_from_the_admin(post: Post) -> None:
+    """An admin action changes rows with ``update()``, which sends no signal."""
+    report = Report.objects.create(reporter=UserFactory(), reported_user=post.author, reason="spam")
+    staff = Client()
+    staff.force_login(_staff())
+    _cache_now()
+    url = reverse("admin:graph_report_changelist")
+    staff.post(url, {"action": "deactivate_reported_users", "_selected_action": [report.pk]})
+
+
+def _make_private(post: Post) -> None:
+    post.author.profile.is_private = True
+    post.author.profile.save()
+
+
+def _deactivate(post: Post) -> None:
+    post.author.is_active = False
+    post.author.save()
+
+
+CHANGES = {
+    "a new post": lambda post: PostFactory(),
+    "a reply": lambda post: PostFactory(reply_to=post),
+    "narrowed to followers": lambda post: services.edit_post(
+        post, body=post.body, visibility=Post.Visibility.FOLLOWERS
+    ),
+    "edited": lambda post: services.edit_post(post, body="Edited text", visibility=post.visibility),
+    "deleted": services.delete_post,
+    "liked": lambda post: services.like(UserFactory(), post),
+    "boosted": lambda post: services.boost(UserFactory(), post),
+    "account made private": _make_private,
+    "author deactivated": _deactivate,
+    "hidden by a moderator": _decide(ModerationAction.Kind.HIDE_POST),
+    "author suspended by a moderator": _decide(ModerationAction.Kind.SUSPEND),
+    "author deactivated from the admin": _deactivate_from_the_admin,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_every_change_to_what_a_card_shows_or_who_may_see_it_is_shown_at_once(client, change):
+    post = PostFactory(body="Before the change")
+    before, before_page, _ = visit(client)
+    change(post)
+    cached, cached_page, _ = visit(client)
+    cache.clear()
+    fresh, fresh_page, _ = visit(client)
+    assert (cached, cached_page) != (before, before_page)
+    assert (cached, cached_page) == (fresh, fresh_page)
+
+
+def test_forgotten_again_when_the_change_commits(django_capture_on_commit_callbacks):
+    """A visitor between the change and its commit could cache what was there before: the version is
+    replaced again once the transaction commits."""
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory()
+        during = public_cache.version()
+    assert public_cache.version() != during
+
+
+def test_a_new_block_takes_a_boost_out_of_the_count(client):
+    """A boost by someone either side of a block with the post's author is not counted, for anybody."""
+    post, booster = PostFactory(), UserFactory()
+    services.boost(booster, post)
+    assert visit(client)[0] == [(post.pk, 0, 1, 0)]
+    BlockFactory(blocker=post.author, blocked=booster)
+    assert visit(client)[0] == [(post.pk, 0, 0, 0)]
