@@ -7,7 +7,7 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self) -> None:
-        # The public timeline's cache forgets its copy when posts, people or blocks change (public_cache.py).
-        from . import public_cache
+        # The timelines' cache forgets its copies when posts, people or blocks change (timeline_cache.py).
+        from . import timeline_cache
 
-        public_cache.connect()
+        timeline_cache.connect()

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import media, public_cache, services
+from . import media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
 from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import feed_page, keyset_page, parse_before
+from .pagination import KeysetPage, feed_page, keyset_page, parse_before
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
@@ -50,7 +50,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         page = feed_page(request.user, before, size)
     elif parse_before(before) is None:  # the first page of the public timeline: the same for every visitor
-        page, posts_html = public_cache.public_page(request, lambda: keyset_page(_cards(request), None, size))
+
+        def first_page() -> KeysetPage:
+            return keyset_page(_cards(request), None, size)
+
+        page, posts_html = timeline_cache.public_page(request, first_page)
     else:
         page = keyset_page(_cards(request), before, size)
     context = {

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
-from ... import media
+from ... import media, timeline_cache
 from ...models import Post
 from ...services import boost, create_post, edit_post, follow_tag, like
 
@@ -152,6 +152,7 @@ class Command(BaseCommand):
             person.profile.save(update_fields=["is_private"])
             people[username] = person
         Follow.objects.bulk_create(Follow(follower=people[a], followee=people[b]) for a, b in FOLLOWS)
+        timeline_cache.changed()  # bulk_create sends no signal: cached feeds must see the follows
         for requester, target in REQUESTS:
             graph.follow(people[requester], people[target])
 

@@ -1,16 +1,21 @@
-"""The public timeline's cache: the posts of the signed-out home page, the same for every visitor.
+"""The timelines' cache: the first page of the signed-out home page, and of each person's home feed.
 
-Only what a signed-out visitor sees is kept (one copy of the timeline's first page, shared by every
-signed-out visitor); nobody's own view is ever stored, so nothing one person may see can reach another.
-The copy holds the page's posts and their rendered cards, under the current *version*, for at most
-``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds.
+- The signed-out home page (``public_page``): one copy, shared by every signed-out visitor, of its posts
+  and their rendered cards. Nothing a signed-in person sees goes into it.
+- A person's home feed (``feed_entries``, the HTML page and the API's first page): one copy per person,
+  under their own id, of the feed's entries (their cards as *they* see them: liked, boosted by them); it is
+  read for that person only, and the page around it (forms, their CSRF token) is rendered for each request.
 
-Any change that can alter a card or who may see it replaces the version, so the next visitor reads the
-database again: a save or delete of any row of the posts, graph (follows, blocks, moderation), profiles or
-users apps (``post_save``/``post_delete``, at once and again when the transaction commits, because a visitor
-in between could have cached what was there before), and the changes made with ``QuerySet.update`` that
-matter (``changed()``, called by the moderation code that suspends or deactivates accounts). What changes
-with time alone (a suspension that runs out) shows within ``SOCIAL_PUBLIC_CACHE_SECONDS``.
+Older pages are read from the database each time (one copy per cursor would let anyone fill the cache).
+
+Every copy lives under the current *version*, for at most ``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds. Any
+change that can alter a card or who may see it replaces the version, so the next reader reads the database
+again: a save or delete of any row of the posts, graph (follows, blocks, mutes, moderation), profiles or
+users apps (``post_save``/``post_delete``, at once and again when the transaction commits, because a reader
+in between could have cached what was there before), and the changes made with ``QuerySet.update`` or
+``bulk_create`` that matter, which call ``changed()`` themselves (the admin action that deactivates
+accounts, the demo data). What changes with time alone (a suspension that runs out) shows within
+``SOCIAL_PUBLIC_CACHE_SECONDS``.
 
 The version lives in the cache too, so every server process sees it: with several processes, use a shared
 cache (``REDIS_URL``), as the WebSocket layer already requires.
@@ -31,6 +36,7 @@ from django.template.loader import render_to_string
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.http import HttpRequest
 
 #: The apps whose rows can change a public card or who may see it.
@@ -83,3 +89,17 @@ def public_page(request: HttpRequest, read: Callable[[], Any]) -> tuple[Any, str
         cached = (page, html)
         cache.set(key, cached, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return cached
+
+
+def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:
+    """``managers.feed_entries``: the first page (no cursor ``after``) from ``viewer``'s own copy."""
+    from .managers import feed_entries as read
+
+    if after is not None:
+        return read(viewer, after, size)
+    key = f"social:feed:{version()}:{viewer.pk}:{size}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = read(viewer, None, size)
+        cache.set(key, rows, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    return rows

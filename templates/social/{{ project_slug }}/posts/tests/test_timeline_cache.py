@@ -1,5 +1,6 @@
-"""The signed-out home page's cache (``public_cache.py``): read once, shared by signed-out visitors only, and
-forgotten by every change that alters a card or who may see it."""
+"""The timelines' cache (``timeline_cache.py``): the signed-out home page, read once and shared by signed-out
+visitors only, and each person's home feed, kept for that person only; both forgotten by every change that
+alters a card or who may see it."""
 
 import pytest
 from django.core.cache import cache
@@ -9,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ...graph import services as graph_services
-from ...graph.models import ModerationAction, Report
-from .. import public_cache, services
+from ...graph.models import Follow, ModerationAction, Report
+from .. import services, timeline_cache
 from ..models import Post
-from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
+from .factories import BlockFactory, FollowFactory, MuteFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_signed_in_person_never_reads_or_leaves_the_public_copy(client):
     request = RequestFactory().get("/")
     request.user = fan
     with pytest.raises(ValueError, match="signed-out"):
-        public_cache.public_page(request, lambda: None)
+        timeline_cache.public_page(request, lambda: None)
 
 
 def _staff():
@@ -131,8 +132,8 @@ def test_forgotten_again_when_the_change_commits(django_capture_on_commit_callba
     replaced again once the transaction commits."""
     with django_capture_on_commit_callbacks(execute=True):
         PostFactory()
-        during = public_cache.version()
-    assert public_cache.version() != during
+        during = timeline_cache.version()
+    assert timeline_cache.version() != during
 
 
 def test_a_new_block_takes_a_boost_out_of_the_count(client):
@@ -142,3 +143,72 @@ def test_a_new_block_takes_a_boost_out_of_the_count(client):
     assert visit(client)[0] == [(post.pk, 0, 1, 0)]
     BlockFactory(blocker=post.author, blocked=booster)
     assert visit(client)[0] == [(post.pk, 0, 0, 0)]
+
+
+def feed(client: Client) -> tuple[list[tuple[int, int, bool, bool]], list[str]]:
+    """A signed-in person's home feed: its cards (post, likes, liked and boosted by them), and the SQL."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("posts:home"))
+    assert response.status_code == 200
+    items = response.context["page"].items
+    return [(p.pk, p.like_count, p.liked, p.boosted) for p in items], [query["sql"] for query in queries]
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_each_person_reads_their_own_copy_of_their_feed():
+    """Two followers of one author: each sees their own like, from their own copy, on the second read."""
+    author, ana, bob = UserFactory(), UserFactory(), UserFactory()
+    post = PostFactory(author=author)
+    for person in (ana, bob):
+        FollowFactory(follower=person, followee=author)
+    services.like(ana, post)
+    ana_client, bob_client = signed_in(ana), signed_in(bob)
+    assert feed(ana_client)[0] == [(post.pk, 1, True, False)]
+    assert feed(bob_client)[0] == [(post.pk, 1, False, False)]
+    for client, liked in ((ana_client, True), (bob_client, False)):
+        cards, queries = feed(client)
+        assert cards == [(post.pk, 1, liked, False)]
+        assert not any("posts_post" in sql for sql in queries)
+    assert b"Unlike" in ana_client.get(reverse("posts:home")).content
+    assert b"Unlike" not in bob_client.get(reverse("posts:home")).content
+
+
+def _follow_a_tag(me) -> None:
+    services.create_post(UserFactory(), body="Spring #garden")
+    feed(signed_in(me))  # cached without the tag's post
+    services.follow_tag(me, "garden")
+
+
+FEED_CHANGES = {
+    "a new post by someone followed": lambda me, post: PostFactory(author=post.author),
+    "followed someone": lambda me, post: FollowFactory(follower=me, followee=PostFactory().author),
+    "unfollowed": lambda me, post: Follow.objects.filter(follower=me, followee=post.author).delete(),
+    "muted the author": lambda me, post: MuteFactory(muter=me, muted=post.author),
+    "blocked by the author": lambda me, post: BlockFactory(blocker=post.author, blocked=me),
+    "liked": lambda me, post: services.like(me, post),
+    "liked by someone else": lambda me, post: services.like(UserFactory(), post),
+    "boosted": lambda me, post: services.boost(me, post),
+    "a followed tag": lambda me, post: _follow_a_tag(me),
+    "deleted": lambda me, post: services.delete_post(post),
+    "hidden by a moderator": lambda me, post: _decide(ModerationAction.Kind.HIDE_POST)(post),
+}
+
+
+@pytest.mark.parametrize("change", FEED_CHANGES.values(), ids=FEED_CHANGES.keys())
+def test_every_change_to_a_feed_is_shown_at_once(change):
+    me = UserFactory()
+    post = PostFactory(body="Before the change")
+    FollowFactory(follower=me, followee=post.author)
+    client = signed_in(me)
+    before, _ = feed(client)
+    change(me, post)
+    cached, _ = feed(client)
+    cache.clear()
+    fresh, _ = feed(client)
+    assert cached != before
+    assert cached == fresh
