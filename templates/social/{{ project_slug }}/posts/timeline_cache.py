@@ -1,10 +1,12 @@
-"""The timelines' cache: the first page of the signed-out home page, and of each person's home feed.
+"""The timelines' cache: the first page of the home page, signed out and for each person, and of each
+person's home feed in the API.
 
-- The signed-out home page (``public_page``): one copy, shared by every signed-out visitor, of its posts
+- The signed-out home page (``first_page``): one copy, shared by every signed-out visitor, of its posts
   and their rendered cards. Nothing a signed-in person sees goes into it.
-- A person's home feed (``feed_entries``, the HTML page and the API's first page): one copy per person,
-  under their own id, of the feed's entries (their cards as *they* see them: liked, boosted by them); it is
-  read for that person only, and the page around it (forms, their CSRF token) is rendered for each request.
+- A signed-in person's home page (``first_page``): their own copy, per browser (the cards' forms carry
+  its CSRF token), of their feed's posts and rendered cards, as *they* see them (liked, boosted by them).
+- A person's home feed entries (``feed_entries``, read by the API and by the home page when its copy is
+  missing): their own copy.
 
 Older pages are read from the database each time (one copy per cursor would let anyone fill the cache).
 
@@ -23,6 +25,7 @@ cache (``REDIS_URL``), as the WebSocket layer already requires.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 if TYPE_CHECKING:
@@ -75,17 +79,26 @@ def connect() -> None:
             post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
 
 
-def public_page(request: HttpRequest, read: Callable[[], Any]) -> tuple[Any, str]:
-    """The first page of the signed-out home page: its posts and their rendered list
-    (``posts/_post_list.html``), from the cache, or ``read()`` and rendered, then kept. (Older pages are
-    read each time: one copy per page would let anyone fill the cache with cursors.)"""
-    if request.user.is_authenticated:  # never: a signed-in person's cards say what they liked, boosted…
-        raise ValueError("Only a signed-out visitor's timeline is cached.")
-    key = f"social:public-timeline:{version()}"
+def first_page(request: HttpRequest, read: Callable[[], Any], **context: Any) -> tuple[Any, str]:
+    """The first page of the home page: its posts (``read()``) and their rendered cards
+    (``posts/_post_list.html`` with ``context``), from the cache, or read, rendered and kept.
+
+    Signed out: one copy for every signed-out visitor. Signed in: the person's own copy, and their
+    browser's (the cards' like and boost forms carry its CSRF token, so the key holds a hash of the
+    browser's CSRF secret, never the secret). Only for the page without a query string: the forms send
+    back to it. (Older pages are read each time: one copy per cursor would let anyone fill the cache.)
+    """
+    if request.GET:
+        raise ValueError("Only the first page, without a query string, is cached.")
+    key = f"social:home:{version()}"
+    if request.user.is_authenticated:
+        get_token(request)  # the browser's CSRF secret, made now if it had none
+        browser = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
+        key = f"{key}:{request.user.pk}:{browser}"
     cached = cache.get(key)
     if cached is None:
         page = read()
-        html = render_to_string("posts/_post_list.html", {"page": page}, request=request)
+        html = render_to_string("posts/_post_list.html", {"page": page, **context}, request=request)
         cached = (page, html)
         cache.set(key, cached, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return cached

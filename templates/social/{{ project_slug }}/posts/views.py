@@ -23,10 +23,11 @@ from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
 from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import KeysetPage, feed_page, keyset_page, parse_before
+from .pagination import KeysetPage, feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
+FEED_EMPTY = "Your feed is empty: follow people from Explore, or write your first post."
 
 
 def _cards(request: HttpRequest) -> PostQuerySet:
@@ -44,26 +45,28 @@ def _cards(request: HttpRequest) -> PostQuerySet:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
-    Otherwise: the public timeline."""
+    Otherwise: the public timeline. The first page comes from the cache (``timeline_cache.first_page``)."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
-    posts_html = None
-    if request.user.is_authenticated:
-        page = feed_page(request.user, before, size)
-    elif parse_before(before) is None:  # the first page of the public timeline: the same for every visitor
+    is_feed = request.user.is_authenticated
+    list_context = {"empty_text": FEED_EMPTY} if is_feed else {}
 
-        def first_page() -> KeysetPage:
-            return keyset_page(_cards(request), None, size)
+    def read() -> KeysetPage:
+        if is_feed:
+            return feed_page(request.user, before, size)
+        return keyset_page(_cards(request), before, size)
 
-        page, posts_html = timeline_cache.public_page(request, first_page)
+    if request.GET:  # an older page (or a stray query): read, and the cards rendered with the page
+        page, posts_html = read(), None
     else:
-        page = keyset_page(_cards(request), before, size)
+        page, posts_html = timeline_cache.first_page(request, read, **list_context)
     context = {
         "page": page,
         "posts_html": posts_html,
         "form": PostForm(author=request.user),
         "media_form": MediaForm(),
-        "is_feed": request.user.is_authenticated,
+        "is_feed": is_feed,
         "login_url": resolve_url(settings.LOGIN_URL),
+        **list_context,
     }
     return render(request, "posts/home.html", context)
 

@@ -2,6 +2,8 @@
 visitors only, and each person's home feed, kept for that person only; both forgotten by every change that
 alters a card or who may see it."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -52,10 +54,31 @@ def test_a_signed_in_person_never_reads_or_leaves_the_public_copy(client):
     anonymous = Client().get(reverse("posts:home"))
     assert b"Unlike" not in anonymous.content
     assert b"1 like" in anonymous.content
-    request = RequestFactory().get("/")
+    request = RequestFactory().get("/?before=12")
     request.user = fan
-    with pytest.raises(ValueError, match="signed-out"):
-        timeline_cache.public_page(request, lambda: None)
+    with pytest.raises(ValueError, match="first page"):
+        timeline_cache.first_page(request, lambda: None)
+
+
+def _like_token(page: bytes, post: Post) -> str:
+    """The CSRF token in the post's like form."""
+    form = page.decode().split(f'action="{reverse("posts:like", args=[post.pk])}"', 1)[1]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_a_persons_copy_is_per_browser_so_its_forms_carry_that_browsers_csrf_token():
+    """The same person in two browsers: each gets cards whose forms pass the CSRF check in that browser."""
+    fan, post = UserFactory(), PostFactory()
+    FollowFactory(follower=fan, followee=post.author)
+    browsers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    for browser in browsers:
+        browser.force_login(fan)
+        browser.get(reverse("posts:home"))  # the first read of each browser is cached
+    pages = [browser.get(reverse("posts:home")).content for browser in browsers]  # from the cache
+    url = reverse("posts:like", args=[post.pk])
+    for browser, page in zip(browsers, pages, strict=True):
+        token = _like_token(page, post)
+        assert browser.post(url, {"action": "like", "csrfmiddlewaretoken": token}).status_code == 302
 
 
 def _staff():
