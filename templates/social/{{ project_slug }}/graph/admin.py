@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ..posts import timeline_cache
 from .models import Block, Follow, FollowRequest, ModerationAction, Mute, Report
 
 
@@ -77,6 +78,7 @@ class ReportAdmin(admin.ModelAdmin):
     def deactivate_reported_users(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         people = get_user_model().objects.filter(pk__in=queryset.values("reported_user"), is_staff=False)
         count = people.update(is_active=False)
+        timeline_cache.changed()  # an update sends no signal: their posts must leave the public timeline now
         queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(request, f"{count} account(s) deactivated.")
 

@@ -77,8 +77,9 @@ def parse_feed_cursor(value: object) -> tuple[datetime, int, int] | None:
 
 
 def feed_page(viewer: AbstractBaseUser, before: str | None, size: int) -> KeysetPage:
-    """A page of ``viewer``'s home feed, boosts mixed in (``managers.feed_entries``): one query."""
-    from .managers import feed_entries
+    """A page of ``viewer``'s home feed, boosts mixed in (``managers.feed_entries``): one query, and none for
+    a first page read again unchanged (``timeline_cache``)."""
+    from .timeline_cache import feed_entries
 
     rows = feed_entries(viewer, parse_feed_cursor(before), size + 1)
     items = rows[:size]

@@ -18,35 +18,55 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import media, services
+from . import media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
+from .managers import PostQuerySet
 from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import feed_page, keyset_page
+from .pagination import KeysetPage, feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
+FEED_EMPTY = "Your feed is empty: follow people from Explore, or write your first post."
 
 
-def _cards(request: HttpRequest):
-    return Post.objects.visible_to(request.user).with_cards(request.user)
+def _cards(request: HttpRequest) -> PostQuerySet:
+    """The posts the viewer may see, as cards (``visible_to`` + ``with_cards``).
+
+    Built once per request: putting the privacy rule together is most of a page's Python time, and a page
+    that reads it twice (a post and its replies, a like and the card it returns) filters copies of one.
+    """
+    cards = getattr(request, "_post_cards", None)
+    if cards is None:
+        cards = request._post_cards = Post.objects.visible_to(request.user).with_cards(request.user)
+    return cards
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
-    Otherwise: the public timeline."""
+    Otherwise: the public timeline. The first page comes from the cache (``timeline_cache.first_page``)."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
-    if request.user.is_authenticated:
-        page = feed_page(request.user, before, size)
+    is_feed = request.user.is_authenticated
+    list_context = {"empty_text": FEED_EMPTY} if is_feed else {}
+
+    def read() -> KeysetPage:
+        if is_feed:
+            return feed_page(request.user, before, size)
+        return keyset_page(_cards(request), before, size)
+
+    if request.GET:  # an older page (or a stray query): read, and the cards rendered with the page
+        page, posts_html = read(), None
     else:
-        page = keyset_page(_cards(request), before, size)
+        page, posts_html = timeline_cache.first_page(request, read, **list_context)
     context = {
         "page": page,
+        "posts_html": posts_html,
         "form": PostForm(author=request.user),
         "media_form": MediaForm(),
-        "is_feed": request.user.is_authenticated,
+        "is_feed": is_feed,
         "login_url": resolve_url(settings.LOGIN_URL),
+        **list_context,
     }
     return render(request, "posts/home.html", context)
 
@@ -253,7 +273,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
     In place with htmx (the like fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    post = get_object_or_404(_cards(request), pk=pk)
     action = request.POST.get("action")
     if action == "like":
         if not services.like(request.user, post) and not request.htmx:
@@ -275,7 +295,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     Only public posts can be boosted: any other is refused with a 400 and the reason. In place with htmx
     (the boost fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    post = get_object_or_404(_cards(request), pk=pk)
     action = request.POST.get("action")
     if action == "boost":
         try:

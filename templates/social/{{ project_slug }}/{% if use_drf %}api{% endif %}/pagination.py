@@ -4,8 +4,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
 from ..core.storable import unstorable_character
-from ..posts.managers import feed_entries
 from ..posts.pagination import feed_cursor, parse_feed_cursor, parse_id
+from ..posts.timeline_cache import feed_entries
 
 
 class CheckedCursorPagination(CursorPagination):
@@ -59,7 +59,8 @@ class OldestFirstCursorPagination(CheckedCursorPagination):
 class FeedCursorPagination(CheckedCursorPagination):
     """The home feed with its boosts (``posts.managers.feed_entries``), newest first by (time, post, boost):
     a position is a feed cursor (``posts.pagination.feed_cursor``), read forward only (``previous`` is
-    null). The view's queryset is not read: the entries come from the one UNION query of the feed."""
+    null). The view's queryset is not read: the entries come from the one UNION query of the feed (the
+    first page from the person's own copy in ``posts.timeline_cache``)."""
 
     ordering = "-pk"  # what the schema shows; the entries' own order is ``managers.FEED_ORDER``
     invalid_position = "Invalid cursor: its position is not a place in the feed."

@@ -16,7 +16,7 @@ from ....exports.models import Export
 from ....graph import services as graph
 from ....graph.models import Follow
 from ....notifications import preferences
-from ... import media
+from ... import media, timeline_cache
 from ...models import Post
 from ...services import boost, create_post, edit_post, follow_tag, like
 
@@ -178,6 +178,7 @@ class Command(BaseCommand):
             )
         )
         Follow.objects.bulk_create(Follow(follower=people[a], followee=people[b]) for a, b in FOLLOWS)
+        timeline_cache.changed()  # bulk_create sends no signal: cached feeds must see the follows
         for requester, target in REQUESTS:
             graph.follow(people[requester], people[target])
 
