@@ -10,9 +10,14 @@ ever reaches another. Every answer says ``Vary: Cookie``, so a shared cache in f
 ``invalidate_pages("blog")`` (the kind's signals call it when the data a page shows changes) starts a new
 version of the group: no page stored under an older one is served again, and those expire on their own.
 
+``@cached_list("blog:lists", scope=...)`` on an API viewset's ``list`` keeps the answer's data (before it is
+rendered) under the same versions, per address, accepted format and ``scope(view)`` (the user, the
+organisation: whatever else the answer depends on). Authentication, permissions and throttles run first,
+as for any request; only the queries and serialization of the list are spared.
+
 The cache must be shared by every web process (Redis, ``REDIS_URL``): with a per-process cache a change
-made through one process would leave the others serving the old page. So ``ANONYMOUS_PAGE_CACHE_SECONDS``
-(how long a page is kept at most) is 0, off, unless ``REDIS_URL`` is set (settings/base.py).
+made through one process would leave the others serving the old page. So ``PAGE_CACHE_SECONDS`` (how
+long a page or list is kept at most) is 0, off, unless ``REDIS_URL`` is set (settings/base.py).
 """
 
 from __future__ import annotations
@@ -60,10 +65,10 @@ def _versions(groups: tuple[str, ...]) -> list[int]:
     return [found.get(key) or missing[key] for key in keys]
 
 
-def _page_key(request: HttpRequest, groups: tuple[str, ...]) -> str:
-    address = request.build_absolute_uri()
+def _page_key(request: HttpRequest, groups: tuple[str, ...], kind: str = "page", scope: str = "") -> str:
+    address = f"{scope}\n{request.build_absolute_uri()}"
     versions = ".".join(str(version) for version in _versions(groups))
-    return f"page-cache:page:{versions}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"page-cache:{kind}:{versions}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _may_be_served(request: HttpRequest) -> bool:
@@ -103,7 +108,7 @@ def anonymous_page_cache(*groups: str, timeout: Timeout | None = None) -> Callab
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            seconds = settings.ANONYMOUS_PAGE_CACHE_SECONDS
+            seconds = settings.PAGE_CACHE_SECONDS
             if not seconds or not _may_be_served(request):
                 return view(request, *args, **kwargs)
             key = _page_key(request, groups)
@@ -123,6 +128,38 @@ def anonymous_page_cache(*groups: str, timeout: Timeout | None = None) -> Callab
                     if keep > 0:
                         cache.set(key, (response.content, response.status_code, list(response.items())), keep)
             patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def cached_list(
+    *groups: str, scope: Callable[[Any], object] | None = None, timeout: Timeout | None = None
+) -> Callable[..., Any]:
+    """Decorate an API viewset's ``list``: its data is kept per address, accepted format and
+    ``scope(view)`` under the versions of ``groups`` (each renewed with ``invalidate_pages``);
+    ``timeout(request)`` may shorten how long, as for ``anonymous_page_cache``."""
+
+    def decorator(method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            from rest_framework.response import Response  # DRF is there only with the API (use_drf)
+
+            seconds = settings.PAGE_CACHE_SECONDS
+            if not seconds or request.method not in {"GET", "HEAD"}:
+                return method(view, request, *args, **kwargs)
+            own = "" if scope is None else str(scope(view))
+            key = _page_key(request, groups, kind="list", scope=f"{request.accepted_media_type}\n{own}")
+            data = cache.get(key)
+            if data is not None:
+                return Response(data)
+            response = method(view, request, *args, **kwargs)
+            own_timeout = timeout(request) if timeout is not None else None
+            keep = seconds if own_timeout is None else min(seconds, own_timeout)
+            if response.status_code == 200 and keep > 0:
+                cache.set(key, response.data, keep)
             return response
 
         return wrapper

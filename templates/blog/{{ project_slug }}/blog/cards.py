@@ -5,7 +5,7 @@ comment or a user changes, and the number of published posts (a scheduled post t
 without any save). So a cached page is never stale, and ``CACHE_TIMEOUT`` only bounds how long an unused
 one is kept. A change made with ``QuerySet.update()`` sends no signal: call ``invalidate_cards()`` after it.
 It also renews the whole list pages that visitors who are not signed in get from the page cache
-(``core/page_cache.py``), for as long as ``ANONYMOUS_PAGE_CACHE_SECONDS`` or until the next scheduled post.
+(``core/page_cache.py``), for as long as ``PAGE_CACHE_SECONDS`` or until the next scheduled post.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from ..page_cache import anonymous_page_cache, invalidate_pages
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 class Counter:
@@ -124,7 +124,7 @@ def test_a_view_may_keep_its_page_shorter_or_not_at_all():
 
 
 def test_off_when_the_setting_is_zero(settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     view = Counter()
     cached = anonymous_page_cache("news")(view)
     cached(get())

@@ -431,7 +431,7 @@ def test_profile_lists_published_posts(client, author, post, draft):
 
 @pytest.fixture
 def page_cache(settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 @pytest.mark.usefixtures("page_cache")

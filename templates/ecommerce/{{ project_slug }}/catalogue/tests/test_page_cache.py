@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_SECONDS = 300
 
 
 def page(client, address="/"):

@@ -22,7 +22,7 @@ def test_landing_page_for_visitors(client):
 
 
 def test_landing_page_is_cached_for_visitors_only(client, client_as, owner, acme, settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300  # core/page_cache.py
+    settings.PAGE_CACHE_SECONDS = 300  # core/page_cache.py
     assert client.get("/").context is not None
     assert client.get("/").context is None  # the visitors' page, from the cache
     response = client_as(owner).get("/")

@@ -174,7 +174,7 @@ def test_the_add_form_offers_only_the_users_own_lists(client, user, other_user):
 
 
 def test_the_home_page_is_cached_for_visitors_only(client, user, settings):
-    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300  # core/page_cache.py
+    settings.PAGE_CACHE_SECONDS = 300  # core/page_cache.py
     assert client.get("/").context is not None
     assert client.get("/").context is None  # the visitors' page, from the cache
     client.force_login(user)
