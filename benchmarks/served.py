@@ -2,8 +2,9 @@
 
 Each kind's project (all options) is deployed as its README says (production settings, migrations,
 static files, demo data; Gunicorn with 2 workers, or Daphne for a project with WebSockets) on PostgreSQL
-when ``DJSTARTER_TEST_POSTGRES_URL`` is set, on SQLite otherwise. A closed loop of ``CONCURRENCY``
-clients then requests, for ``SECONDS`` each: the bare view (``/healthz/``: one database round trip, the
+when ``DJSTARTER_TEST_POSTGRES_URL`` is set, on SQLite otherwise, with Redis as the cache (``REDIS_URL``, as
+the README's deployment steps set it) when ``DJSTARTER_TEST_REDIS_URL`` is set. A closed loop of
+``CONCURRENCY`` clients then requests, for ``SECONDS`` each: the bare view (``/healthz/``: one database round trip, the
 same server, settings and database), the anonymous home page, the kind's main signed-in page and its main
 API list (signed in). Every answer must be a 200; the ratio to the bare view is the target (issue 25:
 at least 0.6).
@@ -74,7 +75,10 @@ def measure(project: Path, kind: str, work: Path) -> dict[str, dict[str, Any]]:
     url = create_database(admin, database) if admin else f"sqlite:///{work / 'served.sqlite3'}"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        env = served_env(project, DATABASE_URL=url)
+        redis = os.environ.get("DJSTARTER_TEST_REDIS_URL", "")
+        # The deployment's REDIS_URL; the key prefix keeps this run's cache apart from any other's.
+        cache = {"REDIS_URL": redis, "CACHE_KEY_PREFIX": database} if redis else {}
+        env = served_env(project, DATABASE_URL=url, **cache)
         setup = setup_result(shell(project, setup_code(PASSWORD), env))
         with serve(project, env, work / "server.log") as base:
             with Client(base) as browser:

@@ -3,6 +3,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from .cards import invalidate_cards
 from .models import Category, Comment, Post, Tag
 from .sidebar import invalidate_sidebar
 
@@ -65,12 +66,14 @@ class PostAdmin(admin.ModelAdmin):
         )
         updated += drafts.update(status=Post.Status.PUBLISHED)
         invalidate_sidebar()  # update() sends no signals
+        invalidate_cards()
         self.message_user(request, f"{updated} post(s) published.")
 
     @admin.action(description="Turn the selected posts into drafts")
     def make_draft(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         updated = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
         invalidate_sidebar()
+        invalidate_cards()
         self.message_user(request, f"{updated} post(s) turned into drafts.")
 
 
@@ -91,9 +94,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Approve the selected comments")
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         updated = queryset.update(is_approved=True)
+        invalidate_cards()  # the cards' comment counts; update() sends no signals
         self.message_user(request, f"{updated} comment(s) approved.")
 
     @admin.action(description="Withdraw approval of the selected comments")
     def unapprove(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         updated = queryset.update(is_approved=False)
+        invalidate_cards()
         self.message_user(request, f"{updated} comment(s) hidden.")

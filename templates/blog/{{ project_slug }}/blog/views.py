@@ -14,18 +14,22 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
+from ..core.page_cache import anonymous_page_cache
 from .cards import CACHE_TIMEOUT as CARDS_TIMEOUT
-from .cards import cards_key
+from .cards import PAGES, cards_key, seconds_until_next_post
 from .forms import CommentForm, PostForm
 from .models import Category, Comment, Post, Tag
 from .services import comment_posted
 
 
+@method_decorator(anonymous_page_cache(PAGES, timeout=seconds_until_next_post), name="dispatch")
 class PostListView(ListView):
-    """The home page: published posts, newest first, paginated."""
+    """The home page: published posts, newest first, paginated. Visitors who are not signed in get it (and
+    the category and tag archives) from the page cache (``core/page_cache.py``; ``signals.py`` renews it)."""
 
     template_name = "blog/post_list.html"
     context_object_name = "posts"

@@ -5,3 +5,6 @@ class CatalogueConfig(AppConfig):
     name = __package__
     label = "catalogue"
     verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

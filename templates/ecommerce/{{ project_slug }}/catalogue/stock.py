@@ -7,7 +7,8 @@ Variants are updated in primary-key order, so two transactions lock rows in the 
 deadlock each other.
 
 Stock alerts are decided here too, in the transaction that moved the stock, while the variant's row is
-still locked by its ``UPDATE`` (``notify.py`` sends the emails once it commits):
+still locked by its ``UPDATE`` (``notify.py`` sends the emails once it commits). Every movement renews the
+product list pages of the page cache, which show what is in stock (``signals.py``).
 
 - **Low stock**: a reservation that leaves ``low_stock_threshold`` or fewer units to sell sets
   ``low_stock_alerted`` with a conditional ``UPDATE`` (only where it was not set). Of several checkouts
@@ -25,8 +26,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, Q
 
+from ..core.page_cache import invalidate_pages
 from . import notify
 from .models import BackInStockSubscription, Variant
+from .signals import PAGES
 
 #: (variant primary key, quantity) pairs.
 Lines = Iterable[tuple[int, int]]
@@ -88,6 +91,7 @@ def _name(variant_id: int) -> str:
 def allocate(lines: Lines) -> None:
     """Reserve stock for a placed order; raises ``StockError`` (and changes nothing) when any line cannot
     be reserved in full."""
+    invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
     for variant_id, quantity in _in_pk_order(lines):
         reserved = Variant.objects.filter(
             pk=variant_id, is_active=True, in_stock__gte=F("allocated") + quantity
@@ -102,6 +106,7 @@ def allocate(lines: Lines) -> None:
 @transaction.atomic
 def release(lines: Lines) -> None:
     """Give back the stock reserved by an order that will not ship (cancelled)."""
+    invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
     for variant_id, quantity in _in_pk_order(lines):
         released = Variant.objects.filter(pk=variant_id, allocated__gte=quantity).update(
             allocated=F("allocated") - quantity
@@ -114,6 +119,7 @@ def release(lines: Lines) -> None:
 @transaction.atomic
 def consume(lines: Lines) -> None:
     """The order shipped: its units leave the shelf and their reservation ends."""
+    invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
     for variant_id, quantity in _in_pk_order(lines):
         shipped = Variant.objects.filter(pk=variant_id, allocated__gte=quantity).update(
             in_stock=F("in_stock") - quantity, allocated=F("allocated") - quantity
@@ -125,6 +131,7 @@ def consume(lines: Lines) -> None:
 @transaction.atomic
 def restock(lines: Lines) -> None:
     """Units put (back) on the shelf: a delivery, an approved return (``orders/returns.py``)."""
+    invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
     for variant_id, quantity in _in_pk_order(lines):
         if Variant.objects.filter(pk=variant_id).update(in_stock=F("in_stock") + quantity) != 1:
             raise StockError(variant_id, "This item does not exist (any more).")

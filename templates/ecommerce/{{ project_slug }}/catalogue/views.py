@@ -10,21 +10,26 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from ..cart.forms import AddToCartForm
 from ..core.in_place import answer
+from ..core.page_cache import anonymous_page_cache
 from . import alerts
 from .forms import BackInStockForm, ProductFilterForm
 from .models import Category, Product, Variant
 from .selectors import ORDERINGS, category_tree, product_detail_queryset, product_facets, product_list
+from .signals import PAGES
 
 
+@method_decorator(anonymous_page_cache(PAGES), name="dispatch")
 class ProductListView(ListView):
     """The shop's front page. ``?q=`` searches (``search.py``), ``?category=<slug>`` (sub-categories
     included), ``?price=`` (a range of ``SHOP_PRICE_FACETS``) and ``?in_stock=on`` filter, each shown with
-    how many products it would show; ``?ordering=`` is one of ``ORDERINGS``."""
+    how many products it would show; ``?ordering=`` is one of ``ORDERINGS``. Visitors who are not signed in
+    get it from the page cache (``core/page_cache.py``; ``signals.py`` and ``stock.py`` renew it)."""
 
     template_name = "catalogue/product_list.html"
     context_object_name = "products"

@@ -13,6 +13,9 @@ def organizations(request: HttpRequest) -> dict:
     def memberships() -> list[Membership]:
         if user is None or not user.is_authenticated:
             return []
+        loaded = getattr(request, "org_memberships", None)  # OrganizationMiddleware's, on /o/<slug>/ pages
+        if loaded is not None:
+            return loaded
         return list(Membership.objects.filter(user=user).select_related("organization"))
 
     return {

@@ -39,7 +39,9 @@ class OrganizationMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = tenancy.membership_for(request.user, slug)
+        # Every membership at once: the sidebar's organisation switcher reuses them (context_processors.py).
+        request.org_memberships = tenancy.memberships_of(request.user)
+        membership = tenancy.membership_in(request.org_memberships, slug)
         if two_factor.must_set_up(request.user, membership.organization):
             return two_factor.send_to_set_up(request, membership.organization)
         tenancy.enter(request, membership.organization, membership.role)

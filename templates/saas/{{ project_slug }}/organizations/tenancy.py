@@ -9,6 +9,20 @@ from .permissions import allowed_actions
 NOT_FOUND = "No organisation here."  # the same answer for "does not exist" and "not yours"
 
 
+def memberships_of(user) -> list[Membership]:
+    """All of ``user``'s memberships with their organisations (and subscriptions), in one query: the
+    organisation switcher's choices, and the current one among them (``membership_in``)."""
+    return list(Membership.objects.filter(user=user).select_related("organization__subscription"))
+
+
+def membership_in(memberships: list[Membership], slug: str) -> Membership:
+    """The membership of the organisation ``slug`` among ``memberships``, or 404 as ``membership_for``."""
+    for membership in memberships:
+        if membership.organization.slug == slug:
+            return membership
+    raise Http404(NOT_FOUND)
+
+
 def membership_for(user, slug: str) -> Membership:
     """``user``'s membership of the organisation ``slug``, or 404 — identical when the slug is unknown."""
     if not user.is_authenticated:

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from ..billing.entitlements import meters, usage
 from ..core.integrity import UniqueViolationFormMixin
+from ..core.page_cache import anonymous_page_cache
 from ..invitations.forms import InvitationForm
 from ..invitations.models import Invitation
 from ..projects.models import Project, Task
@@ -33,6 +34,7 @@ from .scoping import org_cache_key
 STATS_TIMEOUT = 60
 
 
+@anonymous_page_cache()  # the landing page is the same for every visitor who is not signed in
 def home(request: HttpRequest) -> HttpResponse:
     """Signed out: what the product is. Signed in: your organisations, the last one used first."""
     if not request.user.is_authenticated:

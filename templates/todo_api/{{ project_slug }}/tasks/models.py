@@ -10,6 +10,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from ..core.page_cache import invalidate_pages
+
+#: The page-cache group of the API's task lists (core/page_cache.py; renewed by signals.py and below).
+TASK_LISTS = "tasks:lists"
+
 
 class OwnedQuerySet(models.QuerySet):
     """Rows belonging to one user: the single place where per-user scoping is written."""
@@ -45,10 +50,12 @@ class TaskQuerySet(OwnedQuerySet):
     def complete(self) -> int:
         """Mark the open tasks of this queryset done in one UPDATE; returns how many changed."""
         now = timezone.now()
+        invalidate_pages(TASK_LISTS)  # update() sends no signal (signals.py)
         return self.open().update(done=True, completed_at=now, updated=now)
 
     def reopen(self) -> int:
         """Mark the completed tasks of this queryset open again; returns how many changed."""
+        invalidate_pages(TASK_LISTS)
         return self.completed().update(done=False, completed_at=None, updated=timezone.now())
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from ..core import in_place
+from ..core.page_cache import anonymous_page_cache
 from .forms import TaskForm
 from .models import Task
 
@@ -23,6 +24,7 @@ from .models import Task
 TASKS_PER_PAGE = 20
 
 
+@anonymous_page_cache()  # the same page for every visitor who is not signed in (core/page_cache.py)
 def home(request: HttpRequest) -> HttpResponse:
     """Explains the API, links the docs and, for a signed-in user, shows their token and task counts."""
     context = {

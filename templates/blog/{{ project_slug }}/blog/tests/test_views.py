@@ -424,3 +424,69 @@ def test_profile_lists_published_posts(client, author, post, draft):
     content = response.content.decode()
     assert "A published post" in content
     assert "A secret draft" not in content
+
+
+# The page cache of the list pages for visitors who are not signed in (core/page_cache.py) --------------
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_list_pages_are_served_from_the_page_cache_and_never_stale(client, post, author):
+    category = CategoryFactory(slug="news")
+    post.category = category
+    post.save()
+    for address in ("/", "/category/news/"):
+        client.get(address)
+        with CaptureQueriesContext(connection) as warm:
+            assert client.get(address).status_code == 200
+        assert len(warm) == 0  # the whole page came from the cache
+
+    post.title = "An edited title"
+    post.save()
+    assert "An edited title" in client.get("/").content.decode()
+    assert "An edited title" in client.get("/category/news/").content.decode()
+    CommentFactory(post=post)
+    assert "1 comment" in client.get("/").content.decode()
+    author.name = "Ada Lovelace"
+    author.save()
+    assert "Ada Lovelace" in client.get("/").content.decode()
+    new = PostFactory(title="Brand new")
+    assert "Brand new" in client.get("/").content.decode()
+    new.delete()
+    assert "Brand new" not in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_admin_actions_renew_the_cached_list_pages(admin_client, client, post):
+    assert post.title in client.get("/").content.decode()
+    admin_client.post(
+        reverse("admin:blog_post_changelist"),
+        {"action": "make_draft", "_selected_action": [post.pk]},
+    )
+    assert post.title not in client.get("/").content.decode()
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_cached_list_page_is_kept_no_longer_than_until_the_next_scheduled_post(client):
+    from ..cards import seconds_until_next_post
+
+    assert seconds_until_next_post(None) is None
+    PostFactory(title="Scheduled", published_at=timezone.now() + timedelta(seconds=90))
+    assert 0 < seconds_until_next_post(None) <= 90
+    PostFactory(title="Overdue", published_at=timezone.now() - timedelta(seconds=1), status=Post.Status.DRAFT)
+    assert 0 < seconds_until_next_post(None) <= 90
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_a_signed_in_author_never_gets_the_cached_anonymous_page(client, author):
+    PostFactory(title="Public post")
+    client.get("/")
+    client.get("/")  # now cached for visitors
+    client.force_login(author)
+    content = client.get("/").content.decode()
+    assert reverse("blog:my_posts") in content
+    assert 'name="csrfmiddlewaretoken"' in content  # the log-out form: this session's own token

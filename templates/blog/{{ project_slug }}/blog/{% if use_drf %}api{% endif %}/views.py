@@ -3,8 +3,12 @@
 from typing import Any
 
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from ...core.api.mixins import FreshWriteResponseMixin
+from ...core.page_cache import cached_list
+from ..cards import PAGES, seconds_until_next_post
 from ..models import Category, Comment, Post, Tag
 from ..services import comment_posted
 from .filters import CommentFilter, PostFilter
@@ -26,6 +30,11 @@ class PostViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
 
     def get_queryset(self) -> Any:
         return Post.objects.visible_to(self.request.user).with_related().with_comment_count()
+
+    # Kept per reader (their own drafts are in it) until a post, comment or author changes (cards.py).
+    @cached_list(PAGES, scope=lambda view: view.request.user.pk, timeout=seconds_until_next_post)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer: PostSerializer) -> None:
         serializer.save(author=self.request.user)

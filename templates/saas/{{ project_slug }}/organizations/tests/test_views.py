@@ -21,6 +21,14 @@ def test_landing_page_for_visitors(client):
     assert "Sign up" in response.content.decode()
 
 
+def test_landing_page_is_cached_for_visitors_only(client, client_as, owner, acme, settings):
+    settings.PAGE_CACHE_SECONDS = 300  # core/page_cache.py
+    assert client.get("/").context is not None
+    assert client.get("/").context is None  # the visitors' page, from the cache
+    response = client_as(owner).get("/")
+    assert [m.organization for m in response.context["memberships"]] == [acme]  # rendered for the member
+
+
 def test_home_lists_my_organisations_last_used_first(client_as, owner, acme):
     other = MembershipFactory(user=owner, organization__name="Zeta").organization
     client = client_as(owner)

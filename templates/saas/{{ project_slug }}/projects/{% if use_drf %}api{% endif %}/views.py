@@ -4,13 +4,17 @@ every action asks the permission table (``OrganizationScopedAPIMixin``)."""
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from ...core.api.mixins import FreshWriteResponseMixin
+from ...core.page_cache import cached_list
 from ...organizations.api import OrganizationScopedAPIMixin
 from ...organizations.exceptions import PlanLimitReached
 from ...organizations.permissions import Action
 from .. import services
 from ..models import Project, Task
+from ..signals import PROJECT_LISTS
 from .filters import TaskFilter
 from .serializers import ProjectSerializer, TaskSerializer
 
@@ -39,6 +43,11 @@ class ProjectViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewse
 
     def get_queryset(self):
         return self.scoped(Project).order_by("name")
+
+    # Kept per organisation (resolved and checked before this runs) until one of its projects changes.
+    @cached_list(PROJECT_LISTS, scope=lambda view: view.request.organization.pk)
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer) -> None:
         """Through the same service as the site: the plan's project limit is checked under a lock."""

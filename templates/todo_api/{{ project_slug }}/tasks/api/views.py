@@ -3,8 +3,11 @@
 Every queryset is scoped to ``request.user``: another user's task, list or label answers 404.
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -15,7 +18,8 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import UserRateThrottle
 
 from ...core.api.mixins import FreshWriteResponseMixin
-from ..models import Label, Task, TaskList
+from ...core.page_cache import cached_list
+from ..models import TASK_LISTS, Label, Task, TaskList
 from .filters import TaskFilter
 from .serializers import (
     BulkCompleteResultSerializer,
@@ -54,6 +58,11 @@ class TaskViewSet(OwnedViewSet):
 
     def get_queryset(self) -> QuerySet:
         return super().get_queryset().with_related()
+
+    # Kept per owner and day ("overdue" changes at midnight) until a task, list or label changes.
+    @cached_list(TASK_LISTS, scope=lambda view: (view.request.user.pk, timezone.localdate()))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=BulkCompleteSerializer, responses={200: BulkCompleteResultSerializer})
     @action(

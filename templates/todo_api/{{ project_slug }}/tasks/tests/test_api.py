@@ -452,3 +452,28 @@ def test_browsable_api_renders_for_a_signed_in_user(client, user):
     response = client.get(TASKS, HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "Task" in response.content.decode()
+
+
+def test_the_task_list_is_cached_per_owner_and_renewed_on_change(alice_api, user, other_user, settings):
+    settings.PAGE_CACHE_SECONDS = 300  # core/page_cache.py
+    task = TaskFactory(owner=user, title="Write")
+    label = LabelFactory(owner=user, name="home")
+    assert ids(alice_api.get(TASKS)) == [task.pk]
+    with CaptureQueriesContext(connection) as warm:
+        assert ids(alice_api.get(TASKS)) == [task.pk]
+    assert not any("tasks_task" in query["sql"] for query in warm.captured_queries)  # from the cache
+    theirs = TaskFactory(owner=other_user)
+    bob = APIClient()
+    bob.force_authenticate(other_user)
+    assert ids(bob.get(TASKS)) == [theirs.pk]  # each owner's own list
+    task.title = "Write more"
+    task.save()
+    assert alice_api.get(TASKS).json()["results"][0]["title"] == "Write more"
+    task.labels.add(label)
+    assert alice_api.get(TASKS).json()["results"][0]["labels"] != []
+    assert alice_api.post(COMPLETE, {"ids": [task.pk]}, format="json").status_code == 200
+    assert alice_api.get(TASKS).json()["results"][0]["done"] is True
+    Task.objects.filter(pk=task.pk).reopen()
+    assert alice_api.get(TASKS).json()["results"][0]["done"] is False
+    task.delete()
+    assert ids(alice_api.get(TASKS)) == []

@@ -171,3 +171,14 @@ def test_the_add_form_offers_only_the_users_own_lists(client, user, other_user):
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert not Task.objects.exists()
+
+
+def test_the_home_page_is_cached_for_visitors_only(client, user, settings):
+    settings.PAGE_CACHE_SECONDS = 300  # core/page_cache.py
+    assert client.get("/").context is not None
+    assert client.get("/").context is None  # the visitors' page, from the cache
+    client.force_login(user)
+    TaskFactory(owner=user)
+    response = client.get("/")
+    assert response.context["open_count"] == 1  # rendered for this user
+    assert f'href="{LIST_URL}"' in response.content.decode()
