@@ -1,19 +1,33 @@
 """Fixtures shared by every app's tests."""
 
+import itertools
+
 import pytest
 from django.core.cache import cache
 
+_media_folders = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def _media_base(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never into the project; so do data export archives
-    (``STORAGES["exports"]``, in the kinds that have exports: ``core/archives.py``)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(settings, _media_base):
+    """Uploaded files go to a temporary folder of each test's own, never into the project; so do data export
+    archives (``STORAGES["exports"]``, in the kinds that have exports: ``core/archives.py``).
+
+    The folder is only named here: storage creates it when a test saves its first file, so the many tests
+    that upload nothing cost no directory (``tmp_path`` would make one, and a symlink, for every test).
+    """
+    folder = _media_base / str(next(_media_folders))
+    settings.MEDIA_ROOT = folder / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "exports": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "exports"},
+            "OPTIONS": {"location": folder / "exports"},
         },
     }
 
