@@ -261,6 +261,18 @@ def test_new_renders_from_a_composed_template_the_store_keeps(
     assert not first.exists() and not second.exists()
 
 
+def test_a_store_that_cannot_keep_a_composed_template_composes_into_the_fallback(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(*args: object) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store, "_composed", read_only)
+    release, template = store.ensure_template("blog", tmp_path / "fallback", source, version="1.0.0")
+    assert release.tag == "v1.0.0" and template == tmp_path / "fallback"
+    assert sorted(p.name for p in (template / "templates").iterdir()) == ["blog"]
+
+
 def test_a_file_changed_moments_ago_is_not_trusted_by_its_stat(source: Path) -> None:
     """A second write within the same timestamp tick would keep the stat: such listings are not remembered."""
     store.ensure(source, version="1.0.0")
