@@ -3,12 +3,14 @@
     python benchmarks/run.py            # everything (a few minutes)
     python benchmarks/run.py --quick    # fewer repetitions
     python benchmarks/run.py --runs 1 --suite-venv tool --budget S   # what CI runs (S: time left)
+    python benchmarks/run.py --only generation --only updates --kind blog   # some sections, some kinds
 
 Measured side by side in the same run: generation (offline; djstarter vs `django-admin startproject`
 vs a bare `copier copy` of the same template), CLI start-up, generated suites, updates, and how each
 kind's main list page and API list scale with 100, 10,000 and 100,000 rows (queries must stay constant).
 With ``--budget SECONDS`` a section that would start after the budget is spent is listed as skipped
 (start-up and generation always run; then each kind's suites, updates and scaling, then the scale-out).
+Each row is printed as soon as it is measured; the whole table and the targets' summary follow at the end.
 
 Each generated suite runs the way its README says -- `pytest` in a venv holding only that project's
 dependencies (`pip install -e . --group dev`, so PyPI or a warm pip cache is needed), with bytecode
@@ -27,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +192,28 @@ def target(row: str, value: float, limit: float, text: str, *, at_least: bool = 
     return f"{'✓' if met else '✗'} {text}"
 
 
+#: The sections of the benchmark, in the order they run (``--only`` picks some of them).
+SECTIONS = ("startup", "generation", "served", "suites", "updates", "scaling", "scale-out")
+#: The width of the measure column while rows are printed as they come (the final table fits its rows).
+LIVE_WIDTH = 58
+
+
+def print_row(name: str, value: str, note: str, width: int = LIVE_WIDTH) -> None:
+    print(f"{name.ljust(width)}  {value:>10}  {note}", flush=True)
+
+
+class Rows(list[tuple[str, str, str]]):
+    """The table's rows; each is printed as it is added (measured), so a long run shows its progress."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        super().append(row)
+        print_row(*row)
+
+    def extend(self, rows: Iterable[tuple[str, str, str]]) -> None:  # type: ignore[override]
+        for row in rows:  # a generator's rows are printed as it yields them
+            self.append(row)
+
+
 class Budget:
     """The seconds the benchmark may take (None: no limit); a section starts only while some are left."""
 
@@ -277,12 +301,26 @@ def main() -> None:
         "--budget", type=float, metavar="SECONDS",
         help="skip the sections that would start after SECONDS (start-up and generation always run)",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", action="append", choices=SECTIONS, metavar="SECTION",
+        help=f"run only this section (repeatable; one of {', '.join(SECTIONS)}); default: all",
+    )  # fmt: skip
+    parser.add_argument(
+        "--kind", action="append", metavar="KIND", help="measure only this kind (repeatable); default: all"
+    )
     args = parser.parse_args()
+    sections = set(args.only or SECTIONS)
+    kinds = implemented_kinds()
+    unknown = sorted(set(args.kind or ()) - set(kinds))
+    if unknown:
+        parser.error(f"unknown kind(s) {', '.join(unknown)}; the kinds are {', '.join(kinds)}")
+    kinds = [kind for kind in kinds if kind in (args.kind or kinds)]
     budget = Budget(args.budget)
     runs = args.runs if args.runs is not None else (3 if args.quick else 7)
     if runs < 1:
         parser.error("--runs must be at least 1")
-    rows: list[tuple[str, str, str]] = []
+    rows = Rows()
+    print_row("measure", "median", "note")
     tmp = Path(tempfile.mkdtemp(prefix="djstarter-bench-"))
     os.environ.setdefault(store.STORE_ENV, str(tmp / "store"))
     # Every command runs as installed: pip compiles a wheel's modules when it installs them, and Django's and
@@ -292,7 +330,7 @@ def main() -> None:
     djstarter = str(BIN / "djstarter")
     try:
         # 2. Start-up.
-        for flag in ("--help", "--version"):
+        for flag in ("--help", "--version") if "startup" in sections else ():
             seconds = timed(lambda flag=flag: sh(djstarter, flag), runs)
             name = f"djstarter {flag}"
             rows.append((name, f"{seconds:.3f} s", target(name, seconds, 0.3, "target ≤ 0.3 s")))
@@ -306,11 +344,12 @@ def main() -> None:
             sh(str(BIN / "django-admin"), "startproject", f"sp{next(counter)}", cwd=tmp)
             return time.perf_counter() - started
 
-        startproject()  # warm-up
         references: list[float] = []
-        generation: list[tuple[str, str, str]] = []
+        generation: list[tuple[str, str, str]] = []  # after the reference row in the final table
         release = store.ensure()
-        for kind in implemented_kinds():
+        if "generation" in sections:
+            startproject()  # warm-up
+        for kind in kinds if "generation" in sections else ():
             for label, extra in (("defaults", {}), ("all options", ALL_ON)):
                 answers = answers_file(tmp, kind, extra)
                 new = [djstarter, "new", "-q", "--answers", str(answers)]
@@ -328,6 +367,7 @@ def main() -> None:
                 pairs = f"median of {runs} paired run{'s' if runs > 1 else ''}"
                 note = target(name, ratio, 3.0, f"{ratio:.1f}x startproject (target ≤ 3x, {pairs})")
                 generation.append((name, f"{statistics.median(times):.3f} s", note))
+                print_row(*generation[-1])
                 given = {"project_kind": kind, "project_slug": "bench_site", **extra}
                 data = [f"--data={key}={value}" for key, value in given.items()]
                 copier = [str(BIN / "copier"), "copy", "--quiet", "--defaults", "--vcs-ref", release.tag]
@@ -340,21 +380,31 @@ def main() -> None:
                 overhead = statistics.median(times) - bare
                 generation.append((f"  bare copier copy {kind} ({label})", f"{bare:.3f} s",
                                    f"djstarter overhead {overhead:+.3f} s"))  # fmt: skip
-        rows.append(("django-admin startproject", f"{statistics.median(references):.3f} s", "reference"))
-        rows.extend(generation)
+                print_row(*generation[-1])
+        if references:
+            reference = ("django-admin startproject", f"{statistics.median(references):.3f} s", "reference")
+            print_row(*reference)
+            list.extend(rows, [reference, *generation])  # printed already
 
         # 3. Served pages against a bare view (one deployment per kind, its all-options project).
-        for kind in implemented_kinds():
+        for kind in kinds if "served" in sections else ():
             if budget.allows(rows, f"served pages ({kind})"):
                 rows.extend(served_pages(tmp, kind))
 
         # 4. Generated suites, 5. updates, 6. scaling.
-        for kind in implemented_kinds():
+        for kind in kinds:
+            if not sections & {"suites", "updates", "scaling"}:
+                break
             if not budget.allows(rows, f"generated suites, updates and scaling ({kind})"):
                 continue
             for label, extra in (("defaults", {}), ("all options", ALL_ON)):
+                # The defaults project is also the updates', the all-options one the scaling probe's.
+                if "suites" not in sections and ("updates" if not extra else "scaling") not in sections:
+                    continue
                 project = tmp / f"suite-{kind}-{len(extra)}"
                 sh(djstarter, "new", "-q", "--answers", str(answers_file(tmp, kind, extra)), str(project))
+                if "suites" not in sections:
+                    continue
                 python = project_venv(project, args.suite_venv)
                 env = suite_env(DATABASE_URL="sqlite:///:memory:")
                 output = ""
@@ -375,26 +425,16 @@ def main() -> None:
 
             if not budget.allows(rows, f"updates and scaling ({kind})"):
                 continue
-            project = tmp / f"suite-{kind}-0"
-            noop = timed(
-                lambda project=project: sh(
-                    str(BIN / "copier"), "update", "--defaults", "--vcs-ref=:current:", cwd=project
-                ),
-                runs,
-            )
-            rows.append((f"no-op copier update ({kind})", f"{noop:.2f} s", "reference (Copier alone)"))
-            noop = timed(lambda project=project: sh(djstarter, "update", "-q", str(project)), runs)
-            name = f"  no-op djstarter update ({kind})"
-            rows.append((name, f"{noop:.2f} s", target(name.strip(), noop, 2.0, "target ≤ 2 s")))
-            rows.extend(one_version_updates(tmp, kind, runs))
-            if budget.allows(rows, f"scaling ({kind})"):
+            if "updates" in sections:
+                rows.extend(updates(tmp, kind, runs))
+            if "scaling" in sections and budget.allows(rows, f"scaling ({kind})"):
                 rows.extend(scaling(tmp, kind))
-        if "saas" in implemented_kinds() and budget.allows(rows, "saas scale-out"):
+        if "saas" in kinds and "scale-out" in sections and budget.allows(rows, "saas scale-out"):
             rows.extend(scale_out(tmp))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure'.ljust(width)}  {'median':>10}  note")
+    width = max(len(r[0]) for r in rows) if rows else 0
+    print(f"\n{'measure'.ljust(width)}  {'median':>10}  note")
     for name, value, note in rows:
         print(f"{name.ljust(width)}  {value:>10}  {note}")
     missed = [name for name, met in TARGETS if not met]
@@ -402,6 +442,20 @@ def main() -> None:
     print(f"\nTargets met: {met} of {len(TARGETS)} (✓ met, ✗ missed; reported, not enforced).")
     for name in missed:
         print(f"  ✗ {name.strip()}")
+
+
+def updates(tmp: Path, kind: str, runs: int) -> Iterator[tuple[str, str, str]]:
+    """A no-op update (plain Copier, then djstarter) of the kind's defaults project, then one-version
+    updates."""
+    djstarter = str(BIN / "djstarter")
+    project = tmp / f"suite-{kind}-0"
+    copier = (str(BIN / "copier"), "update", "--defaults", "--vcs-ref=:current:")
+    noop = timed(lambda: sh(*copier, cwd=project), runs)
+    yield (f"no-op copier update ({kind})", f"{noop:.2f} s", "reference (Copier alone)")
+    noop = timed(lambda: sh(djstarter, "update", "-q", str(project)), runs)
+    name = f"  no-op djstarter update ({kind})"
+    yield (name, f"{noop:.2f} s", target(name.strip(), noop, 2.0, "target ≤ 2 s"))
+    yield from one_version_updates(tmp, kind, runs)
 
 
 def served_pages(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
@@ -430,7 +484,7 @@ def served_pages(tmp: Path, kind: str) -> list[tuple[str, str, str]]:
     return rows
 
 
-def one_version_updates(tmp: Path, kind: str, runs: int) -> list[tuple[str, str, str]]:
+def one_version_updates(tmp: Path, kind: str, runs: int) -> Iterator[tuple[str, str, str]]:
     """Generate from an older store version, then update to a newer one (a real template change):
     plain ``copier update --vcs-ref`` to the next version, and ``djstarter update`` (to the newest)."""
     from djstarter.generate import generate
@@ -445,7 +499,6 @@ def one_version_updates(tmp: Path, kind: str, runs: int) -> list[tuple[str, str,
         "copier": [str(BIN / "copier"), "update", "--defaults", "--vcs-ref", new.tag],
         "djstarter": [str(BIN / "djstarter"), "update", "-q"],  # to the installed templates (newest)
     }
-    rows = []
     for tool, command in commands.items():
         samples = []
         for index in range(runs + 1):
@@ -458,10 +511,9 @@ def one_version_updates(tmp: Path, kind: str, runs: int) -> list[tuple[str, str,
         seconds = statistics.median(samples[1:])
         name = f"one-version {tool} update ({kind})"
         if tool == "djstarter":
-            rows.append((f"  {name}", f"{seconds:.2f} s", target(name, seconds, 2.0, "target ≤ 2 s")))
+            yield (f"  {name}", f"{seconds:.2f} s", target(name, seconds, 2.0, "target ≤ 2 s"))
         else:
-            rows.append((name, f"{seconds:.2f} s", "reference (Copier alone)"))
-    return rows
+            yield (name, f"{seconds:.2f} s", "reference (Copier alone)")
 
 
 def defaults(kind: str) -> dict[str, Any]:

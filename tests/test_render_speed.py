@@ -84,7 +84,7 @@ def test_optimized_render_is_byte_identical(
     if kind == "todo_api":
         answers["use_drf"] = True
     plain_copy(composed, tmp_path / "plain", answers)
-    generate.render(answers, tmp_path / "fast", str(composed))
+    generate.render(answers, tmp_path / "fast", str(composed), plain=True)
     plain, fast = tree(tmp_path / "plain"), tree(tmp_path / "fast")
     assert len(plain) > 50  # really a project
     assert sorted(fast) == sorted(plain)
@@ -636,3 +636,69 @@ def test_copier_yml_parsed_by_libyaml_is_what_copier_s_own_loader_makes(tmp_path
         patch.setattr(yaml, "load_all", recording)
         generate._with_libyaml(copier_template, load, config)
     assert len(seen) == 1 and issubclass(seen[0], yaml.CSafeLoader)
+
+
+def _template_facts(url: str, ref: str) -> tuple[str | None, Any]:
+    """A Copier template's ``commit`` and ``version`` (what it records and compares), read anew."""
+    template = copier_template.Template(url=url, ref=ref)
+    try:
+        return template.commit, template.version
+    finally:
+        template._cleanup()
+
+
+@pytest.mark.parametrize(
+    "tag", ["v1.2.3", "v1.2.3+f0123456789", "v1.2.3.post4+gabc1234.dirty.f0123456789", "v2.0.0rc1", "release"]
+)
+@pytest.mark.parametrize("second_tag", [False, True], ids=["only-tag", "two-tags"])
+def test_a_store_clone_at_a_tag_reads_its_commit_and_version_as_copier_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tag: str, second_tag: bool
+) -> None:
+    """The clone an update makes of a store tag answers ``commit`` and ``version`` without git when the tag is
+    the only one on its commit, and with exactly Copier's values (dunamai asks git otherwise)."""
+    import dunamai
+
+    repo = tmp_path / "repo"
+    write(repo / "copier.yml", "name: {type: str, default: x}\n")
+    write(repo / "templates" / "blog" / "file.txt", "one")
+    git(repo.parent, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "tag", "--annotate", tag, "-m", "digest")
+    if second_tag:
+        git(repo, "tag", "v0.0.9")  # describe and dunamai choose between them: left to them
+    expected = _template_facts(str(repo), tag)
+    asked: list[str] = []
+    from_git = dunamai.Version.from_git
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        asked.append(tag)
+        return from_git(*args, **kwargs)
+
+    monkeypatch.setattr(dunamai.Version, "from_git", counting)
+    with faster_copier(["blog"]):
+        assert _template_facts(str(repo), tag) == expected
+    known = not second_tag and tag != "release"  # "release" is no version: Copier reads it as it does
+    assert asked == ([] if known else [tag])
+
+
+def test_new_asks_git_nothing_about_its_plain_template(composed: Path, tmp_path: Path) -> None:
+    """Rendering from a composed folder skips Copier's repository and bundle checks (three git commands);
+    other URLs are checked as before, each once per update."""
+    from copier import _vcs
+
+    calls: list[str] = []
+    checks = {name: getattr(_vcs, name) for name in ("is_git_repo_root", "is_git_bundle")}
+
+    def spy(name: str) -> Any:
+        return lambda path: calls.append(name) or checks[name](path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in checks:
+            patch.setattr(_vcs, name, spy(name))
+        generate.render(dict(BASE_ANSWERS), tmp_path / "fast", str(composed), plain=True)
+        assert calls == []
+        with faster_copier():
+            assert copier_template.get_repo(str(composed)) is None
+            assert copier_template.get_repo(str(composed)) is None
+        assert calls == ["is_git_repo_root", "is_git_bundle"]  # once, then remembered

@@ -212,7 +212,6 @@ def test_the_fingerprint_is_remembered_by_file_stat_and_never_outlives_a_change(
     assert reads == [1] and tag == f"v1.0.0+f{fingerprint_files(templates.layout(source))[:10]}"
 
 
-
 def test_rendering_from_the_store_keeps_the_fingerprint_remembered(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -228,6 +227,51 @@ def test_rendering_from_the_store_keeps_the_fingerprint_remembered(
     store.ensure(source, version="1.0.0", into=tmp_path / "third", kinds=["blog"])
     assert reads == []
     assert store.fingerprint(tmp_path / "third") == store.fingerprint(tmp_path / "first")
+
+
+def test_new_renders_from_a_composed_template_the_store_keeps(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``djstarter new`` composes a kind's template once per templates' content, in the store; a change gives
+    a new one, and the least recently used beyond the limit go once idle."""
+    monkeypatch.setattr(store, "_RACY_NS", 0)
+    composed: list[list[str] | None] = []
+    compose = templates.compose
+    monkeypatch.setattr(
+        templates, "compose", lambda d, s=None, k=None: composed.append(k) or compose(d, s, k)
+    )
+    release, first = store.ensure_template("blog", tmp_path / "unused", source, version="1.0.0")
+    assert release.tag == "v1.0.0" and first.is_relative_to(release.path / ".git")
+    expected = templates.compose(tmp_path / "expected", source, ["blog"])
+    assert store.fingerprint(first) == store.fingerprint(expected)
+    composed.clear()
+    assert store.ensure_template("blog", tmp_path / "unused", source, version="1.0.0") == (release, first)
+    assert composed == [] and not (tmp_path / "unused").exists()
+
+    readme = source / "_base" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nChanged.\n")
+    changed, second = store.ensure_template("blog", tmp_path / "unused", source, version="1.0.0")
+    assert second != first and changed.tag != release.tag
+    assert "Changed." in (second / "templates" / "blog" / "README.md.jinja").read_text()
+    assert first.is_dir()  # used moments ago: kept
+
+    monkeypatch.setattr(store, "_COMPOSED_KEPT", 1)
+    monkeypatch.setattr(store, "_COMPOSED_IDLE_S", 0)
+    store.ensure_template("social", tmp_path / "unused", source, version="1.0.0")
+    assert not first.exists() and not second.exists()
+
+
+def test_a_store_that_cannot_keep_a_composed_template_composes_into_the_fallback(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(*args: object) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store, "_composed", read_only)
+    release, template = store.ensure_template("blog", tmp_path / "fallback", source, version="1.0.0")
+    assert release.tag == "v1.0.0" and template == tmp_path / "fallback"
+    assert sorted(p.name for p in (template / "templates").iterdir()) == ["blog"]
+
 
 def test_a_file_changed_moments_ago_is_not_trusted_by_its_stat(source: Path) -> None:
     """A second write within the same timestamp tick would keep the stat: such listings are not remembered."""

@@ -103,9 +103,11 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     # loose object file each (hundreds of small writes: most of this step on a slow disk). The setting
     # holds for this command only; the objects, tree and commit are the same.
     _git(project, "-c", "core.bigFileThreshold=1", "add", "--all")
+    # maintenance.auto: git commit would start `git maintenance run --auto`, which finds nothing to do in a
+    # repository of one commit.
     _git(
         project,
-        "-c", "commit.gpgsign=false",
+        "-c", "commit.gpgsign=false", "-c", "maintenance.auto=false",
         "commit", "--quiet", "--no-verify",
         "-m", f"Initial commit from djstarter {version()}",
         env=env,
@@ -119,7 +121,7 @@ _MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "
 
 
 @contextmanager
-def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
+def faster_copier(kinds: Sequence[str] = (), plain: Path | None = None) -> Iterator[None]:
     """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
 
     1. **Template compiles.** Copier compiles every part of every template path with
@@ -150,7 +152,9 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
        answers to remember, ``_copier_conf``) again for every path part and every file: about a third
        of a render. While a worker renders its files (``_render_template``; the answers are final by
        then) the context is built once and each caller gets a copy with its own ``_copier_conf``
-       (Copier's ``answers_relpath`` writes into that one).
+       (Copier's ``answers_relpath`` writes into that one). ``answers_relpath`` itself (the answers file's
+       name, rendered from the same context: asked for every path part, about 700 times a render) is
+       rendered once while the worker renders.
     6. **Reading ``copier.yml`` again.** Every ``Template`` Copier makes (seven in an update) parses
        ``copier.yml`` with PyYAML's pure-Python loader. The parsed configuration is kept by the file's
        bytes and each caller gets a deep copy; a file with an ``!include`` tag is parsed as before.
@@ -161,6 +165,16 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
        that commit; each temporary repository now borrows them from its ``git init`` on, so git writes
        only the objects the project lacks. The commits and trees are the same; the project's repository
        is only read (git may refresh the time stamp of an object it found there, as it does to keep it).
+    8. **Asking git what it knows already.** A template clone that djstarter made at a tag of its store, the
+       only tag on its commit (asked once), describes itself (``Template.commit``: ``git describe --tags``)
+       as that tag, and its version (``Template.version``: a dozen git commands through dunamai) is the
+       tag's public version, as dunamai reads it; both are answered without git. In the project's
+       temporary repositories (see 7), git's automatic maintenance is off: after each of their commits
+       ``git commit`` starts ``git maintenance run --auto``, which finds nothing to do there.
+    9. **Asking git whether a template is a repository.** Copier's ``get_repo`` (which asks git about a
+       local path) answers once per URL. With ``plain`` (a template folder that djstarter composed: no
+       repository, no bundle), it answers None for that folder at once, as it would after running git three
+       times (``rev-parse`` there, then ``init`` and ``bundle verify`` in a temporary folder).
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
@@ -185,19 +199,57 @@ def faster_copier(kinds: Sequence[str] = ()) -> Iterator[None]:
             from copier._types import LazyDict
 
             built: dict[int, dict[str, Any]] = {}  # id(worker) -> its context, while it renders
-            _patch(stack, Worker, "_render_template", _rendering(render, built))
+            relpaths: dict[int, Path] = {}  # id(worker) -> its answers file's path, while it renders
+            _patch(stack, Worker, "_render_template", _rendering(render, built, relpaths))
             _patch(stack, Worker, "_render_context", _context_once(context, built, LazyDict))
+            answers_relpath = vars(Worker).get("answers_relpath")
+            if isinstance(answers_relpath, property) and answers_relpath.fget is not None:
+                relpath_once = property(_relpath_once(answers_relpath.fget, built, relpaths))
+                _patch(stack, Worker, "answers_relpath", relpath_once)
         load_config = vars(_template).get("load_template_config")
         if callable(load_config):
             _patch(stack, _template, "load_template_config", _parsed_once(load_config, _template))
         clone = vars(_template).get("clone")
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
-            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds))
+            tagged: dict[Path, str] = {}  # our clones checked out at a tag, the only one on their commit
+            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds, tagged))
+            template_class = vars(_template).get("Template")
+            for name, known in (("commit", _describe_tag), ("version", _tag_version)):
+                if not isinstance(template_class, type):
+                    break
+                prop = vars(template_class).get(name)
+                if isinstance(prop, functools.cached_property):
+                    fast = functools.cached_property(_at_known_tag(prop.func, tagged, known))
+                    fast.__set_name__(template_class, name)
+                    _patch(stack, template_class, name, fast)
         initialize = vars(Worker).get("_git_initialize_repo")
         if callable(initialize):
             _patch(stack, Worker, "_git_initialize_repo", _borrowing_objects(initialize))
+        get_repo = vars(_template).get("get_repo")
+        if callable(get_repo):
+            _patch(stack, _template, "get_repo", _repository_once(get_repo, plain))
         yield
+
+
+def _repository_once(
+    get_repo: Callable[[str], str | None], plain: Path | None
+) -> Callable[[str], str | None]:
+    """Copier's ``get_repo(url)`` (a template's git URL, or None: asks git about a local path) answered once
+    per URL: every ``Template`` of an update asks again for the same one. None at once for the folder
+    ``plain`` (a repository's URL never names it: the folder has no ``.git`` and is no bundle)."""
+    plain_url = str(plain) if plain is not None else None
+    known: dict[str, str | None] = {}
+
+    @functools.wraps(get_repo)
+    def repository_once(url: str) -> str | None:
+        if plain is not None and str(url) == plain_url and plain.is_dir() and not (plain / ".git").exists():
+            return None
+        if url not in known:
+            known[url] = get_repo(url)
+        return known[url]
+
+    return repository_once
 
 
 def _borrowing_objects(initialize: Callable[[Worker], None]) -> Callable[[Worker], None]:
@@ -228,14 +280,19 @@ def _borrow_objects(worker: Worker) -> None:
         info = Path(".git", "objects", "info")
         info.mkdir(parents=True, exist_ok=True)
         (info / "alternates").write_text(objects + "\n", encoding="utf-8")
+        with Path(".git", "config").open("a", encoding="utf-8") as config:  # see faster_copier (8)
+            config.write("[maintenance]\n\tauto = false\n")
     except (OSError, subprocess.CalledProcessError, AttributeError):
         return
 
 
 def _rendering(
-    render: Callable[[Worker], None], built: dict[int, dict[str, Any]]
+    render: Callable[[Worker], None],
+    built: dict[int, dict[str, Any]],
+    relpaths: dict[int, Path] | None = None,
 ) -> Callable[[Worker], None]:
-    """``Worker._render_template`` that keeps one render context for the worker while it renders."""
+    """``Worker._render_template`` that keeps one render context (and answers file path, in ``relpaths``)
+    for the worker while it renders."""
 
     @functools.wraps(render)
     def rendering(worker: Worker) -> None:
@@ -244,8 +301,27 @@ def _rendering(
             render(worker)
         finally:
             built.pop(id(worker), None)
+            if relpaths is not None:
+                relpaths.pop(id(worker), None)
 
     return rendering
+
+
+def _relpath_once(
+    answers_relpath: Callable[[Worker], Path], built: dict[int, dict[str, Any]], relpaths: dict[int, Path]
+) -> Callable[[Worker], Path]:
+    """``Worker.answers_relpath`` rendered once while the worker renders (its context is fixed then, see
+    ``_context_once``), as Copier renders it at any other time."""
+
+    @functools.wraps(answers_relpath)
+    def relpath_once(worker: Worker) -> Path:
+        if id(worker) not in built:
+            return answers_relpath(worker)
+        if id(worker) not in relpaths:
+            relpaths[id(worker)] = answers_relpath(worker)
+        return relpaths[id(worker)]
+
+    return relpath_once
 
 
 def _context_once(
@@ -305,14 +381,17 @@ def _with_libyaml(module: ModuleType, load: Callable[..., dict[str, Any]], *args
         module.yaml = yaml  # type: ignore[attr-defined]
 
 
-def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str] = ()) -> Callable[..., str]:
+def _shared_clones(
+    clone: Callable[..., str], folder: Path, kinds: Sequence[str] = (), tagged: dict[Path, str] | None = None
+) -> Callable[..., str]:
     """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
 
     Copier reads a template clone and never writes to it after ``clone`` returns, so one clone can
     serve every ``Template`` of the same version; the ``location`` Copier made stays empty and is
     removed by Copier as usual. With ``kinds``, a local repository at a ref other than ``HEAD`` (where
     Copier would add uncommitted changes) is cloned with only ``copier.yml`` and those kinds' folders
-    checked out; should that fail, Copier clones as usual.
+    checked out; should that fail, Copier clones as usual. ``tagged`` receives each such clone (resolved
+    path) whose ref is the only tag on the commit checked out.
     """
     clones: dict[tuple[str, str], str] = {}
 
@@ -324,6 +403,8 @@ def _shared_clones(clone: Callable[..., str], folder: Path, kinds: Sequence[str]
             local = Path(str(url).removeprefix("file://"))
             if kinds and ref != "HEAD" and local.is_dir() and _sparse_clone(local, str(ref), target, kinds):
                 clones[key] = str(target)
+                if tagged is not None and _tags_at_head(target) == [str(ref)]:
+                    tagged[target.resolve()] = str(ref)
             else:
                 clones[key] = clone(url, ref, location=str(target))
         return clones[key]
@@ -358,6 +439,46 @@ def _sparse_clone(repo: Path, ref: str, location: Path, kinds: Sequence[str]) ->
         location.mkdir()
         return False
     return True
+
+
+def _tags_at_head(location: Path) -> list[str] | None:
+    """The tags on the commit checked out in ``location``; None when git cannot tell."""
+    try:
+        return subprocess.run(
+            ["git", "tag", "--points-at", "HEAD"],
+            cwd=location, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL,
+        ).stdout.split()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _describe_tag(tag: str) -> str:
+    """What ``git describe --tags --always`` says of a commit that holds exactly this one tag."""
+    return tag
+
+
+def _tag_version(tag: str) -> Any:
+    """The version Copier reads (with dunamai) from a clean checkout of the commit that holds exactly this one
+    tag: the tag's public version (local labels dropped); None when it is not a version."""
+    return store.public_version(tag)
+
+
+def _at_known_tag(
+    compute: Callable[[Any], Any], tagged: dict[Path, str], known: Callable[[str], Any]
+) -> Callable[[Any], Any]:
+    """A ``Template`` property computed by ``known(tag)`` for a clone in ``tagged``, by Copier otherwise (also
+    when ``known`` has no answer)."""
+
+    @functools.wraps(compute)
+    def at_known_tag(template: Any) -> Any:
+        try:
+            tag = tagged.get(template.local_abspath) if tagged and template.vcs == "git" else None
+        except Exception:  # whatever Copier raises there, it raises again in its own computation
+            tag = None
+        answer = known(tag) if tag is not None else None
+        return compute(template) if answer is None else answer
+
+    return at_known_tag
 
 
 def _patch(stack: ExitStack, owner: type | ModuleType, name: str, value: object) -> None:
@@ -720,13 +841,14 @@ class _Choice:
             self.value = title
 
 
-def render(answers: Mapping[str, Any], project: Path, template: str) -> None:
-    """Run Copier non-interactively with complete, validated answers."""
+def render(answers: Mapping[str, Any], project: Path, template: str, *, plain: bool = False) -> None:
+    """Run Copier non-interactively with complete, validated answers; ``plain``: the template is a folder
+    djstarter composed (not a git repository or bundle)."""
     import copier
     from copier.errors import CopierError
 
     try:
-        with faster_copier():
+        with faster_copier(plain=Path(template) if plain else None):
             copier.run_copy(
                 template,
                 project,
@@ -746,7 +868,7 @@ def render_release(release: store.Release, answers: Mapping[str, Any], dest: Pat
     would from the release's tag, without recording anything or touching git."""
     with interrupts.temporary_folder("djstarter-release-") as work_dir:
         template = store.export(release, Path(work_dir) / "template", [str(answers["project_kind"])])
-        render({k: v for k, v in answers.items() if not k.startswith("_")}, dest, str(template))
+        render({k: v for k, v in answers.items() if not k.startswith("_")}, dest, str(template), plain=True)
     return dest
 
 
@@ -771,11 +893,11 @@ def generate(
         if release is None:
             while _preloading:
                 _preloading.pop().join()
-            release = store.ensure(into=template, kinds=[str(answers["project_kind"])])
+            release, template = store.ensure_template(str(answers["project_kind"]), fallback=template)
         else:
-            store.export(release, template)
+            store.export(release, template, [str(answers["project_kind"])])
         project = Path(work_dir) / "project"
-        render(answers, project, str(template))
+        render(answers, project, str(template), plain=True)
         store.record(project, release)
         write_dotenv(project)
         if git and not (overwrite and _inside_git_repo(dest)):

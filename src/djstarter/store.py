@@ -221,19 +221,88 @@ def ensure(
     than the git tag (Copier runs git once per file for a git source). ``checkout`` (default: whether the
     templates come from a source checkout rather than an installed package) names the tag by content.
     """
-    if checkout is None:
-        checkout = templates.from_checkout(src)
     repo = store_dir()
     with _locked(repo):
-        current = cached_fingerprint(repo, templates.layout(src))
-        known = tags(repo)
-        release = Release(repo, release_tag(version or _this_version(), current, known, checkout=checkout))
-        if release.tag not in known:
-            with interrupts.temporary_folder("djstarter-store-") as tmp:
-                _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
+        release, _ = _ensure(repo, src, version, checkout)
     if into is not None:
         templates.compose(into, src, kinds)
     return release
+
+
+def ensure_template(
+    kind: str, fallback: Path, src: Path | None = None, version: str | None = None
+) -> tuple[Release, Path]:
+    """``ensure()``, and the composed template of ``kind`` to render from: a folder the store keeps by the
+    templates' fingerprint, composed once (later runs render from it instead of copying every file again);
+    composed into ``fallback`` when the store cannot keep one (e.g. it is read-only).
+
+    Only read: Copier renders from it. It is written whole under a temporary name and then renamed, so a
+    folder of that name is always complete; the least recently used beyond ``_COMPOSED_KEPT`` are removed
+    (never one used in the last ``_COMPOSED_IDLE_S`` seconds: another djstarter may be rendering from it)."""
+    repo = store_dir()
+    with _locked(repo):
+        release, digest = _ensure(repo, src, version, None)
+        try:
+            return release, _composed(repo, src, digest, kind)
+        except OSError:
+            pass
+    return release, templates.compose(fallback, src, [kind])
+
+
+def _ensure(repo: Path, src: Path | None, version: str | None, checkout: bool | None) -> tuple[Release, str]:
+    """The release of ``src``'s templates (added to the store when missing) and their fingerprint; the
+    caller holds the store lock."""
+    if checkout is None:
+        checkout = templates.from_checkout(src)
+    current = cached_fingerprint(repo, templates.layout(src))
+    known = tags(repo)
+    release = Release(repo, release_tag(version or _this_version(), current, known, checkout=checkout))
+    if release.tag not in known:
+        with interrupts.temporary_folder("djstarter-store-") as tmp:
+            _add_release(repo, templates.compose(Path(tmp) / "template", src), release.tag, current)
+    return release, current
+
+
+#: How many composed templates (one per kind and templates' fingerprint) the store keeps, and how long
+#: (seconds) since its last use one is kept anyway.
+_COMPOSED_KEPT = 12
+_COMPOSED_IDLE_S = 3600
+_COMPOSED_DIR = "djstarter-composed"
+
+
+def _composed(repo: Path, src: Path | None, digest: str, kind: str) -> Path:
+    """The composed template of ``kind`` for the templates of fingerprint ``digest`` (see
+    ``ensure_template``); the caller holds the store lock."""
+    folder = repo / ".git" / _COMPOSED_DIR
+    target = folder / f"{digest[:32]}-{kind}"
+    if target.is_dir():
+        with contextlib.suppress(OSError):
+            os.utime(target)  # used now: the least recently used are removed first
+        return target
+    folder.mkdir(exist_ok=True)
+    partial = folder / f".{target.name}.{os.getpid()}.tmp"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        templates.compose(partial, src, [kind])
+        os.replace(partial, target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _prune_composed(folder, keep=target)
+    return target
+
+
+def _prune_composed(folder: Path, keep: Path) -> None:
+    import time
+
+    try:
+        entries = [(entry.stat().st_mtime, entry) for entry in folder.iterdir() if entry != keep]
+    except OSError:
+        return
+    idle_since = time.time() - _COMPOSED_IDLE_S
+    for position, (used, entry) in enumerate(sorted(entries, reverse=True)):
+        if position >= _COMPOSED_KEPT - 1 and used < idle_since:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _this_version() -> str:
