@@ -127,6 +127,17 @@ ACCEPTED_REJECTIONS = (
         r"^Only public posts can be boosted",
     ),
     Rejection(
+        "Exports are stored state (saas, social): one at a time per owner and one a minute, so whether a new "
+        "one may be asked for depends on the exports already stored.",
+        r"already being (built|prepared): it is listed here when ready\.$|"
+        r"less than a minute ago: it is listed here\.$",
+    ),
+    Rejection(
+        "Scheduling an account's deletion takes the account's own password (social): the schema gives a "
+        "string, not which one.",
+        r"^That is not your password",
+    ),
+    Rejection(
         "A webhook URL must resolve to public addresses only (saas): the schema gives a URL's form, not what "
         "DNS answers for its host (and the test machine resolves no outside name).",
         r"does not resolve to an address\.$|Webhooks only go to public addresses\.$",
