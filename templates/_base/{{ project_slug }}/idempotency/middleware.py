@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -177,6 +178,7 @@ class _Claim:
         Submission.objects.filter(key=self.key, status_code__isnull=True).delete()
 
     def _replay(self, earlier: Submission) -> HttpResponse:
+        self._keep_the_first_session()
         if self.api:
             response = HttpResponse(bytes(earlier.body), status=earlier.status_code,
                                     content_type=earlier.content_type or None)  # fmt: skip
@@ -193,6 +195,17 @@ class _Claim:
         response = HttpResponse(status=earlier.status_code)
         response["Location"] = earlier.location
         return response
+
+    def _keep_the_first_session(self) -> None:
+        """A repeat of a form that signed someone in (or out, or impersonated) carries the session the first
+        copy replaced (``login()`` cycles its key). Django would answer such a request by deleting the
+        session cookie, and as the repeat is answered last, the browser would drop the first copy's new
+        session: a double click on "Sign in" signing the person out again. The repeat leaves the cookie be.
+        """
+        cookie = self.request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        session = getattr(self.request, "session", None)
+        if cookie and session is not None and not session.exists(cookie):
+            del self.request.COOKIES[settings.SESSION_COOKIE_NAME]
 
     def _busy(self) -> HttpResponse:
         detail = "The same request is still being processed; try again in a moment."

@@ -70,6 +70,27 @@ def test_a_repeat_is_one_even_when_the_first_ended_the_session(client, django_us
     assert urls.calls == ["Hello"]
 
 
+def test_a_repeat_of_a_sign_in_leaves_the_new_session_cookie_alone(client, django_user_model, settings):
+    """A double click on "Sign in": both copies carry the anonymous session, which the first replaces. The
+    repeat, answered last, must not tell the browser to delete the session cookie (signing the person out)."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{urls.__name__}.reads_user"]
+    django_user_model.objects.create_user("ana", password="x")
+    session = client.session
+    session["seen"] = True
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    repeat = Client()
+    repeat.cookies[settings.SESSION_COOKIE_NAME] = session.session_key  # the same browser, the same cookie
+    form = {**FORM, "title": "ana"}
+    first = client.post("/sign-in/", form)
+    new_session = first.cookies[settings.SESSION_COOKIE_NAME]
+    assert new_session.value not in ("", session.session_key)
+    second = repeat.post("/sign-in/", form)
+    assert (second.status_code, second["Location"]) == (302, "/done/")
+    assert settings.SESSION_COOKIE_NAME not in second.cookies  # neither deleted nor replaced
+    assert urls.calls == ["signed in"]
+
+
 def test_a_form_shown_again_with_errors_releases_its_key(client):
     client.post("/invalid/", FORM)
     client.post("/invalid/", FORM)

@@ -1,5 +1,6 @@
 """Views that count how often they ran, for the middleware's tests."""
 
+from django.contrib.auth import get_user_model, login
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +27,25 @@ def liked(request):
     return in_place.answer(request, "partials/messages.html", context, redirect_to="/done/", message="Liked.")
 
 
+def signed_in(request):
+    """A sign-in form: ``login()`` gives the browser a new session (its key is cycled)."""
+    calls.append("signed in")
+    user = get_user_model().objects.get(username=request.POST["title"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect("/done/")
+
+
+def reads_user(get_response):
+    """A middleware that looks at who is signed in before the view (django-hijack's and allauth's do): it
+    loads the session, so Django learns when a request's session no longer exists."""
+
+    def middleware(request):
+        request.user.is_authenticated  # noqa: B018
+        return get_response(request)
+
+    return middleware
+
+
 @csrf_exempt
 def api_create(request):
     calls.append(request.body.decode())
@@ -42,6 +62,7 @@ urlpatterns = [
     path("create/", created),
     path("invalid/", invalid),
     path("like/", liked),
+    path("sign-in/", signed_in),
     path("api/create/", api_create),
     path("api/refused/", api_refused),
 ]
