@@ -20,4 +20,4 @@ class ProfileSettingsForm(forms.ModelForm):
 class DeleteAccountForm(PasswordConfirmForm):
     """Scheduling one's account for deletion takes the password again."""
 
-    refusal = "That is not your password: your account stays as it is."
+    refusal = "That is not your password, so your account stays as it is."
