@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..core.archives import delete_files_after_commit
+from ..posts import timeline_cache
 from .models import Profile
 
 logger = logging.getLogger(__name__)
@@ -42,15 +43,19 @@ def grace_period() -> timedelta:
 def schedule(user) -> Profile:
     """Schedule ``user``'s account for deletion after the grace period (again: the first date stays)."""
     Profile.objects.get_or_create(user=user)
-    Profile.objects.filter(user=user, deletion_due_at__isnull=True).update(
+    if Profile.objects.filter(user=user, deletion_due_at__isnull=True).update(
         deletion_due_at=timezone.now() + grace_period()
-    )
+    ):
+        timeline_cache.changed()  # an update() sends no signal: cached timelines still show them
     return Profile.objects.get(user=user)
 
 
 def cancel(user) -> bool:
     """Keep ``user``'s account after all; False when no deletion was scheduled."""
-    return bool(Profile.objects.filter(user=user, deletion_due_at__isnull=False).update(deletion_due_at=None))
+    if not Profile.objects.filter(user=user, deletion_due_at__isnull=False).update(deletion_due_at=None):
+        return False
+    timeline_cache.changed()
+    return True
 
 
 def due_ids() -> list[int]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ...graph import services as graph_services
 from ...graph.models import Follow, ModerationAction, Report
+from ...profiles import deletion
 from .. import services, timeline_cache
 from ..models import Post
 from .factories import BlockFactory, FollowFactory, MuteFactory, PostFactory, UserFactory
@@ -235,3 +236,13 @@ def test_every_change_to_a_feed_is_shown_at_once(change):
     fresh, _ = feed(client)
     assert cached != before
     assert cached == fresh
+
+
+def test_scheduling_and_cancelling_an_account_deletion_renew_the_public_timeline(client):
+    """Both are conditional ``update()`` calls (no signal): the account goes, and comes back, at once."""
+    post = PostFactory(body="Words of someone leaving")
+    assert b"Words of someone leaving" in visit(client)[1]
+    deletion.schedule(post.author)
+    assert b"Words of someone leaving" not in visit(Client())[1]
+    assert deletion.cancel(post.author)
+    assert b"Words of someone leaving" in visit(Client())[1]
