@@ -34,7 +34,9 @@ def render(kind: str, dest: Path) -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("kind", choices=sorted(PAGES))
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--project", type=Path, help="a rendered project (default: render one)")

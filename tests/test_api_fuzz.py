@@ -121,9 +121,9 @@ ACCEPTED_REJECTIONS = (
     ),
     Rejection(
         "Blocks and audiences are stored state (social): whether one may follow an account depends on blocks "
-        "either way, whether one may block, mute or report it on whose it is (not one's own), and whether a "
-        "post can be boosted on its audience and its author's.",
-        r"^You cannot follow this account\.$|^You cannot (block|mute|report) yourself\.$|"
+        "either way, whether one may follow, block, mute or report it on whose it is (not one's own), and "
+        "whether a post can be boosted on its audience and its author's.",
+        r"^You cannot follow this account\.$|^You cannot (follow|block|mute|report) yourself\.$|"
         r"^Only public posts can be boosted",
     ),
     Rejection(
@@ -131,6 +131,12 @@ ACCEPTED_REJECTIONS = (
         "one may be asked for depends on the exports already stored.",
         r"already being (built|prepared): it is listed here when ready\.$|"
         r"less than a minute ago: it is listed here\.$",
+    ),
+    Rejection(
+        "An export's download link works once, until it expires (saas, social): whether a signed link still "
+        "opens depends on the stored export (used, expired), not on the link's form.",
+        r"each export downloads once\. Ask for a new export\.$|"
+        r"^This link has expired: ask for a new export\.$",
     ),
     Rejection(
         "Scheduling an account's deletion takes the account's own password (social): the schema gives a "
@@ -143,8 +149,9 @@ ACCEPTED_REJECTIONS = (
         r"does not resolve to an address\.$|Webhooks only go to public addresses\.$",
     ),
     Rejection(
-        "A moment PostgreSQL cannot take (a time zone offset beyond ±15:59, which RFC 3339's date-time allows "
-        "up to ±23:59, or a year before 1 in UTC) is refused with the reason (core/api/exceptions.py).",
+        "A moment PostgreSQL cannot take (a time zone offset beyond ±15:59, which RFC 3339's date-time "
+        "allows up to ±23:59, or a year before 1 in UTC) is refused with the reason "
+        "(core/api/exceptions.py).",
         r"^A value is outside what the database can store \(a date, a time zone offset or a number\)\.$",
     ),
     Rejection(
