@@ -6,8 +6,8 @@ when ``DJSTARTER_TEST_POSTGRES_URL`` is set, on SQLite otherwise, with Redis as 
 the README's deployment steps set it) when ``DJSTARTER_TEST_REDIS_URL`` is set. A closed loop of
 ``CONCURRENCY`` clients then requests, for ``SECONDS`` each: the bare view (``/healthz/``: one database
 round trip, the same server, settings and database), the anonymous home page, the kind's main signed-in
-page and its main API list (signed in). Every answer must be a 200; the ratio to the bare view is the target (issue 25:
-at least 0.6).
+page and its main API list (signed in). Every answer must be a 200; the ratio to the bare view is the
+target (issue 25: at least 0.6).
 """
 
 from __future__ import annotations
