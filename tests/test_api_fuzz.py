@@ -53,6 +53,7 @@ class Rejection:
     reason: str
     messages: str  # a regular expression every message it explains matches
     forms_only: bool = False  # only for form-encoded bodies
+    status: int = 400  # the status it is refused with (410: a resource that is gone)
 
 
 ACCEPTED_REJECTIONS = (
@@ -137,6 +138,7 @@ ACCEPTED_REJECTIONS = (
         "opens depends on the stored export (used, expired), not on the link's form.",
         r"each export downloads once\. Ask for a new export\.$|"
         r"^This link has expired: ask for a new export\.$",
+        status=410,
     ),
     Rejection(
         "Scheduling an account's deletion takes the account's own password (social): the schema gives a "
@@ -218,7 +220,8 @@ def _messages(body: Any) -> list[str]:
 def _explained(interaction: dict[str, Any]) -> Rejection | None:
     """The documented rule behind a rejected schema-valid request, or None."""
     response = interaction["response"]
-    if response["status_code"] != 400:
+    status = response["status_code"]
+    if status not in {rule.status for rule in ACCEPTED_REJECTIONS}:
         return None
     content = base64.b64decode(response.get("content", {}).get("$base64", "")) or b"{}"
     messages = _messages(json.loads(content))
@@ -231,7 +234,9 @@ def _explained(interaction: dict[str, Any]) -> Rejection | None:
                 rule
                 for rule in ACCEPTED_REJECTIONS
                 # DOTALL: messages quote the input, which may hold any character, newlines included.
-                if re.search(rule.messages, message, re.DOTALL) and (is_form or not rule.forms_only)
+                if rule.status == status
+                and re.search(rule.messages, message, re.DOTALL)
+                and (is_form or not rule.forms_only)
             ),
             None,
         )
