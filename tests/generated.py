@@ -33,7 +33,7 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
     "all-on-postgresql": {**OPTIONS_ON, "ci": "gitlab", "database": "postgresql"},
     "tricky-text": {
         "project_name": 'L\'Été "Café" & {{ name }} {% block %} \\o/',
-        "project_slug": "ete_cafe",
+        "project_slug": "ete_cafe_and_the_longest_slug_allowed_40",  # 40 characters: the longest allowed
         "description": "Quotes ' \" , ampersands &, braces {{ x }}, tags {% if %} and accents: àéîõü — ok",
         "author_name": 'Zoë O\'Brien-"Ñandú" {{ a }}',
         "use_drf": True,
