@@ -128,6 +128,11 @@ ACCEPTED_REJECTIONS = (
         r"^Only public posts can be boosted",
     ),
     Rejection(
+        "A return names each order line once (ecommerce): JSON Schema's `uniqueItems` compares whole items, "
+        "not one field of them (two items with the same line and different quantities).",
+        r"^Name each line once\.$",
+    ),
+    Rejection(
         "Exports are stored state (saas, social): one at a time per owner and one a minute, so whether a new "
         "one may be asked for depends on the exports already stored.",
         r"already being (built|prepared): it is listed here when ready\.$|"
