@@ -65,10 +65,23 @@ def _versions(groups: tuple[str, ...]) -> list[int]:
     return [found.get(key) or missing[key] for key in keys]
 
 
+def version(*groups: str) -> str:
+    """The current versions of ``groups``, as one part of a cache key: ``invalidate_pages`` of any of them
+    changes it. Fragments and other copies kept under it (blog cards, social timelines) go stale with the
+    pages."""
+    return ".".join(str(number) for number in _versions(groups))
+
+
 def _page_key(request: HttpRequest, groups: tuple[str, ...], kind: str = "page", scope: str = "") -> str:
     address = f"{scope}\n{request.build_absolute_uri()}"
-    versions = ".".join(str(version) for version in _versions(groups))
-    return f"page-cache:{kind}:{versions}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"page-cache:{kind}:{version(*groups)}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _keep(request: HttpRequest, timeout: Timeout | None) -> int:
+    """How long an answer may be kept: ``PAGE_CACHE_SECONDS``, or less when the view's ``timeout`` says so."""
+    own = timeout(request) if timeout is not None else None
+    seconds = settings.PAGE_CACHE_SECONDS
+    return seconds if own is None else min(seconds, own)
 
 
 def _may_be_served(request: HttpRequest) -> bool:
@@ -122,11 +135,8 @@ def anonymous_page_cache(*groups: str, timeout: Timeout | None = None) -> Callab
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
-                if _may_be_stored(request, response):
-                    own = timeout(request) if timeout is not None else None
-                    keep = seconds if own is None else min(seconds, own)
-                    if keep > 0:
-                        cache.set(key, (response.content, response.status_code, list(response.items())), keep)
+                if _may_be_stored(request, response) and (keep := _keep(request, timeout)) > 0:
+                    cache.set(key, (response.content, response.status_code, list(response.items())), keep)
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -156,9 +166,7 @@ def cached_list(
             if data is not None:
                 return Response(data)
             response = method(view, request, *args, **kwargs)
-            own_timeout = timeout(request) if timeout is not None else None
-            keep = seconds if own_timeout is None else min(seconds, own_timeout)
-            if response.status_code == 200 and keep > 0:
+            if response.status_code == 200 and (keep := _keep(request, timeout)) > 0:
                 cache.set(key, response.data, keep)
             return response
 

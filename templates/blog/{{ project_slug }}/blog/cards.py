@@ -10,31 +10,25 @@ It also renews the whole list pages that visitors who are not signed in get from
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
 from django.db.models import Min
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ..core.page_cache import invalidate_pages
+from ..core.page_cache import invalidate_pages, version
 
 #: The page-cache group of the list pages (``core/page_cache.py``): home, category and tag archives.
 PAGES = "blog:lists"
-VERSION_KEY = "blog:cards-version"
 CACHE_TIMEOUT = 10 * 60
 
 
 def cards_key(path: str, page: int, total: int, *, signed_in: bool) -> str:
     """What one cached page of cards depends on (the template's ``{% cache %}`` varies on it)."""
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, None)
-    return f"{version}:{path}:{page}:{total}:{int(signed_in)}"
+    return f"{version(PAGES)}:{path}:{page}:{total}:{int(signed_in)}"
 
 
 def invalidate_cards() -> None:
-    """Every cached page of cards is stale: a new version (never one used before, even after eviction);
-    so are the whole list pages kept for visitors who are not signed in."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    """Every cached page of cards is stale, and so are the whole list pages kept for visitors who are not
+    signed in: a new version of their page-cache group (never one used before, even after eviction)."""
     invalidate_pages(PAGES)
 
 

@@ -26,16 +26,16 @@ cache (``REDIS_URL``), as the WebSocket layer already requires.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+
+from ..core import page_cache
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,24 +45,18 @@ if TYPE_CHECKING:
 
 #: The apps whose rows can change a public card or who may see it.
 WATCHED_APPS = frozenset({"posts", "graph", "profiles", "users"})
-VERSION_KEY = "social:public-timeline:version"
-
-
-def _new_version() -> str:
-    version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, None)
-    return version
+#: The page-cache group (``core/page_cache.py``) whose version every copy is kept under.
+GROUP = "social:timelines"
 
 
 def version() -> str:
-    """The current version (a random token: a version lost from the cache is never reused)."""
-    return cache.get(VERSION_KEY) or _new_version()
+    """The current version of the timelines (renewed by every ``changed()``)."""
+    return page_cache.version(GROUP)
 
 
 def changed() -> None:
     """Forget every cached copy now, and again after the commit (a visitor in between cached old posts)."""
-    _new_version()
-    transaction.on_commit(_new_version, robust=True)
+    page_cache.invalidate_pages(GROUP)
 
 
 def _on_change(sender: type, **kwargs: Any) -> None:
