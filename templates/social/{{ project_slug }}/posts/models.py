@@ -59,6 +59,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["author", "-id"], name="posts_post_author_idx"),
             models.Index(fields=["reply_to", "id"], name="posts_post_reply_idx"),
+            # The home feed's order (``managers.FEED_ORDER``): its first page reads a page of rows, not all.
+            models.Index(fields=["-created_at", "-id"], name="posts_post_created_idx"),
         ]
 
     def __str__(self) -> str:
