@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests."""
 
 import itertools
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -9,8 +11,15 @@ _media_folders = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def _media_base(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
+def _media_base():
+    """One temporary folder for the session, removed when it ends.
+
+    Not ``tmp_path_factory``: the first use of pytest's numbered temporary folders makes the run delete the
+    oldest of them at exit, other projects' and other sessions' too, which can take seconds on a shared
+    machine. Only tests that ask for ``tmp_path`` pay for that now.
+    """
+    with tempfile.TemporaryDirectory(prefix="media-") as folder:
+        yield Path(folder)
 
 
 @pytest.fixture(autouse=True)

@@ -146,7 +146,7 @@ def test_inactive_product_page_is_404(client):
     assert client.get(variant.product.get_absolute_url()).status_code == 404
 
 
-def test_product_images_are_validated(tmp_path):
+def test_product_images_are_validated():
     buffer = BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="PNG")
     image = ProductImage(
