@@ -720,11 +720,12 @@ def preload(*, prompts: bool = True) -> None:
 
     ``render`` imports it as usual and waits on Python's import lock if the import is still running.
     Failures are left for that import (and ``version()``) to report, so the threads stay silent.
-    ``prompts=False``: this process never lets Copier ask anything (see ``import_copier``).
+    ``prompts=False``: the answers are given, nothing is asked, and the render almost always goes without
+    Copier (``direct``): Copier is not imported here (its import would only take CPU time from this run);
+    the rare render that needs it imports it without its prompt libraries (see ``import_copier``).
     """
-    threading.Thread(
-        target=_import_quietly, kwargs={"prompts": prompts}, name="djstarter-preload", daemon=True
-    ).start()
+    if prompts:
+        threading.Thread(target=_import_quietly, name="djstarter-preload", daemon=True).start()
     thread = threading.Thread(target=_version_quietly, name="djstarter-version", daemon=True)
     thread.start()
     _preloading.append(thread)
@@ -738,9 +739,9 @@ def _version_quietly() -> None:
         version()
 
 
-def _import_quietly(*, prompts: bool = True) -> None:
+def _import_quietly() -> None:
     with contextlib.suppress(BaseException):  # render() imports it again and reports any error there
-        import_copier(prompts=prompts)
+        import_copier()
 
 
 #: What Copier imports from its prompt libraries (questionary, prompt_toolkit, pygments' lexers): about
@@ -843,7 +844,17 @@ class _Choice:
 
 def render(answers: Mapping[str, Any], project: Path, template: str, *, plain: bool = False) -> None:
     """Run Copier non-interactively with complete, validated answers; ``plain``: the template is a folder
-    djstarter composed (not a git repository or bundle)."""
+    djstarter composed (not a git repository or bundle), rendered without Copier where ``direct`` can
+    (the same files, byte for byte); Copier renders it otherwise."""
+    if plain:
+        from djstarter import direct
+
+        try:
+            if direct.render(answers, project, Path(template)):
+                return
+        finally:
+            direct.save_caches()
+    import_copier(prompts=False)  # never asks (defaults=True): without its prompt libraries
     import copier
     from copier.errors import CopierError
 

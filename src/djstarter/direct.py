@@ -1,0 +1,337 @@
+"""Render a composed template into a new folder as Copier would, without Copier (``djstarter new``).
+
+Copier's import (about 0.1 s) and its per-path work (a Jinja render, several ``stat`` and ``resolve`` calls
+and a pathspec match for every part of every path) were most of ``djstarter new``. For the case djstarter
+always has when it renders a project (a plain template folder it composed, complete answers, a new empty
+destination, no prompts, no tasks), this module does the same steps Copier's ``run_copy`` does, in the same
+order and with the same Jinja environment (``SandboxedEnvironment``, Ansible's filters, ``to_json``,
+``pathjoin``), and writes the same files with the same modes.
+
+It only takes a template whose every feature it knows: ``copier.yml`` with the settings and question
+fields below, no symlinks, no ``{% yield %}`` paths. Anything else — an unknown setting, an answer of another
+type, a validator that refuses, a value Copier computes that this module does not (``_copier_conf.src_path``,
+``now()``, ``_copier_phase``…, which raise ``Unsupported`` when a template reads them), or any error at
+all — makes ``render`` return False before anything is written, and the caller runs Copier, which renders
+or reports the error as always. ``tests/test_render_speed.py`` compares the two renders byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from typing import Any
+
+#: Copier settings this module renders exactly as Copier does (``_min_copier_version``: djstarter requires a
+#: Copier that satisfies its template's).
+_SETTINGS = frozenset({"_min_copier_version", "_subdirectory", "_answers_file", "_exclude", "_external_data"})
+#: Question fields it knows (no ``when``, ``secret``, ``multiselect``, ``placeholder``…).
+_QUESTION_FIELDS = frozenset({"type", "help", "default", "validator", "choices"})
+_TYPES: dict[str, type] = {"str": str, "bool": bool}
+_SUFFIX = ".jinja"  # Copier's default templates suffix (``_templates_suffix`` is not among _SETTINGS)
+
+
+class Unsupported(Exception):  # a signal, not an error: the caller renders with Copier
+    """This render needs something only Copier does; nothing was written."""
+
+
+class _Strict:
+    """A value Copier puts in the render context that this module does not compute: any use of it (truth,
+    text, comparison, call, attribute) raises ``Unsupported``."""
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise Unsupported(f"the template uses {object.__getattribute__(self, '_name')}")
+
+    __bool__ = __str__ = __repr__ = __eq__ = __ne__ = __hash__ = __call__ = __iter__ = __len__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = __contains__ = __getitem__ = __html__ = _refuse  # type: ignore[assignment]
+
+    def __getattr__(self, name: str) -> Any:
+        self._refuse()
+
+
+class _StrictMapping(dict[str, Any]):
+    """``_copier_conf`` with the entries this module knows; reading any other raises ``Unsupported``."""
+
+    def __missing__(self, key: str) -> Any:
+        raise Unsupported(f"the template uses _copier_conf.{key}")
+
+
+def render(answers: Mapping[str, Any], project: Path, template: Path) -> bool:
+    """Render ``template`` (a plain folder) with ``answers`` into ``project`` (missing or empty) as
+    ``copier.run_copy(..., data=answers, defaults=True, overwrite=True, quiet=True, skip_tasks=True)``
+    would; False (nothing written) when Copier must do it."""
+    try:
+        if project.exists() and (not project.is_dir() or any(project.iterdir())):
+            return False
+        folders, files = _plan(dict(answers), project, template)
+    except Exception:  # Copier renders it, or reports the error in its own words
+        return False
+    _write(project, folders, files)
+    return True
+
+
+def _plan(
+    data: dict[str, Any], project: Path, template: Path
+) -> tuple[list[PurePosixPath], dict[PurePosixPath, tuple[bytes, int]]]:
+    """The folders to create and the files to write (bytes, mode), in Copier's order; nothing is written."""
+    import yaml
+
+    config_file = template / "copier.yml"
+    text = config_file.read_bytes()
+    if b"!include" in text or (template / "copier.yaml").exists():
+        raise Unsupported("copier.yml includes other files")
+    config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(config, dict) or any(not isinstance(key, str) for key in config):
+        raise Unsupported("an unexpected copier.yml")
+    settings = {key: value for key, value in config.items() if key.startswith("_")}
+    questions = {key: value for key, value in config.items() if not key.startswith("_")}
+    if set(settings) - _SETTINGS or any(key.startswith("_") for key in data):
+        raise Unsupported("a setting or answer this module does not know")
+
+    src_path = str(template)
+    answers = _answers(questions, data)
+    given_project, project = project, project.absolute()
+    answers_file = _plain(settings.get("_answers_file", ".copier-answers.yml"))
+    external = settings.get("_external_data", {})
+    if not isinstance(external, dict) or any((project / _plain(path)).exists() for path in external.values()):
+        raise Unsupported("external data this module cannot read")
+    conf = _StrictMapping(
+        dst_path=PurePath(given_project), answers_file=PurePath(answers_file), data=dict(data), defaults=True,
+        overwrite=True, pretend=False, quiet=True, skip_tasks=True, unsafe=False, sep=os.sep,
+    )  # fmt: skip
+    remembered = {"_src_path": src_path, **{key: answers[key] for key in data if key in questions}}
+    context: dict[str, Any] = {
+        "now": _Strict("now"),
+        "make_secret": _Strict("make_secret"),
+        "_external_data": {key: {} for key in external},  # no file of that name in the new folder
+        "_src_path": src_path,
+        **data,
+        **answers,
+        "_copier_answers": remembered,
+        "_copier_conf": conf,
+        "_folder_name": project.name,
+        "_copier_python": sys.executable,
+        "_copier_phase": _Strict("_copier_phase"),
+    }
+    env = _environment(template)
+    for name, details in questions.items():
+        validator = details.get("validator")
+        asked = {**context, "_copier_answers": _Strict("_copier_answers"), name: answers[name]}
+        if validator is not None and env.from_string(validator).render(asked).strip():
+            raise Unsupported(f"the answer to {name} is refused")  # Copier says why
+
+    subdirectory = env.from_string(_plain_or_template(settings.get("_subdirectory", ""))).render(context)
+    template_root = template.resolve()
+    copy_root = (template_root / subdirectory).resolve()
+    if not copy_root.is_relative_to(template_root) or copy_root == template_root:
+        raise Unsupported("no subdirectory")  # Copier's default exclusions then apply
+    exclusions = settings.get("_exclude", [])
+    if not isinstance(exclusions, list) or not all(isinstance(item, str) for item in exclusions):
+        raise Unsupported("unexpected exclusions")
+    excluded = _matcher([_plain(pattern) for pattern in exclusions])
+
+    folders: list[PurePosixPath] = []
+    files: dict[PurePosixPath, tuple[bytes, int]] = {}
+    answers_relpath = Path(answers_file)
+    for entry in _scan(str(copy_root)):
+        if entry.is_symlink():
+            raise Unsupported("a symlink in the template")
+        relpath = Path(entry.path).relative_to(copy_root)
+        for dst in _render_path(env, context, relpath, copy_root, template_root, answers_relpath):
+            if dst.is_absolute() or ".." in dst.parts or dst == Path():
+                raise Unsupported("a path outside the project")  # Copier refuses it
+            if excluded(dst):
+                continue
+            key = PurePosixPath(dst.as_posix())
+            if key in files or (key in folders and not entry.is_dir()):
+                raise Unsupported("two template paths render to one path")
+            if entry.is_dir():
+                folders.append(key)
+                continue
+            src_relpath = Path(entry.path).relative_to(template_root)
+            if entry.name.endswith(_SUFFIX):
+                content = env.get_template(src_relpath.as_posix()).render(**context).encode()
+            else:
+                content = Path(entry.path).read_bytes()
+            files[key] = (content, entry.stat().st_mode)
+    return folders, files
+
+
+def _answers(questions: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Every question's answer as Copier parses it from ``data`` (only answers it would take unchanged)."""
+    answers = {}
+    for name, details in questions.items():
+        if not isinstance(details, dict) or set(details) - _QUESTION_FIELDS or name not in data:
+            raise Unsupported(f"question {name}")
+        kind = _TYPES.get(details.get("type", ""))
+        value = data[name]
+        if kind is None or type(value) is not kind:
+            raise Unsupported(f"the answer to {name}")
+        choices = details.get("choices")
+        if choices is not None:
+            values = list(choices.values()) if isinstance(choices, dict) else choices
+            if not isinstance(values, list) or any(type(choice) is not kind for choice in values):
+                raise Unsupported(f"the choices of {name}")
+            if kind is str and any("{{" in choice or "{%" in choice for choice in values):
+                raise Unsupported(f"the choices of {name}")
+            if value not in values:
+                raise Unsupported(f"the answer to {name} is not a choice")  # Copier says so
+        answers[name] = value
+    return answers
+
+
+def _plain(value: Any) -> str:
+    """A setting's string that Jinja would render unchanged."""
+    if not isinstance(value, str) or "{" in value:
+        raise Unsupported("a templated setting")
+    return value
+
+
+def _plain_or_template(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Unsupported("a setting that is not text")
+    return value
+
+
+def _scan(path: str) -> Iterator[os.DirEntry[str]]:
+    """Copier's ``scantree``: every entry, each folder followed by its content, in ``scandir`` order."""
+    for entry in os.scandir(path):
+        yield entry
+        if entry.is_dir():
+            yield from _scan(entry.path)
+
+
+def _render_path(
+    env: Any,
+    context: dict[str, Any],
+    relpath: Path,
+    copy_root: Path,
+    template_root: Path,
+    answers_relpath: Path,
+) -> Iterator[Path]:
+    """Copier's ``_render_path`` and ``_render_parts`` for a template without ``{% yield %}``."""
+    is_template = relpath.name.endswith(_SUFFIX)
+    if (copy_root / f"{relpath}{_SUFFIX}").exists():
+        return  # the templated sibling is rendered instead
+    if is_template:
+        relpath = relpath.with_suffix("")
+    rendered: list[str] = []
+    for part in relpath.parts:
+        if "yield" in part:
+            raise Unsupported("a {% yield %} path")
+        text = env.from_string(part).render(context) if "{" in part else part
+        if not text:
+            return
+        if text == str(answers_relpath):
+            yield answers_relpath
+            return
+        rendered.append(text)
+    path = Path(*rendered)
+    if is_template or not (template_root / f"{path}{_SUFFIX}").exists():
+        yield path
+
+
+def _matcher(patterns: list[str]) -> Callable[[Path], bool]:
+    """Copier's ``_path_matcher``: gitignore-style patterns (NFD-normalized) matched by pathspec."""
+    from pathspec import PathSpec
+    from pathspec import __version__ as pathspec_version
+
+    major = int(pathspec_version.split(".")[0])
+    style = "gitignore" if major >= 1 else "gitwildmatch"
+    spec = PathSpec.from_lines(style, (unicodedata.normalize("NFD", pattern) for pattern in patterns))
+    return spec.match_file
+
+
+def _environment(template: Path) -> Any:
+    """Copier's Jinja environment for ``template`` (without its ``{% yield %}`` extension: no path uses it),
+    with djstarter's compiled-code cache and memoized ``from_string`` (see ``generate.faster_copier``)."""
+    from jinja2 import FileSystemLoader
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from djstarter import generate
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(template.resolve())]),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        keep_trailing_newline=True,
+    )
+    env.filters["to_json"] = partial(env.filters["to_json"], default=_not_json)
+    env.globals["pathjoin"] = _pathjoin
+    code_cache = generate._CodeCache(_code_cache_file())
+    generate._share_compiled_code(env, code_cache)
+    generate._memoize_from_string(env)
+    _SAVES.append(code_cache.save)
+    return env
+
+
+_SAVES: list[Callable[[], None]] = []
+
+
+def save_caches() -> None:
+    """Write the compiled code this process added to the cache file (after the render)."""
+    while _SAVES:
+        _SAVES.pop()()
+
+
+def _not_json(value: Any) -> Any:
+    """``to_json``'s fallback for a value JSON cannot hold: Copier converts some through pydantic."""
+    raise Unsupported(f"to_json of a {type(value).__name__}")
+
+
+def _pathjoin(*path: str, mode: str = "posix") -> str:
+    kinds: dict[str, type[PurePath]] = {
+        "posix": PurePosixPath, "windows": PureWindowsPath, "native": PurePath,
+    }  # fmt: skip
+    return str(kinds[mode](*path))
+
+
+def _code_cache_file() -> Path | None:
+    try:
+        import jinja2
+        import platformdirs
+    except ImportError:
+        return None
+    import hashlib
+    import importlib.util
+
+    versions = repr(("direct", sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__))
+    name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
+    return platformdirs.user_cache_path("djstarter") / name
+
+
+def _write(
+    project: Path, folders: list[PurePosixPath], files: dict[PurePosixPath, tuple[bytes, int]]
+) -> None:
+    """Create the folders and write the files (each with its template file's mode, as Copier sets it)."""
+    project.mkdir(parents=True, exist_ok=True)
+    root = str(project)
+    umask = os.umask(0)
+    os.umask(umask)
+    created = stat.S_IFREG | (0o666 & ~umask)  # the mode a new file gets
+    made = {root}
+    for folder in folders:
+        path = os.path.join(root, folder)
+        os.makedirs(path, exist_ok=True)
+        made.add(path)
+    for relative, (content, mode) in files.items():
+        path = os.path.join(root, relative)
+        parent = os.path.dirname(path)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            if created != mode:  # as Copier: the template file's mode, whatever the umask
+                os.fchmod(descriptor, mode & 0o7777)
+        finally:
+            os.close(descriptor)
