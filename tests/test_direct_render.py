@@ -133,6 +133,7 @@ UNSUPPORTED = {
         {"kinds/one/{% yield x from [1, 2] %}{{ x }}{% endyield %}/a.txt": "a\n"},
         ANSWERS,
     ),
+    "a template for a newer Copier": (CONFIG.replace('"9.4"', '"9.5.1"'), {}, ANSWERS),
     "a template error": (CONFIG, {"kinds/one/broken.txt.jinja": "{% if %}\n"}, ANSWERS),
     "no subdirectory": (CONFIG.replace('_subdirectory: "kinds/{{ kind }}"\n', ""), {}, ANSWERS),
 }
@@ -166,3 +167,91 @@ def test_a_refused_answer_is_reported_in_copiers_words(composed: Path, tmp_path:
     with pytest.raises(ValueError, match="name of a module the generated project depends on"):  # as before
         generate.render(answers, tmp_path / "project", str(composed), plain=True)
     assert not (tmp_path / "project" / "pyproject.toml").exists()
+
+
+def test_the_copier_it_stands_in_for_is_the_oldest_djstarter_installs_with() -> None:
+    """A template asking for a newer Copier than this is left to Copier (which checks the one installed)."""
+    import re
+
+    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    match = re.search(r'"copier>=([0-9.]+)', pyproject)
+    assert match is not None
+    assert tuple(map(int, match.group(1).split("."))) == direct.COPIER_AT_LEAST
+
+
+def test_a_path_that_only_mentions_yield_is_rendered_directly(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "template", CONFIG, {**FILES, "kinds/one/yield_curve.py": "x = 1\n"})
+    plain_copy(template, tmp_path / "plain" / "site", ANSWERS)
+    assert direct.render(ANSWERS, tmp_path / "fast" / "site", template) is True
+    assert tree(tmp_path / "fast" / "site") == tree(tmp_path / "plain" / "site")
+
+
+EXCLUDE_PATTERNS = [
+    [
+        "_kind.jinja",
+        "_kind",
+        "_django.jinja",
+        "_django",
+        "copier.yml",
+        "~*",
+        "*.py[co]",
+        "__pycache__",
+        ".git",
+    ],
+    [".DS_Store", "*.tmp", "a?c", "[ab]*.txt", "x[0-9]", "*~", "-", "node_modules"],
+]
+PATHS = [
+    "_kind",
+    "_kind.jinja",
+    "a/_kind/b.py",
+    "a/b_kind",
+    "copier.yml",
+    "x/copier.yml",
+    "copier.yml.bak",
+    "~x",
+    "a/~b/c",
+    "a~b",
+    "m.pyc",
+    "m.pyo",
+    "m.pyx",
+    "a/__pycache__/m.py",
+    "__pycache__x",
+    ".git",
+    "a/.git/config",
+    ".gitignore",
+    ".DS_Store",
+    "a.tmp",
+    "a/b.tmp/c",
+    "abc",
+    "a/abc",
+    "abbc",
+    "ab.txt",
+    "b.txt",
+    "c.txt",
+    "x1",
+    "x10",
+    "x",
+    "f~",
+    "-",
+    "a/-/b",
+    "node_modules/x",
+    "src/node_modules",
+    "README.md",
+    "a/b/c/d.py",
+]
+
+
+@pytest.mark.parametrize("patterns", EXCLUDE_PATTERNS)
+def test_simple_exclusions_match_as_pathspec_matches(composed: Path, patterns: list[str]) -> None:  # noqa: F811
+    fast, spec = direct._matcher(patterns), direct._pathspec_matcher(patterns)
+    assert all(direct._part_regex(pattern) is not None for pattern in patterns)  # really the fast matcher
+    paths = [Path(p) for p in PATHS] + [path.relative_to(composed) for path in composed.rglob("*")]
+    assert [path for path in paths if fast(path) != spec(path)] == []
+    assert any(fast(path) for path in paths) and not all(fast(path) for path in paths)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["a/b", "!x", "**/x", "#x", "\\x", "[!a]x", "x ", "é", "a[b", "a]b", "", ".", "..", "a[]b"]
+)
+def test_other_exclusions_are_left_to_pathspec(pattern: str) -> None:
+    assert direct._part_regex(pattern) is None

@@ -18,6 +18,7 @@ or reports the error as always. ``tests/test_render_speed.py`` compares the two 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -26,13 +27,16 @@ from functools import partial
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
-#: Copier settings this module renders exactly as Copier does (``_min_copier_version``: djstarter requires a
-#: Copier that satisfies its template's).
+#: Copier settings this module renders exactly as Copier does.
 _SETTINGS = frozenset({"_min_copier_version", "_subdirectory", "_answers_file", "_exclude", "_external_data"})
 #: Question fields it knows (no ``when``, ``secret``, ``multiselect``, ``placeholder``…).
 _QUESTION_FIELDS = frozenset({"type", "help", "default", "validator", "choices"})
 _TYPES: dict[str, type] = {"str": str, "bool": bool}
 _SUFFIX = ".jinja"  # Copier's default templates suffix (``_templates_suffix`` is not among _SETTINGS)
+#: The oldest Copier djstarter installs with (pyproject.toml: ``copier>=9.4``): a template that asks for a
+#: newer one is left to Copier, which checks the version installed.
+COPIER_AT_LEAST = (9, 4)
+_YIELD_TAG = re.compile(r"\{%[-+]?\s*yield\b")
 
 
 class Unsupported(Exception):  # a signal, not an error: the caller renders with Copier
@@ -94,6 +98,9 @@ def _plan(
     questions = {key: value for key, value in config.items() if not key.startswith("_")}
     if set(settings) - _SETTINGS or any(key.startswith("_") for key in data):
         raise Unsupported("a setting or answer this module does not know")
+    minimum = str(settings.get("_min_copier_version", "0"))
+    if not re.fullmatch(r"\d+(\.\d+)*", minimum) or tuple(map(int, minimum.split("."))) > COPIER_AT_LEAST:
+        raise Unsupported("a template for a newer Copier")
 
     src_path = str(template)
     answers = _answers(questions, data)
@@ -224,7 +231,7 @@ def _render_path(
         relpath = relpath.with_suffix("")
     rendered: list[str] = []
     for part in relpath.parts:
-        if "yield" in part:
+        if _YIELD_TAG.search(part):
             raise Unsupported("a {% yield %} path")
         text = env.from_string(part).render(context) if "{" in part else part
         if not text:
@@ -238,8 +245,47 @@ def _render_path(
         yield path
 
 
+#: A gitignore pattern that names one path part (no slash, negation, escape, ``**`` or comment): it matches a
+#: path when it matches one of its parts, files and folders alike (a folder's content with it).
+_SIMPLE_PATTERN = re.compile(r"[A-Za-z0-9_.~*?\[\]-]+")
+
+
+def _part_regex(pattern: str) -> str | None:
+    """The regular expression of a simple pattern (``*``, ``?`` and ``[...]`` within a part), or None."""
+    if not _SIMPLE_PATTERN.fullmatch(pattern) or set(pattern) <= {"."} or "**" in pattern or "[!" in pattern:
+        return None
+    out, rest = [], pattern
+    while rest:
+        char, rest = rest[0], rest[1:]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = rest.find("]")
+            if end < 1 or "[" in rest[:end]:
+                return None
+            out.append(f"[{rest[:end]}]")
+            rest = rest[end + 1 :]
+        elif char == "]":
+            return None
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
 def _matcher(patterns: list[str]) -> Callable[[Path], bool]:
-    """Copier's ``_path_matcher``: gitignore-style patterns (NFD-normalized) matched by pathspec."""
+    """Copier's ``_path_matcher``: gitignore-style patterns (NFD-normalized) matched by pathspec; patterns
+    that each name one path part are matched part by part here, without importing pathspec (the same
+    answers: ``tests/test_direct_render.py`` compares the two)."""
+    regexes = [_part_regex(pattern) for pattern in patterns]
+    if all(regex is not None for regex in regexes):
+        part = re.compile("|".join(f"(?:{regex})" for regex in regexes) or "(?!)")
+        return lambda path: any(part.fullmatch(name) for name in Path(path).parts)
+    return _pathspec_matcher(patterns)
+
+
+def _pathspec_matcher(patterns: list[str]) -> Callable[[Path], bool]:
     from pathspec import PathSpec
     from pathspec import __version__ as pathspec_version
 
