@@ -54,7 +54,7 @@ class _Strict:
         raise Unsupported(f"the template uses {object.__getattribute__(self, '_name')}")
 
     __bool__ = __str__ = __repr__ = __eq__ = __ne__ = __hash__ = __call__ = __iter__ = __len__ = _refuse
-    __lt__ = __le__ = __gt__ = __ge__ = __contains__ = __getitem__ = __html__ = _refuse  # type: ignore[assignment]
+    __lt__ = __le__ = __gt__ = __ge__ = __contains__ = __getitem__ = __html__ = _refuse
 
     def __getattr__(self, name: str) -> Any:
         self._refuse()
@@ -83,7 +83,7 @@ def render(answers: Mapping[str, Any], project: Path, template: Path) -> bool:
 
 def _plan(
     data: dict[str, Any], project: Path, template: Path
-) -> tuple[list[PurePosixPath], dict[PurePosixPath, tuple[bytes, int]]]:
+) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
     """The folders to create and the files to write (bytes, mode), in Copier's order; nothing is written."""
     import yaml
 
@@ -144,30 +144,33 @@ def _plan(
         raise Unsupported("unexpected exclusions")
     excluded = _matcher([_plain(pattern) for pattern in exclusions])
 
-    folders: list[PurePosixPath] = []
-    files: dict[PurePosixPath, tuple[bytes, int]] = {}
-    answers_relpath = Path(answers_file)
-    for entry in _scan(str(copy_root)):
+    folders: list[str] = []
+    known_folders: set[str] = set()
+    files: dict[str, tuple[bytes, int]] = {}
+    entries = list(_scan(str(copy_root), ""))
+    names = {relative for _, relative in entries}  # what exists in the copy root (no symlinks: refused)
+    top = {entry.name for entry in os.scandir(template_root)}
+    prefix = copy_root.relative_to(template_root).as_posix()
+    paths = _Paths(env, context, names, template_root, top, Path(answers_file))
+    for entry, relative in entries:
         if entry.is_symlink():
             raise Unsupported("a symlink in the template")
-        relpath = Path(entry.path).relative_to(copy_root)
-        for dst in _render_path(env, context, relpath, copy_root, template_root, answers_relpath):
-            if dst.is_absolute() or ".." in dst.parts or dst == Path():
-                raise Unsupported("a path outside the project")  # Copier refuses it
+        for dst in paths.render(relative, entry.name):
             if excluded(dst):
                 continue
-            key = PurePosixPath(dst.as_posix())
-            if key in files or (key in folders and not entry.is_dir()):
+            is_dir = entry.is_dir()
+            if dst in files or (dst in known_folders and not is_dir):
                 raise Unsupported("two template paths render to one path")
-            if entry.is_dir():
-                folders.append(key)
+            if is_dir:
+                folders.append(dst)
+                known_folders.add(dst)
                 continue
-            src_relpath = Path(entry.path).relative_to(template_root)
             if entry.name.endswith(_SUFFIX):
-                content = env.get_template(src_relpath.as_posix()).render(**context).encode()
+                content = env.get_template(f"{prefix}/{relative}").render(**context).encode()
             else:
-                content = Path(entry.path).read_bytes()
-            files[key] = (content, entry.stat().st_mode)
+                with open(entry.path, "rb") as source:
+                    content = source.read()
+            files[dst] = (content, entry.stat().st_mode)
     return folders, files
 
 
@@ -207,42 +210,69 @@ def _plain_or_template(value: Any) -> str:
     return value
 
 
-def _scan(path: str) -> Iterator[os.DirEntry[str]]:
-    """Copier's ``scantree``: every entry, each folder followed by its content, in ``scandir`` order."""
+def _scan(path: str, relative: str) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Copier's ``scantree``: every entry (with its POSIX path relative to the copy root), each folder
+    followed by its content, in ``scandir`` order."""
     for entry in os.scandir(path):
-        yield entry
+        here = f"{relative}{entry.name}"
+        yield entry, here
         if entry.is_dir():
-            yield from _scan(entry.path)
+            yield from _scan(entry.path, f"{here}/")
 
 
-def _render_path(
-    env: Any,
-    context: dict[str, Any],
-    relpath: Path,
-    copy_root: Path,
-    template_root: Path,
-    answers_relpath: Path,
-) -> Iterator[Path]:
-    """Copier's ``_render_path`` and ``_render_parts`` for a template without ``{% yield %}``."""
-    is_template = relpath.name.endswith(_SUFFIX)
-    if (copy_root / f"{relpath}{_SUFFIX}").exists():
-        return  # the templated sibling is rendered instead
-    if is_template:
-        relpath = relpath.with_suffix("")
-    rendered: list[str] = []
-    for part in relpath.parts:
-        if _YIELD_TAG.search(part):
-            raise Unsupported("a {% yield %} path")
-        text = env.from_string(part).render(context) if "{" in part else part
-        if not text:
-            return
-        if text == str(answers_relpath):
-            yield answers_relpath
-            return
-        rendered.append(text)
-    path = Path(*rendered)
-    if is_template or not (template_root / f"{path}{_SUFFIX}").exists():
-        yield path
+class _Paths:
+    """Copier's ``_render_path`` and ``_render_parts`` for a template without ``{% yield %}``: the POSIX
+    paths (relative to the project) that a template path renders to."""
+
+    def __init__(
+        self,
+        env: Any,
+        context: dict[str, Any],
+        names: set[str],
+        template_root: Path,
+        top: set[str],
+        answers_relpath: Path,
+    ) -> None:
+        self.env, self.context, self.names = env, context, names
+        self.template_root, self.top, self.answers_relpath = template_root, top, answers_relpath
+
+    def render(self, relative: str, name: str) -> Iterator[str]:
+        is_template = name.endswith(_SUFFIX)
+        if f"{relative}{_SUFFIX}" in self.names:
+            return  # the templated sibling is rendered instead
+        parts = relative.split("/")
+        if is_template:
+            parts[-1] = PurePosixPath(parts[-1]).with_suffix("").name
+        rendered: list[str] = []
+        for part in parts:
+            if _YIELD_TAG.search(part):
+                raise Unsupported("a {% yield %} path")
+            text = self.env.from_string(part).render(self.context) if "{" in part else part
+            if not text:
+                return
+            if text == str(self.answers_relpath):
+                yield self._checked(self.answers_relpath)
+                return
+            rendered.append(text)
+        if any("/" in text or "\\" in text or text in {".", ".."} for text in rendered):
+            path = Path(*rendered)  # as Copier joins them (a part may hold several)
+            dst = self._checked(path)
+        else:
+            path, dst = None, "/".join(rendered)
+        if is_template or not self._template_file(dst, path):
+            yield dst
+
+    def _template_file(self, dst: str, path: Path | None) -> bool:
+        """Whether the template root holds ``<dst>.jinja`` (Copier skips ``dst`` then)."""
+        if path is None and dst.partition("/")[0] not in self.top:
+            return False
+        return (self.template_root / f"{path if path is not None else dst}{_SUFFIX}").exists()
+
+    @staticmethod
+    def _checked(path: Path) -> str:
+        if path.is_absolute() or ".." in path.parts or path == Path():
+            raise Unsupported("a path outside the project")  # Copier refuses it
+        return path.as_posix()
 
 
 #: A gitignore pattern that names one path part (no slash, negation, escape, ``**`` or comment): it matches a
@@ -274,18 +304,18 @@ def _part_regex(pattern: str) -> str | None:
     return "".join(out)
 
 
-def _matcher(patterns: list[str]) -> Callable[[Path], bool]:
+def _matcher(patterns: list[str]) -> Callable[[Path | str], bool]:
     """Copier's ``_path_matcher``: gitignore-style patterns (NFD-normalized) matched by pathspec; patterns
     that each name one path part are matched part by part here, without importing pathspec (the same
     answers: ``tests/test_direct_render.py`` compares the two)."""
     regexes = [_part_regex(pattern) for pattern in patterns]
     if all(regex is not None for regex in regexes):
         part = re.compile("|".join(f"(?:{regex})" for regex in regexes) or "(?!)")
-        return lambda path: any(part.fullmatch(name) for name in Path(path).parts)
+        return lambda path: any(part.fullmatch(name) for name in Path(path).as_posix().split("/"))
     return _pathspec_matcher(patterns)
 
 
-def _pathspec_matcher(patterns: list[str]) -> Callable[[Path], bool]:
+def _pathspec_matcher(patterns: list[str]) -> Callable[[Path | str], bool]:
     from pathspec import PathSpec
     from pathspec import __version__ as pathspec_version
 
@@ -352,9 +382,7 @@ def _code_cache_file() -> Path | None:
     return platformdirs.user_cache_path("djstarter") / name
 
 
-def _write(
-    project: Path, folders: list[PurePosixPath], files: dict[PurePosixPath, tuple[bytes, int]]
-) -> None:
+def _write(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]) -> None:
     """Create the folders and write the files (each with its template file's mode, as Copier sets it)."""
     project.mkdir(parents=True, exist_ok=True)
     root = str(project)
