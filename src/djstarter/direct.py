@@ -382,6 +382,12 @@ def _code_cache_file() -> Path | None:
     return platformdirs.user_cache_path("djstarter") / name
 
 
+#: A new file, written as bytes (``O_BINARY``: no newline translation where that exists).
+_WRITE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
 def _write(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]) -> None:
     """Create the folders and write the files (each with its template file's mode, as Copier sets it)."""
     project.mkdir(parents=True, exist_ok=True)
@@ -400,12 +406,12 @@ def _write(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        descriptor = os.open(path, _WRITE_FLAGS, 0o666)
         try:
             view = memoryview(content)
             while view:
                 view = view[os.write(descriptor, view) :]
-            if created != mode:  # as Copier: the template file's mode, whatever the umask
-                os.fchmod(descriptor, mode & 0o7777)
         finally:
             os.close(descriptor)
+        if created != mode:  # as Copier: the template file's mode, whatever the umask
+            os.chmod(path, mode & 0o7777)
