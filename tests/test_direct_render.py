@@ -134,6 +134,11 @@ UNSUPPORTED = {
         ANSWERS,
     ),
     "a template for a newer Copier": (CONFIG.replace('"9.4"', '"9.5.1"'), {}, ANSWERS),
+    "an exclusion of two lines": (
+        CONFIG.replace('  - "__pycache__"', '  - "__pycache__\\nrun.sh"'),
+        {},
+        ANSWERS,
+    ),
     "a template error": (CONFIG, {"kinds/one/broken.txt.jinja": "{% if %}\n"}, ANSWERS),
     "no subdirectory": (CONFIG.replace('_subdirectory: "kinds/{{ kind }}"\n', ""), {}, ANSWERS),
 }

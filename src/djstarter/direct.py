@@ -198,8 +198,9 @@ def _answers(questions: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> str:
-    """A setting's string that Jinja would render unchanged."""
-    if not isinstance(value, str) or "{" in value:
+    """A setting's string that Jinja would render unchanged, on one line (Copier splits exclusions at line
+    breaks)."""
+    if not isinstance(value, str) or "{" in value or "\n" in value or "\r" in value:
         raise Unsupported("a templated setting")
     return value
 
