@@ -23,7 +23,7 @@ import pytest
 from copier import _template as copier_template
 from copier._main import Worker
 
-from djstarter import generate, templates
+from djstarter import direct, generate, templates
 from djstarter.commands import update
 from djstarter.generate import faster_copier
 
@@ -39,11 +39,11 @@ CASES = [
     for combination in COMBINATIONS
 ]  # fmt: skip
 
-Tree = dict[str, tuple[str, bytes, bool]]
+Tree = dict[str, tuple[str, bytes, int]]
 
 
 def tree(root: Path) -> Tree:
-    """Every path under ``root`` but ``.git``: its kind, bytes (or link target) and executable bit."""
+    """Every path under ``root`` but ``.git``: its kind, bytes (or link target) and a file's mode bits."""
     found: Tree = {}
     for directory, dirs, files in os.walk(root):
         dirs[:] = [name for name in dirs if name != ".git"]
@@ -55,8 +55,7 @@ def tree(root: Path) -> Tree:
             elif path.is_dir():
                 found[relative] = ("dir", b"", False)
             else:
-                executable = bool(path.stat().st_mode & stat.S_IXUSR)
-                found[relative] = ("file", path.read_bytes(), executable)
+                found[relative] = ("file", path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
     return found
 
 
@@ -84,12 +83,22 @@ def test_optimized_render_is_byte_identical(
     if kind == "todo_api":
         answers["use_drf"] = True
     plain_copy(composed, tmp_path / "plain", answers)
-    generate.render(answers, tmp_path / "fast", str(composed), plain=True)
+    direct_renders: list[bool] = []
+    direct_render = direct.render
+
+    def spy(*args: Any) -> bool:
+        direct_renders.append(direct_render(*args))
+        return direct_renders[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(direct, "render", spy)
+        generate.render(answers, tmp_path / "fast", str(composed), plain=True)
+    assert direct_renders == [True]  # rendered without Copier
     plain, fast = tree(tmp_path / "plain"), tree(tmp_path / "fast")
     assert len(plain) > 50  # really a project
     assert sorted(fast) == sorted(plain)
     assert [path for path in plain if fast[path] != plain[path]] == []
-    assert any(executable for _, _, executable in plain.values())  # the executable bits were compared
+    assert any(mode & stat.S_IXUSR for _, _, mode in plain.values())  # the executable bits were compared
 
 
 def test_optimizations_are_active_during_render(

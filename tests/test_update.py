@@ -225,6 +225,7 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     their folders not be recognised, it renders them itself, and refuses the same deletion."""
     from copier._main import Worker
 
+    from djstarter import direct
     from djstarter.commands import update
 
     if not recognised:
@@ -237,6 +238,15 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
         render_template(worker)
 
     monkeypatch.setattr(Worker, "_render_template", counting)
+    render_directly = direct.render
+
+    def counting_direct(answers: Any, project: Path, template: Path) -> bool:
+        done = render_directly(answers, project, template)
+        if done:  # rendered without Copier (djstarter.direct), as Copier would
+            renders.append(str(project))
+        return done
+
+    monkeypatch.setattr(direct, "render", counting_direct)
     project = generate({**answers, "use_docker": True}, tmp_path / "project")
     (project / "compose.yaml").write_text("# ours now\n")
     git(project, "commit", "-qam", "Edit compose.yaml")

@@ -90,15 +90,49 @@ def _git(project: Path, *args: str, env: Mapping[str, str] | None = None) -> Non
         raise GenerationError(f"'git {' '.join(args)}' failed: {detail}") from exc
 
 
-def git_init(project: Path, answers: Mapping[str, Any]) -> None:
-    """Make the project a git repository with one initial commit (``copier update`` needs it)."""
+def start_git_init(folder: Path) -> subprocess.Popen[str] | None:
+    """Start ``git init`` of a new repository in ``folder`` (missing), to run while the project renders;
+    ``git_init`` moves its ``.git`` into the project. None when git cannot start (``git_init`` says why)."""
+    try:
+        return subprocess.Popen(
+            ["git", "init", "--quiet", "--initial-branch=main", "--", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    except OSError:
+        return None
+
+
+def _started_repository(started: subprocess.Popen[str] | None, folder: Path) -> Path | None:
+    """The ``.git`` folder ``start_git_init`` made in ``folder``, once git has finished; None if it failed."""
+    if started is None:
+        return None
+    started.communicate()
+    repository = folder / ".git"
+    return repository if started.returncode == 0 and repository.is_dir() else None
+
+
+def git_init(
+    project: Path,
+    answers: Mapping[str, Any],
+    started: subprocess.Popen[str] | None = None,
+    folder: Path | None = None,
+) -> None:
+    """Make the project a git repository with one initial commit (``copier update`` needs it).
+
+    With ``started`` (``start_git_init(folder)``), the repository that ``git init`` made in ``folder`` while
+    the project rendered is moved into the project (a repository records no path of its own); should that
+    have failed, ``git init`` runs here as before."""
     env = dict(os.environ)
     # Commit as the configured git user; fall back to the project's author when none is set.
     env.setdefault("GIT_AUTHOR_NAME", str(answers["author_name"]))
     env.setdefault("GIT_AUTHOR_EMAIL", str(answers["author_email"]))
     env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
     env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
-    _git(project, "init", "--quiet", "--initial-branch=main")
+    repository = _started_repository(started, folder) if folder is not None else None
+    if repository is None or (project / ".git").exists():
+        _git(project, "init", "--quiet", "--initial-branch=main")
+    else:
+        os.replace(repository, project / ".git")
     # Every file at or above core.bigFileThreshold goes into one pack file as it is added, instead of a
     # loose object file each (hundreds of small writes: most of this step on a slow disk). The setting
     # holds for this command only; the objects, tree and commit are the same.
@@ -720,11 +754,12 @@ def preload(*, prompts: bool = True) -> None:
 
     ``render`` imports it as usual and waits on Python's import lock if the import is still running.
     Failures are left for that import (and ``version()``) to report, so the threads stay silent.
-    ``prompts=False``: this process never lets Copier ask anything (see ``import_copier``).
+    ``prompts=False``: the answers are given, nothing is asked, and the render almost always goes without
+    Copier (``direct``): Copier is not imported here (its import would only take CPU time from this run);
+    the rare render that needs it imports it without its prompt libraries (see ``import_copier``).
     """
-    threading.Thread(
-        target=_import_quietly, kwargs={"prompts": prompts}, name="djstarter-preload", daemon=True
-    ).start()
+    if prompts:
+        threading.Thread(target=_import_quietly, name="djstarter-preload", daemon=True).start()
     thread = threading.Thread(target=_version_quietly, name="djstarter-version", daemon=True)
     thread.start()
     _preloading.append(thread)
@@ -738,9 +773,9 @@ def _version_quietly() -> None:
         version()
 
 
-def _import_quietly(*, prompts: bool = True) -> None:
+def _import_quietly() -> None:
     with contextlib.suppress(BaseException):  # render() imports it again and reports any error there
-        import_copier(prompts=prompts)
+        import_copier()
 
 
 #: What Copier imports from its prompt libraries (questionary, prompt_toolkit, pygments' lexers): about
@@ -843,7 +878,17 @@ class _Choice:
 
 def render(answers: Mapping[str, Any], project: Path, template: str, *, plain: bool = False) -> None:
     """Run Copier non-interactively with complete, validated answers; ``plain``: the template is a folder
-    djstarter composed (not a git repository or bundle)."""
+    djstarter composed (not a git repository or bundle), rendered without Copier where ``direct`` can
+    (the same files, byte for byte); Copier renders it otherwise."""
+    if plain:
+        from djstarter import direct
+
+        try:
+            if direct.render(answers, project, Path(template)):
+                return
+        finally:
+            direct.save_caches()
+    import_copier(prompts=False)  # never asks (defaults=True): without its prompt libraries
     import copier
     from copier.errors import CopierError
 
@@ -897,11 +942,20 @@ def generate(
         else:
             store.export(release, template, [str(answers["project_kind"])])
         project = Path(work_dir) / "project"
-        render(answers, project, str(template), plain=True)
-        store.record(project, release)
-        write_dotenv(project)
-        if git and not (overwrite and _inside_git_repo(dest)):
-            git_init(project, answers)
+        commit = git and not (overwrite and _inside_git_repo(dest))
+        # git init runs on the other core while the project renders (the repository is moved in after).
+        started = start_git_init(Path(work_dir) / "repository") if commit else None
+        try:
+            render(answers, project, str(template), plain=True)
+            store.record(project, release)
+            write_dotenv(project)
+        except BaseException:
+            if started is not None:
+                started.kill()
+                started.wait()
+            raise
+        if commit:
+            git_init(project, answers, started, Path(work_dir) / "repository")
         with interrupts.deferred():
             _move_into_place(project, dest)
             if written is not None:
