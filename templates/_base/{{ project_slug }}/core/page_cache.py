@@ -215,7 +215,7 @@ def _may_be_served_signed_in(request: HttpRequest) -> bool:
     return (
         request.method in {"GET", "HEAD"}
         and "HX-Request" not in request.headers
-        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.COOKIES.get(CookieStorage.cookie_name)  # a cleared one is kept empty by some clients
         and session is not None
         and SessionStorage.session_key not in session
     )
