@@ -48,7 +48,8 @@ def load(base: str, path: str, cookies: httpx.Cookies | None, seconds: float = S
     stop = time.perf_counter() + seconds
 
     def client() -> None:
-        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as http:
+        # As a browser on localhost: Secure cookies go back over plain HTTP, the renewed CSRF cookie too.
+        with Client(base, cookies=cookies) as http:
             while time.perf_counter() < stop:
                 started = time.perf_counter()
                 status = http.get(path).status_code

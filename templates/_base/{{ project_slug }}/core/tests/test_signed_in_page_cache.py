@@ -112,6 +112,8 @@ def test_the_kept_pages_csrf_token_is_accepted_for_its_session():
 def _csrf_refusal(token, secret):
     post = RequestFactory().post("/page/", {"csrfmiddlewaretoken": token})
     post.COOKIES[django_settings.CSRF_COOKIE_NAME] = secret
+    post.user, post.session = AnonymousUser(), SessionStore()  # for the site's refusal page
+    post._messages = FallbackStorage(post)
     middleware = CsrfViewMiddleware(lambda request: HttpResponse())
     middleware.process_request(post)
     return middleware.process_view(post, lambda request: HttpResponse(), (), {})
