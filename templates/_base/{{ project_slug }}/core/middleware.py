@@ -1,5 +1,6 @@
-"""The project's own middleware: a ``Server-Timing`` header with the time Django spent on the request, and
-a 400 for text the database cannot store (``storable.py``)."""
+"""The project's own middleware: a ``Server-Timing`` header with the time Django spent on the request, a
+400 for text the database cannot store (``storable.py``), and the signed-in user looked up before the
+view's transaction."""
 
 import time
 from collections.abc import Awaitable, Callable
@@ -51,6 +52,37 @@ class ServerTimingMiddleware:
         earlier = response.get("Server-Timing")
         response["Server-Timing"] = f"{earlier}, {metric}" if earlier else metric
         return response
+
+
+class SignedInUserMiddleware:
+    """Looks up the signed-in user (``request.user``) before the view runs, outside its transaction.
+
+    Django looks the user up lazily, on first use, which is nearly always inside the view, and so inside
+    the transaction ``ATOMIC_REQUESTS`` opens around it: a view that then makes no other query (a page or an
+    API list served from the cache, ``page_cache.py``) still pays ``BEGIN`` and ``COMMIT``, two round trips
+    to the database. Read here, in autocommit, the user row costs its one query, and a transaction with no
+    query sends nothing. The view's own queries stay in its transaction as before. A request without a
+    session cookie looks nothing up (the session is empty).
+
+    Sync only in effect: under ASGI it passes the request on, and the (sync) view looks the user up in its
+    own thread as Django does by default.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(self.get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if iscoroutinefunction(self):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None:
+            user.is_authenticated  # noqa: B018 - evaluates the lazy user: its query, here
+        return self.get_response(request)
 
 
 class UnstorableTextMiddleware:

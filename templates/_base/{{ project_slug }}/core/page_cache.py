@@ -10,6 +10,14 @@ ever reaches another. Every answer says ``Vary: Cookie``, so a shared cache in f
 ``invalidate_pages("blog")`` (the kind's signals call it when the data a page shows changes) starts a new
 version of the group: no page stored under an older one is served again, and those expire on their own.
 
+``@signed_in_page_cache("blog", ...)`` keeps whole pages of signed-in users, each for one session only:
+keyed by the session, its CSRF secret (so every CSRF token in the kept page is still valid for it), the
+user's row (a new name or password is a new key) and the versions of the groups, which may name the user's
+own data (``lambda request: f"tasks:{request.user.pk}"``). Served only when no message waits (cookie or
+session) and never stored when the view set a cookie, wrote the session, rotated the CSRF token or queued
+a message. The user is still looked up on every request (a password changed elsewhere signs the session
+out as before); only the view's queries and the rendering are spared.
+
 ``@cached_list("blog:lists", scope=...)`` on an API viewset's ``list`` keeps the answer's data (before it is
 rendered) under the same versions, per address, accepted format and ``scope(view)`` (the user, the
 organisation: whatever else the answer depends on). Authentication, permissions and throttles run first,
@@ -31,9 +39,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "page-cache:version:{}"
@@ -72,9 +82,50 @@ def version(*groups: str) -> str:
     return ".".join(str(number) for number in _versions(groups))
 
 
-def _page_key(request: HttpRequest, groups: tuple[str, ...], kind: str = "page", scope: str = "") -> str:
+Group = str | Callable[[HttpRequest], str]
+
+
+def _names(groups: tuple[Group, ...], request: HttpRequest) -> tuple[str, ...]:
+    return tuple(group(request) if callable(group) else group for group in groups)
+
+
+def _entry_key(request: HttpRequest, groups: tuple[str, ...], kind: str = "page", scope: str = "") -> str:
     address = f"{scope}\n{request.build_absolute_uri()}"
-    return f"page-cache:{kind}:{version(*groups)}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"page-cache:{kind}:{','.join(groups)}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _read(key: str, groups: tuple[str, ...]) -> tuple[list[int], Any]:
+    """The current versions of ``groups`` and what ``key`` keeps for exactly those (None: nothing), in one
+    round trip to the cache: an entry keeps the versions it was made under and is used only while they are
+    the current ones."""
+    keys = [VERSION_KEY.format(group) for group in groups]
+    found = cache.get_many([*keys, key])
+    missing = {name: time.time_ns() for name in keys if name not in found}
+    if missing:
+        cache.set_many(missing, None)
+    versions = [found.get(name) or missing[name] for name in keys]
+    stored = found.get(key)
+    if stored is None or missing or stored[0] != versions:
+        return versions, None
+    return versions, stored[1]
+
+
+def _write(key: str, versions: list[int], value: Any, seconds: int) -> None:
+    cache.set(key, (versions, value), seconds)
+
+
+def _stored_response(stored: tuple[bytes, int, list[tuple[str, str]]]) -> HttpResponse:
+    content, status, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _rendered(response: HttpResponse) -> HttpResponse:
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    return response
 
 
 def _keep(request: HttpRequest, timeout: Timeout | None) -> int:
@@ -124,19 +175,99 @@ def anonymous_page_cache(*groups: str, timeout: Timeout | None = None) -> Callab
             seconds = settings.PAGE_CACHE_SECONDS
             if not seconds or not _may_be_served(request):
                 return view(request, *args, **kwargs)
-            key = _page_key(request, groups)
-            stored = cache.get(key)
+            key = _entry_key(request, groups)
+            versions, stored = _read(key, groups)
             if stored is not None:
-                content, status, headers = stored
-                response = HttpResponse(content, status=status)
-                for name, value in headers:
-                    response[name] = value
+                response = _stored_response(stored)
             else:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
+                response = _rendered(view(request, *args, **kwargs))
                 if _may_be_stored(request, response) and (keep := _keep(request, timeout)) > 0:
-                    cache.set(key, (response.content, response.status_code, list(response.items())), keep)
+                    _write(key, versions, _storable(response), keep)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _storable(response: HttpResponse) -> tuple[bytes, int, list[tuple[str, str]]]:
+    return response.content, response.status_code, list(response.items())
+
+
+def _visitor(request: HttpRequest) -> str | None:
+    """What a signed-in page is kept for: the session, its CSRF secret and the user's row (None: keep none).
+
+    The CSRF secret makes every token in a kept page valid for the requests that get it; the row (name,
+    email, password hash, flags...) makes any change to the user a new key, as a new session is."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    secret = request.META.get("CSRF_COOKIE")
+    if session is None or not session.session_key or not secret or user is None or not user.is_authenticated:
+        return None
+    row = [str(getattr(user, field.attname)) for field in user._meta.concrete_fields]
+    return "\n".join([session.session_key, secret, *row])
+
+
+def _may_be_served_signed_in(request: HttpRequest) -> bool:
+    """A full page for a signed-in user with no message waiting, whose page may be kept (``_visitor``)."""
+    session = getattr(request, "session", None)
+    return (
+        request.method in {"GET", "HEAD"}
+        and "HX-Request" not in request.headers
+        and not request.COOKIES.get(CookieStorage.cookie_name)  # a cleared one is kept empty by some clients
+        and session is not None
+        and SessionStorage.session_key not in session
+    )
+
+
+def _may_be_stored_signed_in(request: HttpRequest, response: HttpResponse, visitor: str) -> bool:
+    """A full 200 page that changed nothing of the visitor: no cookie, no session write, the same CSRF
+    secret (not rotated) and user, no message queued."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.session.modified
+        and not len(get_messages(request))
+        and "no-store" not in cache_control
+        and _visitor(request) == visitor
+    )
+
+
+def signed_in_page_cache(
+    *groups: Group, scope: Callable[[HttpRequest], object] | None = None, timeout: Timeout | None = None
+) -> Callable[..., Any]:
+    """Decorate a view whose page for a signed-in user depends only on its address, the user, the session's
+    CSRF secret, the data of ``groups`` (names, or functions of the request giving one: the user's own
+    data) and ``scope(request)`` (anything else, the day, say: taken before the page is made, so a page is
+    never kept under a later one); ``timeout(request)`` may shorten how long a page is kept, as for
+    ``anonymous_page_cache``.
+
+    Put it inside ``login_required`` (or use it on a view that refuses visitors itself): a visitor who is not
+    signed in always gets the view."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not settings.PAGE_CACHE_SECONDS or not _may_be_served_signed_in(request):
+                return view(request, *args, **kwargs)
+            visitor = _visitor(request)
+            if visitor is None:
+                return view(request, *args, **kwargs)
+            names = _names(groups, request)
+            own = "" if scope is None else str(scope(request))
+            key = _entry_key(request, names, kind="signed-in", scope=f"{own}\n{visitor}")
+            versions, stored = _read(key, names)
+            if stored is not None:
+                response = _stored_response(stored)
+                get_token(request)  # its tokens are used: the CSRF cookie is renewed, as the view would have
+            else:
+                response = _rendered(view(request, *args, **kwargs))
+                keep = _keep(request, timeout)
+                if keep > 0 and _may_be_stored_signed_in(request, response, visitor):
+                    _write(key, versions, _storable(response), keep)
             patch_vary_headers(response, ("Cookie",))
             return response
 
@@ -161,13 +292,13 @@ def cached_list(
             if not seconds or request.method not in {"GET", "HEAD"}:
                 return method(view, request, *args, **kwargs)
             own = "" if scope is None else str(scope(view))
-            key = _page_key(request, groups, kind="list", scope=f"{request.accepted_media_type}\n{own}")
-            data = cache.get(key)
+            key = _entry_key(request, groups, kind="list", scope=f"{request.accepted_media_type}\n{own}")
+            versions, data = _read(key, groups)
             if data is not None:
                 return Response(data)
             response = method(view, request, *args, **kwargs)
             if response.status_code == 200 and (keep := _keep(request, timeout)) > 0:
-                cache.set(key, response.data, keep)
+                _write(key, versions, response.data, keep)
             return response
 
         return wrapper

@@ -18,7 +18,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from ..core.page_cache import anonymous_page_cache
+from ..core.page_cache import anonymous_page_cache, signed_in_page_cache
 from .cards import CACHE_TIMEOUT as CARDS_TIMEOUT
 from .cards import PAGES, cards_key, seconds_until_next_post
 from .forms import CommentForm, PostForm
@@ -178,8 +178,12 @@ class PostDeleteView(AuthorPostMixin, DeleteView):
         return super().form_valid(form)
 
 
+@method_decorator(signed_in_page_cache(PAGES, timeout=seconds_until_next_post), name="dispatch")
 class MyPostsView(LoginRequiredMixin, ListView):
-    """The author's dashboard: every own post (drafts too) and the comments waiting for approval."""
+    """The author's dashboard: every own post (drafts too) and the comments waiting for approval.
+
+    Kept per session (``core/page_cache.py``) until a post, comment, category, tag or user changes (the
+    list pages' group, ``cards.py``), or the next scheduled post falls due ("scheduled" label)."""
 
     template_name = "blog/my_posts.html"
     context_object_name = "posts"

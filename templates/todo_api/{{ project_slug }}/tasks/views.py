@@ -12,13 +12,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from ..core import in_place
-from ..core.page_cache import anonymous_page_cache
+from ..core.page_cache import anonymous_page_cache, signed_in_page_cache
 from .forms import TaskForm
-from .models import Task
+from .models import TASK_LISTS, Task
 
 #: Tasks per page of "My tasks".
 TASKS_PER_PAGE = 20
@@ -57,8 +58,12 @@ def rotate_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@signed_in_page_cache(TASK_LISTS, scope=lambda request: timezone.localdate())
 def task_list(request: HttpRequest) -> HttpResponse:
-    """The user's own tasks, open ones first, with a form to add one."""
+    """The user's own tasks, open ones first, with a form to add one.
+
+    A page (GET) is kept per session and day ("Overdue" changes with the day) until a task, list or label
+    changes (``core/page_cache.py``, renewed by ``signals.py``)."""
     if request.method == "POST":
         form = TaskForm(request.POST, owner=request.user)
         if form.is_valid():
