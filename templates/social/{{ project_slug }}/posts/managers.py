@@ -137,8 +137,9 @@ def _feed_sources(viewer: AbstractBaseUser) -> Q:
 
 
 #: How many built querysets (a viewer's rule, cards, feed…) each process keeps, the least recently used
-#: dropped first.
-KEPT_QUERYSETS = 512
+#: dropped first: about 140 KB each, and a signed-in reader of the home feed uses seven (so 128 is about
+#: 18 MB per process, for the last 18 or so readers).
+KEPT_QUERYSETS = 128
 _kept: OrderedDict[tuple, PostQuerySet] = OrderedDict()
 _kept_lock = threading.Lock()
 
