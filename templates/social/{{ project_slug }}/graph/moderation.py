@@ -7,7 +7,7 @@ it checks that the author's account is active: a post a moderator hid, or any po
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Value
 from django.utils import timezone
 
 from ..profiles.models import Profile
@@ -21,11 +21,22 @@ def hidden_post_ids():
     )
 
 
+class CurrentTime(Value):
+    """``timezone.now()`` as a query parameter read when the query is compiled, not when it is put together:
+    a privacy-rule queryset built once (``posts.managers``) still compares with the time of each read."""
+
+    def __init__(self) -> None:
+        super().__init__(None, output_field=DateTimeField())
+
+    def as_sql(self, compiler, connection):
+        return Value(timezone.now(), output_field=self.output_field).as_sql(compiler, connection)
+
+
 def allowed(prefix: str = "") -> Q:
-    """The post at ``prefix`` was not hidden and its author is not suspended now."""
+    """The post at ``prefix`` was not hidden and its author is not suspended now (at each read)."""
     profile = f"{prefix}author__profile__"
     not_suspended = Q(**{f"{profile}suspended_at__isnull": True}) | Q(
-        **{f"{profile}suspended_until__lte": timezone.now()}
+        **{f"{profile}suspended_until__lte": CurrentTime()}
     )
     return not_suspended & ~Q(**{f"{prefix}pk__in": hidden_post_ids()})
 

@@ -27,10 +27,19 @@ What is counted on a post follows the same rule: its reply count counts the repl
 and its like and boost counts the likes and boosts the viewer sees (``likes_seen_by``,
 ``boosts_seen_by``: none by someone either side of a block with the viewer), each a subquery of the same
 SELECT.
+
+Putting the rule together is most of a read's Python time (the ORM resolves every subquery), and the result
+depends on nothing but the viewer's id: no value of the moment is in it (a suspension's end is compared
+with the time of the read, ``moderation.CurrentTime``). So ``Post.objects`` keeps the querysets it built
+(``PostQuerySet._keep``) for the viewers it saw last, and each read filters a copy: ``visible_to``,
+``with_cards``, ``feed_for``, ``boosted_for``… called on ``Post.objects`` (or on what such a call returned,
+unfiltered) build once per viewer. Anything else (a related manager, a filtered queryset) is built as usual.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -56,6 +65,8 @@ from ..graph.selectors import followee_ids, muted_ids, unblocked
 from ..profiles.models import present
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
@@ -125,9 +136,50 @@ def _feed_sources(viewer: AbstractBaseUser) -> Q:
     return Q(author_id=viewer.pk) | Q(author_id__in=followee_ids(viewer)) | (_public_and_open() & tagged)
 
 
+#: How many built querysets (a viewer's rule, cards, feed…) each process keeps, the least recently used
+#: dropped first: about 140 KB each, and a signed-in reader of the home feed uses seven (so 128 is about
+#: 18 MB per process, for the last 18 or so readers).
+KEPT_QUERYSETS = 128
+_kept: OrderedDict[tuple, PostQuerySet] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _who(viewer: Viewer | None) -> int | None:
+    """What a built queryset depends on of its viewer: the id (None: signed out, or no viewer)."""
+    return viewer.pk if viewer is not None and viewer.is_authenticated else None
+
+
 class PostQuerySet(models.QuerySet):
+    #: ``(key, query)`` on a queryset that is exactly what ``key`` names, unchanged since (``PostManager``'s
+    #: own queryset, or one ``_keep`` returned); every other copy (``filter``, ``order_by``…) has None.
+    _recipe: tuple | None = None
+
+    def _keep(self, step: str, viewer: Viewer | None, build: Callable[[], PostQuerySet]) -> PostQuerySet:
+        """``build()`` (this queryset's ``step`` for ``viewer``), kept for the next call on the same recipe
+        (see the module's docstring); a copy, never the kept queryset itself (it is never evaluated)."""
+        recipe = self._recipe
+        if recipe is None or recipe[1] is not self._query or self._deferred_filter is not None:
+            return build()
+        key = (*recipe[0], step, _who(viewer))
+        with _kept_lock:
+            kept = _kept.get(key)
+            if kept is not None:
+                _kept.move_to_end(key)
+        if kept is None:
+            kept = build()
+            with _kept_lock:
+                _kept[key] = kept
+                while len(_kept) > KEPT_QUERYSETS:
+                    _kept.popitem(last=False)
+        queryset = kept._chain()
+        queryset._recipe = (key, queryset._query)
+        return queryset
+
     def visible_to(self, viewer: Viewer) -> PostQuerySet:
         """Posts ``viewer`` may see (see the module's docstring): replies below an invisible post are out."""
+        return self._keep("visible_to", viewer, lambda: self._visible_to(viewer))
+
+    def _visible_to(self, viewer: Viewer) -> PostQuerySet:
         from .models import PostAncestor
 
         hidden_above = PostAncestor.objects.filter(post=OuterRef("pk")).exclude(
@@ -138,6 +190,9 @@ class PostQuerySet(models.QuerySet):
     def feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         """The home feed: the viewer's own posts, those of people they follow and the public posts with a tag
         they follow, minus muted people. Still one query: the followed tags are an ``EXISTS`` subquery."""
+        return self._keep("feed_for", viewer, lambda: self._feed_for(viewer))
+
+    def _feed_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         return self.visible_to(viewer).filter(_feed_sources(viewer)).exclude(author_id__in=muted_ids(viewer))
 
     def boostable(self) -> PostQuerySet:
@@ -147,6 +202,9 @@ class PostQuerySet(models.QuerySet):
 
     def as_own_entries(self) -> PostQuerySet:
         """Posts as feed entries of their own: at their own time, boosted by nobody (see ``boosted_for``)."""
+        return self._keep("as_own_entries", None, self._as_own_entries)
+
+    def _as_own_entries(self) -> PostQuerySet:
         return self.annotate(
             feed_at=F("created_at"),
             boost_pk=Value(0, output_field=BigIntegerField()),
@@ -162,6 +220,9 @@ class PostQuerySet(models.QuerySet):
         for its boosts, and of several boosts of one post only the newest shows. Each row is the boosted
         post with ``feed_at`` (the time of that boost), ``boost_pk`` and who boosted it.
         """
+        return self._keep("boosted_for", viewer, lambda: self._boosted_for(viewer))
+
+    def _boosted_for(self, viewer: AbstractBaseUser) -> PostQuerySet:
         boosters = Q(user=viewer.pk) | Q(user__in=followee_ids(viewer))
         seen = boosts_seen_by(viewer).filter(boosters).exclude(user__in=muted_ids(viewer))
         # The newest of them: no newer one of the same post (a NOT EXISTS: an anti-join, not a sort per row).
@@ -197,6 +258,9 @@ class PostQuerySet(models.QuerySet):
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows: author, parent, counts and "liked by me" in one query, and the
         images (``attachments``, in order) in one more for the whole page, however many posts it has."""
+        return self._keep("with_cards", viewer, lambda: self._with_cards(viewer))
+
+    def _with_cards(self, viewer: Viewer) -> PostQuerySet:
         from .models import Boost, Like, Mention, Post
 
         # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
@@ -227,6 +291,14 @@ class PostQuerySet(models.QuerySet):
                 boosted=Exists(Boost.objects.filter(post=OuterRef("pk"), user=viewer.pk)),
             )
         return queryset.annotate(liked=Value(False), boosted=Value(False))
+
+
+class PostManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_queryset(self) -> PostQuerySet:
+        """All posts, marked as the start of the recipes ``PostQuerySet._keep`` keeps (by database)."""
+        queryset = super().get_queryset()
+        queryset._recipe = ((self._db,), queryset._query)
+        return queryset
 
 
 def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
-from .managers import PostQuerySet, TagQuerySet
+from .managers import PostManager, TagQuerySet
 from .media import ALT_TEXT_MAX_LENGTH, MAX_ATTACHMENTS, attachment_storage
 
 #: The most characters a content warning may have.
@@ -51,7 +51,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PostQuerySet.as_manager()
+    objects = PostManager()
 
     class Meta:
         # Keyset pagination walks the primary key: newest first, stable as new posts arrive.
