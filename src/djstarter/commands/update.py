@@ -72,13 +72,14 @@ def check_clean_git(project: Path) -> None:
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
 
-    inside = git("rev-parse", "--show-toplevel")
+    inside = git("rev-parse", "--show-toplevel", "--absolute-git-dir")  # one git for both answers
     if inside.returncode != 0:
         raise UsageError(
             f"{project} is not a git repository; copier update needs one to merge template changes with "
             "yours. Run: git init && git add --all && git commit -m 'Initial commit', then update again."
         )
-    git_dir = git("rev-parse", "--absolute-git-dir").stdout.strip()
+    answers = inside.stdout.splitlines()
+    git_dir = answers[1].strip() if len(answers) == 2 else ""
     if git_dir and (Path(git_dir) / "index.lock").exists():
         raise UsageError(
             f"Another git process is working in {project} ({git_dir}/index.lock exists): wait for it to "
