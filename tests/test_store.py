@@ -53,6 +53,17 @@ def test_same_templates_reuse_the_tag(source: Path) -> None:
     assert git(first.path, "rev-list", "--count", "HEAD").strip() == "1"
 
 
+def test_each_release_is_packed_as_it_is_added(source: Path) -> None:
+    """An update checks a kind's templates out of the store twice: from a pack, not loose objects."""
+    first = store.ensure(source, version="1.0.0")
+    (source / LOCAL_SETTINGS_TEMPLATE).write_text("changed\n")
+    second = store.ensure(source, version="1.0.1")
+    assert first.path == second.path and second.tag == "v1.0.1"
+    counts = dict(line.split(": ") for line in git(second.path, "count-objects", "-v").splitlines())
+    assert counts["count"] == "0" and int(counts["in-pack"]) > 100
+    assert git(second.path, "diff", "--stat", "v1.0.0", "v1.0.1").strip()  # both releases are readable
+
+
 def test_a_tag_never_means_two_things(source: Path) -> None:
     """Other files under a version already tagged (an edited checkout) get their fingerprint as a label."""
     assert store.ensure(source, version="1.0.0").tag == "v1.0.0"

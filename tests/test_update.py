@@ -257,6 +257,36 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     assert len(renders) == (3 if recognised else 5)
 
 
+def test_the_deletion_check_reads_trees_as_rglob_finds_them(tmp_path: Path) -> None:
+    """``_read_tree`` (a scandir walk) finds the files ``Path.rglob`` finds, ``.git`` left out at any depth
+    and symlinked folders not entered; with ``only``, the other files are there by name alone."""
+    from djstarter.commands.update import _read_tree
+
+    root = tmp_path / "tree"
+    for name, data in {
+        "a.txt": b"a", "pkg/b.py": b"b", "pkg/deep/c.md": b"c", ".git/HEAD": b"h", "sub/.git": b"gitdir",
+        "sub/.git-keep": b"k", ".env.example": b"E=1\n", "pyproject.toml": b"[project]\n",
+    }.items():  # fmt: skip
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / "link.txt").symlink_to(root / "a.txt")
+    (root / "linked").symlink_to(root / "pkg", target_is_directory=True)
+    (root / "broken").symlink_to(root / "missing")
+    expected = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+    assert _read_tree(root) == expected
+    assert sorted(expected) == [
+        ".env.example", "a.txt", "link.txt", "pkg/b.py", "pkg/deep/c.md", "pyproject.toml", "sub/.git-keep",
+    ]  # fmt: skip
+    only = _read_tree(root, only=frozenset({".env.example", "pyproject.toml"}))
+    assert only == {
+        name: data if name in {".env.example", "pyproject.toml"} else None for name, data in expected.items()
+    }
+
+
 def test_report_names_new_files_migration_collisions_and_the_env_file(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import subprocess
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from djstarter import answers as answers_mod
 from djstarter import changelog, django_versions, interrupts, migration_graph, store
@@ -71,13 +72,14 @@ def check_clean_git(project: Path) -> None:
     def git(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True)
 
-    inside = git("rev-parse", "--show-toplevel")
+    inside = git("rev-parse", "--show-toplevel", "--absolute-git-dir")  # one git for both answers
     if inside.returncode != 0:
         raise UsageError(
             f"{project} is not a git repository; copier update needs one to merge template changes with "
             "yours. Run: git init && git add --all && git commit -m 'Initial commit', then update again."
         )
-    git_dir = git("rev-parse", "--absolute-git-dir").stdout.strip()
+    answers = inside.stdout.splitlines()
+    git_dir = answers[1].strip() if len(answers) == 2 else ""
     if git_dir and (Path(git_dir) / "index.lock").exists():
         raise UsageError(
             f"Another git process is working in {project} ({git_dir}/index.lock exists): wait for it to "
@@ -277,16 +279,21 @@ def own_renders(release: store.Release, recorded: dict[str, Any], answers: dict[
             store.Release(release.path, str(recorded["_commit"])), recorded, Path(tmp) / "old"
         )
         new = render_release(release, answers, Path(tmp) / "new")
-        return Renders(_read_tree(old), _read_tree(new))
+        return Renders(_read_tree(old), _read_tree(new, only=NEW_FILES_READ))
 
 
 @dataclass
 class Renders:
     """The two trees an update compares (relative path -> bytes): the old templates with the recorded
-    answers, and the new templates with the new answers."""
+    answers, and the new templates with the new answers. Of the new tree only the files in
+    ``NEW_FILES_READ`` are read (the others' values are None): the check needs the names of the rest."""
 
     old: dict[str, bytes] = field(default_factory=dict)
-    new: dict[str, bytes] = field(default_factory=dict)
+    new: dict[str, bytes | None] = field(default_factory=dict)
+
+
+#: The new render's files whose bytes ``inspect_renders`` reads.
+NEW_FILES_READ = frozenset({".env.example", "pyproject.toml"})
 
 
 @contextmanager
@@ -304,9 +311,10 @@ def reading_renders() -> Iterator[Renders]:
     def reading(worker: Worker, *args: Any, **kwargs: Any) -> Any:
         result = run_copy(worker, *args, **kwargs)
         destination = Path(worker.dst_path)
-        for marker, tree in ((".old_copy.", renders.old), (".new_copy.", renders.new)):
-            if marker in str(destination):
-                tree.update(_read_tree(destination))
+        if ".old_copy." in str(destination):
+            renders.old.update(_read_tree(destination))
+        elif ".new_copy." in str(destination):  # of the new files, only their names and these are read
+            renders.new.update(_read_tree(destination, only=NEW_FILES_READ))
         return result
 
     with ExitStack() as stack:
@@ -428,13 +436,33 @@ def _env_names(text: bytes | None) -> list[str]:
     return names
 
 
-def _read_tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` but ``.git``: relative path -> bytes."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in root.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
+@overload
+def _read_tree(root: Path) -> dict[str, bytes]: ...
+@overload
+def _read_tree(root: Path, only: frozenset[str]) -> dict[str, bytes | None]: ...
+def _read_tree(root: Path, only: frozenset[str] | None = None) -> dict[str, bytes] | dict[str, bytes | None]:
+    """Every file under ``root`` but ``.git``: relative path -> bytes (as ``Path.rglob`` finds them: symlinked
+    folders are not entered, a symlinked file is read through it). With ``only``, just those files' bytes
+    are read; every other file's value is None (its name is all the caller needs)."""
+    tree: dict[str, bytes | None] = {}
+
+    def scan(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name == ".git":
+                    continue
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, name + "/")
+                elif entry.is_file():
+                    if only is None or name in only:
+                        with open(entry.path, "rb") as file:
+                            tree[name] = file.read()
+                    else:
+                        tree[name] = None
+
+    scan(str(root), "")
+    return tree
 
 
 def _blob(data: bytes) -> str:
