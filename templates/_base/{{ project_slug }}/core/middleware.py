@@ -19,12 +19,9 @@ from .request_body import refused_by_view
 NON_FIELD_ERRORS = "non_field_errors"
 
 
-class ServerTimingMiddleware:
-    """Adds ``app;dur=<ms>`` to the ``Server-Timing`` header; browsers show it in their network panel.
-
-    Metrics already in the header (the debug toolbar's SQL time, set inside this middleware in local
-    settings) are kept. Works under WSGI and ASGI (sync and async capable), as Django's own middleware does.
-    """
+class _SyncAndAsync:
+    """Middleware that runs under WSGI and ASGI alike, as Django's own does: marked as a coroutine function
+    when the next handler is one, so Django never wraps it in a thread."""
 
     sync_capable = True
     async_capable = True
@@ -33,6 +30,14 @@ class ServerTimingMiddleware:
         self.get_response = get_response
         if iscoroutinefunction(self.get_response):
             markcoroutinefunction(self)
+
+
+class ServerTimingMiddleware(_SyncAndAsync):
+    """Adds ``app;dur=<ms>`` to the ``Server-Timing`` header; browsers show it in their network panel.
+
+    Metrics already in the header (the debug toolbar's SQL time, set inside this middleware in local
+    settings) are kept. Works under WSGI and ASGI (sync and async capable), as Django's own middleware does.
+    """
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
@@ -54,7 +59,7 @@ class ServerTimingMiddleware:
         return response
 
 
-class SignedInUserMiddleware:
+class SignedInUserMiddleware(_SyncAndAsync):
     """Looks up the signed-in user (``request.user``) before the view runs, outside its transaction.
 
     Django looks the user up lazily, on first use, which is nearly always inside the view, and so inside
@@ -68,14 +73,6 @@ class SignedInUserMiddleware:
     own thread as Django does by default.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(self.get_response):
-            markcoroutinefunction(self)
-
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
             return self.get_response(request)
@@ -85,7 +82,7 @@ class SignedInUserMiddleware:
         return self.get_response(request)
 
 
-class UnstorableTextMiddleware:
+class UnstorableTextMiddleware(_SyncAndAsync):
     """Answers 400, with the reason, a request that carries text the database cannot store: a NUL character
     or a lone surrogate in the path, the query string, a cookie, a form or a JSON body (``storable.py``).
 
@@ -100,14 +97,6 @@ class UnstorableTextMiddleware:
     CSRF protection does, so a view cannot change ``request.upload_handlers`` afterwards. Works under WSGI
     and ASGI (sync and async capable); under ASGI a body is read in a thread, as a sync view would read it.
     """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(self.get_response):
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
