@@ -64,7 +64,7 @@ def test_a_leaving_account_is_hidden_from_everybody_else_by_the_rule(client, ana
     deletion.schedule(ana)
     for viewer in (ben, AnonymousUser(), UserFactory(username="carl")):
         assert not Post.objects.visible_to(viewer).filter(pk=public.pk).exists()
-        assert not find_people(viewer, "ana").exists()
+        assert ana not in find_people(viewer, "ana")  # (others may have "ana" in their names)
     card = Post.objects.visible_to(ben).with_cards(ben).get(pk=bens.pk)
     assert (card.like_count, card.boost_count) == (0, 0)  # her like and boost no longer count
     client.force_login(ben)
