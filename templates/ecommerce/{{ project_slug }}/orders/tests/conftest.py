@@ -2,6 +2,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from ...cart.models import Cart
 from ...cart.services import add
@@ -72,3 +75,45 @@ def place(customer, shipping):
         ).order
 
     return place_
+
+
+class OwnPage:
+    """The customer's "My orders" page (with the cart count in its header) as their browser gets it, with the
+    signed-in page cache on (``core/page_cache.py``, renewed by ``cart/own_pages.py``)."""
+
+    URL = "/orders/"
+
+    def __init__(self, user) -> None:
+        self.client = Client()
+        self.client.force_login(user)
+        self.client.get(self.URL)  # sets the CSRF cookie: not kept (the secret is new)
+        self.client.get(self.URL)  # kept from here on
+
+    def _get(self) -> tuple[str, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.URL)
+        assert response.status_code == 200
+        made = any("orders_order" in query["sql"] for query in queries)
+        return response.content.decode(), made
+
+    def kept(self) -> str:
+        """The page, which must come from the cache (no order read)."""
+        page, made = self._get()
+        assert not made, "the page was made again although nothing it shows changed"
+        return page
+
+    def renewed(self) -> str:
+        """The page, which must be made again at once (the change is shown); kept again after that."""
+        page, made = self._get()
+        assert made, "the page came from the cache after a change of what it shows"
+        assert self._get() == (page, False)
+        return page
+
+
+@pytest.fixture
+def own_page(settings, customer):
+    """``OwnPage`` of ``customer``; ``own_page.of(user)`` for another customer."""
+    settings.PAGE_CACHE_SECONDS = 300
+    page = OwnPage(customer)
+    page.of = OwnPage
+    return page

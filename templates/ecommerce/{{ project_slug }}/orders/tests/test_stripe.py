@@ -442,6 +442,22 @@ def test_refunds_keep_the_running_total_once_and_never_lower_it(client, order):
     assert order.status == Order.Status.PAID  # a refund records money, it moves no status
 
 
+def test_every_stripe_write_renews_my_orders_at_once(client, order, own_page, stripe_http):
+    """The session's id, the payment intent of a session still waiting, the payment and a refund: each is
+    an ``update()`` of the order (``cart/own_pages.py``); the customer's kept "My orders" is made again."""
+    stripe_http.responses[("post", SESSIONS)] = (200, session_object())
+    provider_for(order).start(order)
+    own_page.renewed()
+    waiting = session_event(order, event_id="evt_0", payment_status="unpaid")
+    assert deliver(client, waiting).status_code == 200
+    own_page.renewed()
+    assert deliver(client, session_event(order)).status_code == 200
+    assert "Paid" in own_page.renewed()
+    assert deliver(client, charge_event(500)).status_code == 200
+    own_page.renewed()
+    assert Order.objects.get(pk=order.pk).stripe_refunded == Decimal("5.00")
+
+
 @pytest.mark.parametrize("changes", [{"amount_refunded": 2991}, {"currency": "usd"}])
 def test_a_refund_that_does_not_fit_the_order_is_refused(client, order, caplog, changes):
     deliver(client, session_event(order))
