@@ -15,8 +15,8 @@ customer). A write reaches the database in one of these ways, and each renews th
   query), then renews them, and those of rows a changed owner gives them (a guest order joining an account);
 - ``bulk_create()``, which sends no signal either: ``OwnedQuerySet.bulk_create``.
 
-So every manager of those models must make ``OwnedQuerySet`` querysets (``orders/tests/test_own_pages.py`` checks
-it). Raw SQL is the one way around it: call ``renew_owners`` after such a write.
+So every manager of those models must make ``OwnedQuerySet`` querysets (``orders/tests/test_own_pages.py``
+checks it). Raw SQL is the one way around it: call ``renew_owners`` after such a write.
 """
 
 from __future__ import annotations

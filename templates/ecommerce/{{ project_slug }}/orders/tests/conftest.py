@@ -2,7 +2,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -75,6 +75,45 @@ def place(customer, shipping):
         ).order
 
     return place_
+
+
+@pytest.fixture(scope="module")
+def order_once(request, django_db_setup, django_db_blocker) -> int:
+    """The pk of one order placed once for the whole module (a customer's 2 x Linen shirt at 12.50 with
+    Standard shipping: 29.90, paid by the module's ``SHARED_ORDER_PAYMENT``, bank transfer if it names
+    none), in a transaction rolled back after the module's last test.
+
+    Each test runs in a savepoint of that transaction, rolled back after it (``db``), so every test starts
+    from these same rows whatever it wrote; ``shared_order`` reads the order afresh for each test, so no
+    Python object passes from one test to the next. For modules without ``transaction=True`` tests only
+    (they would run inside this transaction). The customer is not ``customer``: a test may have both."""
+    payment = getattr(request.module, "SHARED_ORDER_PAYMENT", "bank_transfer")
+    with django_db_blocker.unblock():
+        # Asked for through ``getfixturevalue`` it would be made inside the first test's transaction and
+        # rolled back with it: ask for it (or ``shared_order``) as an argument.
+        assert not connection.in_atomic_block, "order_once must be set up before the test's transaction"
+    with django_db_blocker.unblock(), transaction.atomic():
+        user = UserFactory(username="shared-customer", email="shared@example.com")
+        cart = Cart.objects.create(user=user)
+        shirt = VariantFactory(in_stock=5, price=Decimal("12.50"), name="Size M", product__name="Linen shirt")
+        add(cart, shirt, 2)
+        order = place_order(
+            user=user,
+            cart=cart,
+            checkout_token=uuid.uuid4(),
+            address=ADDRESS,
+            shipping_method=ShippingMethodFactory(),
+            payment_method=payment,
+            quote=confirmed(cart, Decimal("29.90")),
+        ).order
+        yield order.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shared_order(order_once, db) -> Order:
+    """The module's one placed order (``order_once``), as the database has it at the start of each test."""
+    return Order.objects.get(pk=order_once)
 
 
 class OwnPage:
