@@ -122,8 +122,8 @@ class OwnPage:
 
     URL = "/orders/"
 
-    def __init__(self, user) -> None:
-        self.client = Client()
+    def __init__(self, user, **client) -> None:
+        self.client = Client(**client)
         self.client.force_login(user)
         self.client.get(self.URL)  # sets the CSRF cookie: not kept (the secret is new)
         self.client.get(self.URL)  # kept from here on

@@ -24,7 +24,7 @@ from ..lifecycle import transition
 from ..models import Order, OrderLine
 from ..refunds import refund
 from ..returns import approve, reject, request_return
-from .conftest import ADDRESS, confirmed
+from .conftest import ADDRESS, OwnPage, confirmed
 from .factories import UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,21 @@ def test_any_other_write_of_orders_or_their_lines_renews_it(own_page, filled_car
     order.lines.all().delete()
     page = own_page.renewed()
     assert order.number in page
+
+
+def test_the_kept_pages_sign_out_form_posts_and_another_customer_gets_their_own_page(
+    own_page, customer, filled_cart, place
+):  # fmt: skip
+    order = place()
+    own_page.renewed()
+    kept = own_page.of(customer, enforce_csrf_checks=True)
+    page = kept.kept()
+    assert order.number in page
+    form = r'<form method="post" action="([^"]+)" class="inline-form">\s*<input [^>]*value="([^"]+)"'
+    logout, token = re.search(form, page).groups()  # the header's "Log out" and its CSRF token
+    response = kept.client.post(logout, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302  # not 403: the kept page's token is valid for its session
+    assert kept.client.get(OwnPage.URL).status_code == 302  # signed out: to the sign-in page
+    other = UserFactory(username="grace", email="grace@example.com")
+    kept.client.force_login(other)
+    assert order.number not in kept.client.get(OwnPage.URL).content.decode()
