@@ -8,5 +8,8 @@ class CartConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the signal receivers (see signals.py): a visitor's cart joins theirs at login, and the
-        # tax settings' system check (checks.py).
-        from . import checks, signals  # noqa: F401
+        # tax settings' system check (checks.py); a customer's own pages renewed by every write of their
+        # orders and cart (own_pages.py).
+        from . import checks, own_pages, signals  # noqa: F401
+
+        own_pages.connect()

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ..catalogue.models import Variant
+from .own_pages import OwnedQuerySet
 
 
 class Voucher(models.Model):
@@ -89,6 +90,9 @@ class Cart(models.Model):
     #: The voucher the customer applied (``vouchers.py`` says whether it still applies).
     voucher = models.ForeignKey(Voucher, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
+    #: Every write renews the customer's own pages (``cart/own_pages.py``).
+    objects = OwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
 
@@ -101,6 +105,9 @@ class CartLine(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="cart_lines")
     quantity = models.PositiveIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
+
+    #: Every write renews the customer's own pages (``cart/own_pages.py``).
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at", "pk"]

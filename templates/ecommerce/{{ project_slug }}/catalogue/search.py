@@ -16,6 +16,8 @@ and a category's name finds the products in it and below it (after those whose o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 from django.db import connection
@@ -39,6 +41,12 @@ def search_vector() -> SearchVector:
 
 def search(products: QuerySet[Product], text: str) -> QuerySet[Product]:
     """``products`` that match ``text``, with a ``relevance`` alias (higher is better) to order them by."""
+    return searcher(text)(products)
+
+
+def searcher(text: str) -> Callable[[QuerySet[Product]], QuerySet[Product]]:
+    """``search`` for ``text`` as a function of the products, its short reads done once: several querysets
+    (a list's facets) filtered by one search read the SKUs and categories once."""
     # Read first (short queries): lists of ids let PostgreSQL combine the conditions' indexes, which a
     # subquery in the OR would prevent.
     skus = Variant.objects.filter(sku__iexact=text).order_by()
@@ -47,16 +55,20 @@ def search(products: QuerySet[Product], text: str) -> QuerySet[Product]:
     exact_name = Case(When(name__iexact=text, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        products = products.alias(document=search_vector()).filter(
-            Q(document=query) | Q(TrigramWordSimilar(F("name"), Value(text))) | by_sku | by_category
-        )
         # An exact name outweighs any rank (ts_rank and similarity are both at most 1).
         relevance = (
             exact_name * Value(10.0)
             + SearchRank(search_vector(), query)
             + TrigramWordSimilarity(Value(text), "name")
         )
-        return products.alias(relevance=relevance)
+
+        def full_text(products: QuerySet[Product]) -> QuerySet[Product]:
+            products = products.alias(document=search_vector()).filter(
+                Q(document=query) | Q(TrigramWordSimilar(F("name"), Value(text))) | by_sku | by_category
+            )
+            return products.alias(relevance=relevance)
+
+        return full_text
     words = text.split()[:MAX_WORDS]
     in_text = Q()
     in_name = Q()
@@ -70,7 +82,7 @@ def search(products: QuerySet[Product], text: str) -> QuerySet[Product]:
         default=Value(0.0),
         output_field=FloatField(),
     )
-    return products.filter(in_text | by_sku | by_category).alias(relevance=relevance)
+    return lambda products: products.filter(in_text | by_sku | by_category).alias(relevance=relevance)
 
 
 def _categories_named(text: str) -> list[int]:

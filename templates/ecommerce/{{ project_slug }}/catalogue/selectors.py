@@ -3,6 +3,7 @@ many products there are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db.models import Aggregate, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from .models import Category, Product, ProductImage, Variant
-from .search import search as search_products
+from .search import searcher
 
 #: ``?ordering=`` values of the product list and the field each sorts on.
 ORDERINGS = {
@@ -93,11 +94,12 @@ def _in_stock() -> Exists:
 def _matching(
     *,
     category_ids: list[int] | None = None,
-    search: str = "",
+    search: str | Callable[[QuerySet[Product]], QuerySet[Product]] = "",
     price: PriceRange | None = None,
     in_stock: bool = False,
 ) -> QuerySet[Product]:
-    """Active products that have something to sell and pass every filter given (no annotations, no order)."""
+    """Active products that have something to sell and pass every filter given (no annotations, no order).
+    ``search`` is the text searched, or its ``searcher`` (read once for several querysets)."""
     products = Product.objects.active().filter(Exists(active_variants().filter(product=OuterRef("pk"))))
     if category_ids is not None:
         products = products.filter(category__in=category_ids)
@@ -106,7 +108,7 @@ def _matching(
     if in_stock:
         products = products.filter(_in_stock())
     if search:
-        products = search_products(products, search)
+        products = (searcher(search) if isinstance(search, str) else search)(products)
     return products
 
 
@@ -161,19 +163,25 @@ def product_facets(
     price: PriceRange | None = None,
     in_stock: bool = False,
 ) -> Facets:
-    """The counts of every facet in three queries, however many products and categories there are.
+    """The counts of every facet in at most three queries, however many products and categories there are.
 
     ``tree`` is ``category_tree()`` (the page has it already). Each facet is counted with the other
-    filters applied and its own left out, so choosing a price range does not hide the other ranges."""
-    category_ids = None
-    if category is not None:
-        category_ids = category_with_descendants(category, tree)
-    counts = dict(
-        _matching(search=search, price=price, in_stock=in_stock)
-        .order_by()
-        .values_list("category")
-        .annotate(count=Count("pk"))
-    )
+    filters applied and its own left out, so choosing a price range does not hide the other ranges.
+
+    Where two facets count the same products they share a query: with no category chosen, "in stock
+    only" counts the products the categories count (those in stock among them), so the unfiltered list
+    takes two queries; and when the categories count nothing with no price range chosen, nothing can
+    match the other facets either (they count subsets of those products), so a search that finds
+    nothing, or an empty shop, takes one (plus a search's own two short reads, done once)."""
+    searched = searcher(search) if search else ""
+    counted = _matching(search=searched, price=price, in_stock=in_stock).order_by().values_list("category")
+    if category is None and not in_stock:  # "in stock only" counts these products, those in stock
+        rows = list(counted.annotate(count=Count("pk"), stocked=Count("pk", filter=Q(_in_stock()))))
+        available: int | None = sum(stocked for _, _, stocked in rows)
+    else:
+        rows = list(counted.annotate(count=Count("pk")))
+        available = sum(count for _, count, *_ in rows) if category is None else None  # in_stock: the same
+    counts = {row[0]: row[1] for row in rows}
     below: dict[int, int] = {}
     parents = {item.pk: item.parent_id for item, _ in tree}
     for category_id, count in counts.items():
@@ -181,12 +189,21 @@ def product_facets(
             below[category_id] = below.get(category_id, 0) + count
             category_id = parents.get(category_id)
     ranges = price_ranges()
+    if not counts and price is None:  # the products of every other facet are among these: none
+        return Facets(
+            categories=[(item, depth, 0) for item, depth in tree],
+            prices=[(item, 0) for item in ranges],
+            in_stock=0,
+        )
+    category_ids = None
+    if category is not None:
+        category_ids = category_with_descendants(category, tree)
     # The cheapest active variant of each matching product, in one pass over the variants (grouped), then
     # counted per range: a subquery per product would run once for every range.
     cheapest = (
         Variant.objects.filter(
             is_active=True,
-            product__in=_matching(category_ids=category_ids, search=search, in_stock=in_stock).values("pk"),
+            product__in=_matching(category_ids=category_ids, search=searched, in_stock=in_stock).values("pk"),
         )
         .order_by()
         .values("product")
@@ -195,7 +212,9 @@ def product_facets(
     by_range = cheapest.aggregate(
         **{f"range_{n}": Count("product", filter=item.q("cheapest")) for n, item in enumerate(ranges)}
     )
-    available = _matching(category_ids=category_ids, search=search, price=price).filter(_in_stock()).count()
+    if available is None:
+        matching = _matching(category_ids=category_ids, search=searched, price=price)
+        available = matching.filter(_in_stock()).count()
     return Facets(
         categories=[(item, depth, below.get(item.pk, 0)) for item, depth in tree],
         prices=[(item, by_range[f"range_{n}"]) for n, item in enumerate(ranges)],

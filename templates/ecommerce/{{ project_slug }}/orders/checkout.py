@@ -252,6 +252,8 @@ def _names(summary: CartView, quote: Quote) -> dict[int, str]:
     """Names of the variants of ``summary`` and ``quote`` (one query for those no longer in the cart)."""
     names = {line.variant_id: str(line.variant) for line in summary.lines}
     gone = [line.variant_id for line in quote.lines if line.variant_id not in names]
+    if not gone:  # nearly always: the quoted lines are the cart's
+        return names
     for variant in Variant.objects.filter(pk__in=gone).select_related("product"):
         names[variant.pk] = str(variant)
     return names

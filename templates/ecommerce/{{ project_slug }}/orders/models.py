@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..cart.models import Cart, Voucher
+from ..cart.own_pages import OwnedQuerySet
 from ..catalogue.models import Variant
 
 
@@ -99,6 +100,9 @@ class Order(models.Model):
     invoice_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     invoice_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
+    #: Every write renews the customer's own pages (``cart/own_pages.py``).
+    objects = OwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "-created_at"], name="orders_order_user_idx")]
@@ -182,6 +186,9 @@ class OrderLine(models.Model):
     #: Units asked back or taken back (``returns.py``): counted when a return is requested, given back if
     #: it is rejected; the database refuses more than were bought.
     returned_quantity = models.PositiveIntegerField(default=0, editable=False)
+
+    #: Every write renews the customer's own pages (``cart/own_pages.py``).
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

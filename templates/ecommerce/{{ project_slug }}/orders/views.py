@@ -15,11 +15,14 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from ..addresses import book
+from ..cart.own_pages import own_pages
 from ..cart.services import get_cart, summarize
+from ..core.page_cache import signed_in_page_cache
 from . import guests, returns
 from .checkout import CartSpent, CheckoutError, ShippingChanged, place_order
 from .forms import CheckoutForm, ReturnForm
@@ -156,8 +159,12 @@ class CustomerOrderMixin(LoginRequiredMixin):
         return Order.objects.filter(user=self.request.user)
 
 
+@method_decorator(signed_in_page_cache(own_pages), name="dispatch")
 class OrderListView(CustomerOrderMixin, ListView):
-    """The customer's order history, newest first (a fixed number of queries however many orders)."""
+    """The customer's order history, newest first (a fixed number of queries however many orders).
+
+    A page is kept per session until one of the customer's orders or their cart (the count in the header)
+    changes (``core/page_cache.py``, renewed by ``cart/own_pages.py``)."""
 
     template_name = "orders/order_list.html"
     context_object_name = "orders"

@@ -1,5 +1,6 @@
 """Catalogue search (catalogue/search.py) and the product list's facets (selectors.product_facets)."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from ...core.tests.concurrency import postgresql_only
 from ..models import Product
 from ..search import search
+from ..selectors import category_tree, category_with_descendants, price_ranges, product_facets, product_list
 from .factories import CategoryFactory, VariantFactory
 from .test_views import add_products, names
 
@@ -130,6 +132,61 @@ def test_filters_that_cannot_be_read_are_left_out_with_a_reason(client, query):
         if "price" in query:
             assert "data-refusal" in response.content.decode()
             assert response.context["price"] is None
+
+
+def test_facets_sharing_queries_count_what_each_facet_counts_alone():
+    """``product_facets`` shares queries between facets where they count the same products (and counts
+    nothing more when nothing matches): every combination of filters gives the counts of the facets'
+    definition, each facet counted alone over the products the other filters keep."""
+    coffee = CategoryFactory(name="Coffee")
+    beans = CategoryFactory(name="Beans", parent=coffee)
+    tools = CategoryFactory(name="Tools")
+    CategoryFactory(name="Empty")
+    product("Cheap beans", "Coffee beans", product__category=beans, price=Decimal("6.00"))
+    product("Fine beans", "Coffee beans", product__category=beans, price=Decimal("18.00"), in_stock=0)
+    product("Grinder", "For coffee beans", product__category=tools, price=Decimal("120.00"))
+    product("Kettle", "For water", product__category=tools, price=Decimal("40.00"), in_stock=1, allocated=1)
+    tree = category_tree()
+    ranges = price_ranges()
+    texts = ["", "beans", "nothing-like-it"]
+    # What each filter keeps, read one filter at a time (``product_list`` with that filter alone).
+    shown = {item.pk: item for item in product_list()}
+    found = {text: {item.pk for item in product_list(search=text)} for text in texts}
+    stocked = {item.pk for item in product_list(in_stock=True)}
+    below = {item.pk: set(category_with_descendants(item, tree)) for item, _ in tree}
+
+    def alone(category, text, price, in_stock) -> int:
+        return sum(
+            pk in found[text]
+            and (category is None or item.category_id in below[category.pk])
+            and (
+                price is None
+                or (
+                    (price.low or 0) <= item.price_from
+                    and (price.high is None or item.price_from < price.high)
+                )
+            )
+            and (not in_stock or pk in stocked)
+            for pk, item in shown.items()
+        )
+
+    for category, text, price, in_stock in itertools.product(
+        [None, coffee], texts, [None, ranges[1], ranges[3]], [False, True]
+    ):
+        case = (category, text, price, in_stock)
+        with CaptureQueriesContext(connection) as queries:
+            facets = product_facets(tree=tree, category=category, search=text, price=price, in_stock=in_stock)
+        searching = 2 if text else 0  # the SKUs and categories named so, read once
+        assert len(queries) <= 3 + searching, case
+        if category is None and price is None:
+            assert len(queries) == searching + (1 if text == "nothing-like-it" else 2), case
+        assert [count for _, _, count in facets.categories] == [
+            alone(item, text, price, in_stock) for item, _ in tree
+        ], case
+        assert [count for _, count in facets.prices] == [
+            alone(category, text, item, in_stock) for item in ranges
+        ], case
+        assert facets.in_stock == alone(category, text, price, True), case
 
 
 def count_queries(client, url: str) -> int:

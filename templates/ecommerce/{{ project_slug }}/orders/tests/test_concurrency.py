@@ -7,11 +7,13 @@ same moment. Skipped on SQLite, which serialises writers anyway: run them with `
 (the CI workflow does).
 """
 
+import json
 import uuid
 from decimal import Decimal
 from functools import partial
 
 import pytest
+from django.test import Client
 
 from ...cart.models import Cart, Voucher
 from ...cart.services import add, summarize
@@ -19,10 +21,11 @@ from ...cart.tests.factories import VoucherFactory
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
 from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, VoucherRefused, place_order
 from ..lifecycle import transition
-from ..models import InvoiceCounter, Order
+from ..models import GatewayEvent, InvoiceCounter, Order
 from ..quote import quote_of
 from .conftest import ADDRESS, confirmed
 from .factories import ShippingMethodFactory, UserFactory, VariantFactory
+from .test_stripe import deliver, session_event, use_stripe
 
 UNITS = 3
 ATTEMPTS = 8
@@ -206,3 +209,29 @@ def test_concurrent_checkouts_of_one_customer_use_a_once_per_customer_voucher_on
     assert all(isinstance(result, VoucherRefused) for result in results if result not in placed), results
     assert Order.objects.filter(voucher=voucher).count() == 1
     assert Voucher.objects.get().uses == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_one_stripe_event_delivered_several_times_at_once_pays_the_order_once(settings):
+    """``test_stripe.py``'s webhook, from several threads (moved here: that module's tests share one order
+    in a transaction, which a ``transaction=True`` test cannot run inside)."""
+    use_stripe(settings)
+    variant = VariantFactory(in_stock=5, price=Decimal("12.50"))
+    shipping = ShippingMethodFactory()
+    customer = UserFactory(email="ada@example.com")
+    cart = Cart.objects.create(user=customer)
+    add(cart, variant, 2)
+    order = place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
+                        shipping_method=shipping, payment_method="stripe",
+                        quote=confirmed(cart, Decimal("29.90"))).order  # fmt: skip
+    body = json.dumps(session_event(order))
+
+    def deliver_once():
+        return deliver(Client(), body).json()["detail"]
+
+    answers = run_at_once(deliver_once, 4)
+    assert sorted(answers) == sorted([f"Order {order.number} is paid."] + ["Already processed."] * 3), answers
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and order.invoice_sequence == 1
+    assert GatewayEvent.objects.filter(event_id="evt_1").count() == 1

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 from decimal import Decimal
 from urllib.parse import parse_qsl
 
@@ -19,18 +18,13 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import IntegrityError, transaction
-from django.test import Client
 
 from ...cart.models import Cart
 from ...cart.services import add
-from ...core.tests.concurrency import postgresql_only, run_at_once
-from ..checkout import place_order
 from ..lifecycle import transition
 from ..models import GatewayEvent, Order
 from ..payments import PROVIDERS, enabled_providers, provider_for
 from ..stripe_payments import RefundError, StripeCheckout, minor_units
-from .conftest import ADDRESS, confirmed
-from .factories import ShippingMethodFactory, UserFactory, VariantFactory
 from .test_views import checkout_data
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +35,15 @@ SESSIONS = "/v1/checkout/sessions"
 PAYMENT_URL = "https://checkout.stripe.com/c/pay/cs_test_1"
 
 
-@pytest.fixture(autouse=True)
-def _stripe_settings(settings):
+def use_stripe(settings) -> None:
     settings.SHOP_PAYMENT_METHODS = ["bank_transfer", "cash_on_delivery", "stripe"]
     settings.SHOP_STRIPE_SECRET_KEY = "sk_test_only"
     settings.SHOP_STRIPE_WEBHOOK_SECRET = SECRET
+
+
+@pytest.fixture(autouse=True)
+def _stripe_settings(settings):
+    use_stripe(settings)
 
 
 class RecordingHTTPClient(stripe.HTTPClient):
@@ -83,10 +81,18 @@ def session_object(session_id="cs_test_1", status="open", url=PAYMENT_URL) -> di
     return {"id": session_id, "object": "checkout.session", "status": status, "url": url}
 
 
+#: The payment of the module's one order (``order_once``).
+SHARED_ORDER_PAYMENT = "stripe"
+
+
 @pytest.fixture
-def order(filled_cart, place):
-    """The customer's order of 2 x 12.50 + 4.90 shipping = 29.90 EUR, to be paid by Stripe."""
-    return place(payment_method="stripe")
+def order(request, order_once):
+    """The customer's order of 2 x 12.50 + 4.90 shipping = 29.90 EUR, to be paid by Stripe: placed once for
+    the module (``order_once``), or by the test itself when it places more orders (it asks for ``place``)."""
+    if "place" in request.fixturenames:
+        request.getfixturevalue("filled_cart")
+        return request.getfixturevalue("place")(payment_method="stripe")
+    return request.getfixturevalue("shared_order")
 
 
 def sign_stripe(payload: str, secret: str = SECRET, timestamp: int | None = None) -> str:
@@ -235,7 +241,7 @@ def test_placing_an_order_sends_the_customer_to_stripe_after_the_commit(
     client.force_login(customer)
     response = client.post("/checkout/", checkout_data(shipping, payment_method="stripe"))
     assert response.status_code == 302 and response.url == PAYMENT_URL
-    order = Order.objects.get()
+    order = Order.objects.get(user=customer)
     assert order.status == Order.Status.PENDING_PAYMENT  # only the signed webhook marks it paid
     assert order.stripe_session_id == "cs_test_1"
     # The order page offers the open session while the order waits.
@@ -442,6 +448,24 @@ def test_refunds_keep_the_running_total_once_and_never_lower_it(client, order):
     assert order.status == Order.Status.PAID  # a refund records money, it moves no status
 
 
+def test_every_stripe_write_renews_my_orders_at_once(client, own_page, filled_cart, place, stripe_http):
+    """The session's id, the payment intent of a session still waiting, the payment and a refund: each is
+    an ``update()`` of the order (``cart/own_pages.py``); the customer's kept "My orders" is made again."""
+    order = place(payment_method="stripe")
+    own_page.renewed()
+    stripe_http.responses[("post", SESSIONS)] = (200, session_object())
+    provider_for(order).start(order)
+    own_page.renewed()
+    waiting = session_event(order, event_id="evt_0", payment_status="unpaid")
+    assert deliver(client, waiting).status_code == 200
+    own_page.renewed()
+    assert deliver(client, session_event(order)).status_code == 200
+    assert "Paid" in own_page.renewed()
+    assert deliver(client, charge_event(500)).status_code == 200
+    own_page.renewed()
+    assert Order.objects.get(pk=order.pk).stripe_refunded == Decimal("5.00")
+
+
 @pytest.mark.parametrize("changes", [{"amount_refunded": 2991}, {"currency": "usd"}])
 def test_a_refund_that_does_not_fit_the_order_is_refused(client, order, caplog, changes):
     deliver(client, session_event(order))
@@ -461,29 +485,6 @@ def test_the_database_refuses_a_refund_over_the_total_and_one_payment_for_two_or
     Order.objects.filter(pk=order.pk).update(stripe_payment_intent="pi_1")
     with pytest.raises(IntegrityError), transaction.atomic():
         Order.objects.filter(pk=other.pk).update(stripe_payment_intent="pi_1")
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_one_event_delivered_several_times_at_once_pays_the_order_once():
-    variant = VariantFactory(in_stock=5, price=Decimal("12.50"))
-    shipping = ShippingMethodFactory()
-    customer = UserFactory(email="ada@example.com")
-    cart = Cart.objects.create(user=customer)
-    add(cart, variant, 2)
-    order = place_order(user=customer, cart=cart, checkout_token=uuid.uuid4(), address=ADDRESS,
-                        shipping_method=shipping, payment_method="stripe",
-                        quote=confirmed(cart, Decimal("29.90"))).order  # fmt: skip
-    body = json.dumps(session_event(order))
-
-    def deliver_once():
-        return deliver(Client(), body).json()["detail"]
-
-    answers = run_at_once(deliver_once, 4)
-    assert sorted(answers) == sorted([f"Order {order.number} is paid."] + ["Already processed."] * 3), answers
-    order.refresh_from_db()
-    assert order.status == Order.Status.PAID and order.invoice_sequence == 1
-    assert GatewayEvent.objects.filter(event_id="evt_1").count() == 1
 
 
 def test_the_stripe_provider_is_registered():

@@ -20,8 +20,9 @@ def _secret(settings):
 
 
 @pytest.fixture
-def order(filled_cart, place):
-    return place()
+def order(shared_order):
+    """The customer's order of 29.90, waiting for payment: placed once for the module (``order_once``)."""
+    return shared_order
 
 
 def payload(order: Order, /, **changes) -> bytes:
