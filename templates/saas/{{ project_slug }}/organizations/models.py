@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..core.slugs import UniqueSlugModel
+from .dashboard_cache import CountedQuerySet
 from .permissions import Role
 
 
@@ -41,7 +42,7 @@ class Organization(UniqueSlugModel):
         return reverse("organizations:dashboard", kwargs={"org_slug": self.slug})
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(CountedQuerySet):  # counted on the dashboard (dashboard_cache.py)
     def owners(self) -> "MembershipQuerySet":
         return self.filter(role=Role.OWNER)
 

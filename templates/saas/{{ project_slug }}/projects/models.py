@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from ..organizations.scoping import OrganizationOwned
+from ..organizations.dashboard_cache import CountedQuerySet
+from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
 
 class Project(OrganizationOwned):
@@ -18,6 +19,10 @@ class Project(OrganizationOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Counted on the dashboard: every write renews it (organizations/dashboard_cache.py).
+    objects = OrganizationScopedManager.from_queryset(CountedQuerySet)()
+    unscoped = models.Manager.from_queryset(CountedQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -46,6 +51,10 @@ class Task(OrganizationOwned):
     )
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Counted on the dashboard: every write renews it (organizations/dashboard_cache.py).
+    objects = OrganizationScopedManager.from_queryset(CountedQuerySet)()
+    unscoped = models.Manager.from_queryset(CountedQuerySet)()
 
     class Meta:
         ordering = ["done", "due_date", "pk"]
