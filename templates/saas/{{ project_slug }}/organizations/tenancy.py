@@ -12,7 +12,8 @@ NOT_FOUND = "No organisation here."  # the same answer for "does not exist" and 
 def memberships_of(user) -> list[Membership]:
     """All of ``user``'s memberships with their organisations (and subscriptions), in one query: the
     organisation switcher's choices, and the current one among them (``membership_in``)."""
-    return list(Membership.objects.filter(user=user).select_related("organization__subscription"))
+    memberships = Membership.objects.filter(user=user).select_related("organization__subscription")
+    return list(memberships.order_by("organization__name"))  # one user: no join of users to sort by name
 
 
 def membership_in(memberships: list[Membership], slug: str) -> Membership:
@@ -30,6 +31,7 @@ def membership_for(user, slug: str) -> Membership:
     membership = (
         Membership.objects.select_related("organization__subscription")
         .filter(user=user, organization__slug=slug)
+        .order_by()  # at most one row (unique_membership): no join of users to sort by name
         .first()
     )
     if membership is None:
