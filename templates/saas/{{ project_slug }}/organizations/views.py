@@ -44,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "organizations/landing.html",
             {"login_url": resolve_url(settings.LOGIN_URL), "signup_url": resolve_url(settings.SIGNUP_URL)},
         )
-    memberships = list(Membership.objects.filter(user=request.user).select_related("organization"))
+    memberships = Membership.objects.filter(user=request.user).select_related("organization")
+    memberships = list(memberships.order_by("organization__name"))  # one user: no join of users to sort
     last = request.session.get("organization")
     memberships.sort(key=lambda membership: membership.organization.slug != last)
     return render(request, "organizations/home.html", {"memberships": memberships})
