@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from ..organizations.dashboard_cache import CountedQuerySet
+from ..organizations.dashboard_cache import CountedModel, CountedQuerySet
 from ..organizations.permissions import Role
 from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
@@ -29,7 +29,7 @@ class InvitationQuerySet(CountedQuerySet):  # counted on the dashboard (dashboar
         return self.stale().update(status=Invitation.Status.EXPIRED, responded_at=timezone.now())
 
 
-class Invitation(OrganizationOwned):
+class Invitation(CountedModel, OrganizationOwned):
     """An invitation by email. The link carries a signed token of ``key``: resending makes a new key
     (older links stop working), and the token expires after ``INVITATION_MAX_AGE``."""
 

@@ -8,10 +8,11 @@ The dashboard shows three kinds of data, and each has its own way of never being
   made it (a save, an ``update()``, the admin, SQL), is a new page at once; so is the next day of a trial.
 * Counts and lists of the organisation's members, invitations, projects and tasks (the models of
   ``COUNTED``). Every write to those tables renews the organisation's version (``renew``): saves and
-  deletes (cascades and query set deletes too) through ``post_save``/``post_delete``, and ``update()``,
-  ``bulk_create()`` and ``bulk_update()``, which send no signal, through ``CountedQuerySet``, the query set
-  of every manager of those models. A test checks both for every model in ``COUNTED``; a new model whose
-  rows the dashboard shows goes in ``COUNTED`` and uses ``CountedQuerySet``.
+  deletes (cascades and query set deletes too) through ``post_save``/``post_delete`` (a row moved to
+  another organisation renews the one it left too: ``CountedModel``), and ``update()``, ``bulk_create()``
+  and ``bulk_update()``, which send no signal, through ``CountedQuerySet``, the query set of every manager
+  of those models. A test checks all three for every model in ``COUNTED``; a new model whose rows the
+  dashboard shows goes in ``COUNTED``, inherits ``CountedModel`` and uses ``CountedQuerySet``.
 * The clock: a pending invitation stops holding a seat when it expires, so a page is kept no longer than
   until the next pending invitation expires (``seconds_until_an_invitation_expires``).
 
@@ -64,7 +65,7 @@ class CountedQuerySet(models.QuerySet):
         before = self._organization_ids()  # the rows' organisations before (a moved row leaves one)
         count = super().update(**kwargs)
         moved_to = kwargs.get("organization_id", getattr(kwargs.get("organization"), "pk", None))
-        renew([*before, moved_to])
+        renew([*before, moved_to if isinstance(moved_to, int) else None])  # an expression: see bulk_update
         return count
 
     update.alters_data = True
@@ -75,18 +76,33 @@ class CountedQuerySet(models.QuerySet):
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        """Django runs it as ``update()``s (above: the organisations before) of expressions, so the
+        organisations after come from ``objs``."""
         objs = list(objs)
-        rows = models.QuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
-        previous = set(rows.values_list("organization_id", flat=True))  # before (a moved row leaves one)
         count = super().bulk_update(objs, fields, *args, **kwargs)
-        renew([*previous, *(obj.organization_id for obj in objs)])
+        renew(obj.organization_id for obj in objs)
         return count
 
     bulk_update.alters_data = True
 
 
+class CountedModel(models.Model):
+    """Base of the ``COUNTED`` models: remembers the organisation a row was read with, so that a save which
+    moves it to another one (the admin may) renews the dashboard it leaves as well."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_organization_id = instance.__dict__.get("organization_id")
+        return instance
+
+
 def _renew_for_row(sender, instance, **kwargs) -> None:
-    renew([instance.organization_id])
+    renew([instance.organization_id, getattr(instance, "_loaded_organization_id", None)])
+    instance._loaded_organization_id = instance.organization_id
 
 
 for _model in COUNTED:

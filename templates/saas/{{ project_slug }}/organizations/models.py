@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..core.slugs import UniqueSlugModel
-from .dashboard_cache import CountedQuerySet
+from .dashboard_cache import CountedModel, CountedQuerySet
 from .permissions import Role
 
 
@@ -47,7 +47,7 @@ class MembershipQuerySet(CountedQuerySet):  # counted on the dashboard (dashboar
         return self.filter(role=Role.OWNER)
 
 
-class Membership(models.Model):
+class Membership(CountedModel):  # counted on the dashboard (dashboard_cache.py)
     """A user's place in an organisation, with their role (see ``permissions.py``)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from ..organizations.dashboard_cache import CountedQuerySet
+from ..organizations.dashboard_cache import CountedModel, CountedQuerySet
 from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
 
-class Project(OrganizationOwned):
+class Project(CountedModel, OrganizationOwned):
     """The sample domain: an organisation's projects, each with tasks. Scoped by default (fail closed)."""
 
     organization = models.ForeignKey(
@@ -35,7 +35,7 @@ class Project(OrganizationOwned):
         return reverse("projects:detail", kwargs={"org_slug": self.organization.slug, "pk": self.pk})
 
 
-class Task(OrganizationOwned):
+class Task(CountedModel, OrganizationOwned):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="tasks"
     )

@@ -99,6 +99,17 @@ def test_project_writes_renew_it(dashboard, acme, owner):
     assert _work(dashboard(fresh=True)) == "0 projects, 0 open of 0 tasks"
 
 
+def test_a_project_moved_to_another_organisation_renews_the_one_it_left(dashboard, acme, globex):
+    ProjectFactory(organization=acme, name="Rocket")
+    assert "Rocket" in dashboard(fresh=True)
+    dashboard()
+    project = Project.unscoped.get(name="Rocket")  # read back, as the admin's change form does
+    project.organization = globex
+    project.save()
+    page = dashboard(fresh=True)
+    assert "Rocket" not in page and _work(page) == "0 projects, 0 open of 0 tasks"
+
+
 def test_task_writes_renew_it(dashboard, acme):
     project = ProjectFactory(organization=acme)
     dashboard(fresh=True)
@@ -207,9 +218,11 @@ def test_other_members_and_sessions_get_their_own_page(member, dashboard):
 def test_every_counted_model_renews_on_every_kind_of_write():
     """The design's guarantee (dashboard_cache.py): each model the dashboard counts has the receivers for
     saves and deletes, and every manager of it (related managers are made from the default one) uses
-    ``CountedQuerySet`` for the writes that send no signal."""
+    ``CountedQuerySet`` for the writes that send no signal, and the model remembers the organisation a row
+    was read with (``CountedModel``: a moved row renews both)."""
     for label in dashboard_cache.COUNTED:
         model = apps.get_model(label)
+        assert issubclass(model, dashboard_cache.CountedModel), label
         for signal in (post_save, post_delete):
             receivers = signal._live_receivers(model)  # (sync, async) since Django 5.0
             receivers = receivers[0] if isinstance(receivers, tuple) else receivers
