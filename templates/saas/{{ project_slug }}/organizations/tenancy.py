@@ -28,15 +28,11 @@ def membership_for(user, slug: str) -> Membership:
     """``user``'s membership of the organisation ``slug``, or 404 — identical when the slug is unknown."""
     if not user.is_authenticated:
         raise Http404(NOT_FOUND)
-    membership = (
-        Membership.objects.select_related("organization__subscription")
-        .filter(user=user, organization__slug=slug)
-        .order_by()  # at most one row (unique_membership): no join of users to sort by name
-        .first()
-    )
-    if membership is None:
-        raise Http404(NOT_FOUND)
-    return membership
+    memberships = Membership.objects.select_related("organization__subscription")
+    try:  # one row at most (unique_membership); get() adds no ORDER BY (which joined users)
+        return memberships.get(user=user, organization__slug=slug)
+    except Membership.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
 
 
 def enter(request: HttpRequest, organization: Organization, role: str) -> None:
