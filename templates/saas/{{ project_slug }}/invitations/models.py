@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from ..organizations.dashboard_cache import CountedModel, CountedQuerySet
 from ..organizations.permissions import Role
 from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
@@ -15,7 +16,7 @@ def expiry_cutoff():
     return timezone.now() - timedelta(seconds=settings.INVITATION_MAX_AGE)
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(CountedQuerySet):  # counted on the dashboard (dashboard_cache.py)
     def pending(self) -> "InvitationQuerySet":
         """Pending and not expired: these hold a seat and can be answered."""
         return self.filter(status=Invitation.Status.PENDING, sent_at__gte=expiry_cutoff())
@@ -28,7 +29,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.stale().update(status=Invitation.Status.EXPIRED, responded_at=timezone.now())
 
 
-class Invitation(OrganizationOwned):
+class Invitation(CountedModel, OrganizationOwned):
     """An invitation by email. The link carries a signed token of ``key``: resending makes a new key
     (older links stop working), and the token expires after ``INVITATION_MAX_AGE``."""
 

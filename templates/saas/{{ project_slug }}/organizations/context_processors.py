@@ -16,7 +16,8 @@ def organizations(request: HttpRequest) -> dict:
         loaded = getattr(request, "org_memberships", None)  # OrganizationMiddleware's, on /o/<slug>/ pages
         if loaded is not None:
             return loaded
-        return list(Membership.objects.filter(user=user).select_related("organization"))
+        memberships = Membership.objects.filter(user=user).select_related("organization")
+        return list(memberships.order_by("organization__name"))  # one user: no join of users to sort
 
     return {
         "my_memberships": SimpleLazyObject(memberships),

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from ..core.slugs import UniqueSlugModel
+from .dashboard_cache import CountedModel, CountedQuerySet
 from .permissions import Role
 
 
@@ -41,12 +42,12 @@ class Organization(UniqueSlugModel):
         return reverse("organizations:dashboard", kwargs={"org_slug": self.slug})
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(CountedQuerySet):  # counted on the dashboard (dashboard_cache.py)
     def owners(self) -> "MembershipQuerySet":
         return self.filter(role=Role.OWNER)
 
 
-class Membership(models.Model):
+class Membership(CountedModel):  # counted on the dashboard (dashboard_cache.py)
     """A user's place in an organisation, with their role (see ``permissions.py``)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")

@@ -12,7 +12,8 @@ NOT_FOUND = "No organisation here."  # the same answer for "does not exist" and 
 def memberships_of(user) -> list[Membership]:
     """All of ``user``'s memberships with their organisations (and subscriptions), in one query: the
     organisation switcher's choices, and the current one among them (``membership_in``)."""
-    return list(Membership.objects.filter(user=user).select_related("organization__subscription"))
+    memberships = Membership.objects.filter(user=user).select_related("organization__subscription")
+    return list(memberships.order_by("organization__name"))  # one user: no join of users to sort by name
 
 
 def membership_in(memberships: list[Membership], slug: str) -> Membership:
@@ -27,14 +28,11 @@ def membership_for(user, slug: str) -> Membership:
     """``user``'s membership of the organisation ``slug``, or 404 — identical when the slug is unknown."""
     if not user.is_authenticated:
         raise Http404(NOT_FOUND)
-    membership = (
-        Membership.objects.select_related("organization__subscription")
-        .filter(user=user, organization__slug=slug)
-        .first()
-    )
-    if membership is None:
-        raise Http404(NOT_FOUND)
-    return membership
+    memberships = Membership.objects.select_related("organization__subscription")
+    try:  # one row at most (unique_membership); get() adds no ORDER BY (which joined users)
+        return memberships.get(user=user, organization__slug=slug)
+    except Membership.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
 
 
 def enter(request: HttpRequest, organization: Organization, role: str) -> None:

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from ..organizations.scoping import OrganizationOwned
+from ..organizations.dashboard_cache import CountedModel, CountedQuerySet
+from ..organizations.scoping import OrganizationOwned, OrganizationScopedManager
 
 
-class Project(OrganizationOwned):
+class Project(CountedModel, OrganizationOwned):
     """The sample domain: an organisation's projects, each with tasks. Scoped by default (fail closed)."""
 
     organization = models.ForeignKey(
@@ -19,6 +20,10 @@ class Project(OrganizationOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Counted on the dashboard: every write renews it (organizations/dashboard_cache.py).
+    objects = OrganizationScopedManager.from_queryset(CountedQuerySet)()
+    unscoped = models.Manager.from_queryset(CountedQuerySet)()
+
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["organization", "name"], name="unique_project_name")]
@@ -30,7 +35,7 @@ class Project(OrganizationOwned):
         return reverse("projects:detail", kwargs={"org_slug": self.organization.slug, "pk": self.pk})
 
 
-class Task(OrganizationOwned):
+class Task(CountedModel, OrganizationOwned):
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="tasks"
     )
@@ -46,6 +51,10 @@ class Task(OrganizationOwned):
     )
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Counted on the dashboard: every write renews it (organizations/dashboard_cache.py).
+    objects = OrganizationScopedManager.from_queryset(CountedQuerySet)()
+    unscoped = models.Manager.from_queryset(CountedQuerySet)()
 
     class Meta:
         ordering = ["done", "due_date", "pk"]

@@ -38,6 +38,7 @@ class ProjectViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewse
 
     queryset = Project.unscoped.none()  # for the schema only; requests use get_queryset()
     serializer_class = ProjectSerializer
+    reads_in_transaction = False  # its reads write nothing (OrganizationScopedAPIMixin)
     search_fields = ["name", "description"]
     ordering_fields = ["name", "created_at", "updated_at"]
 
@@ -69,6 +70,7 @@ class TaskViewSet(OrganizationScopedAPIMixin, FreshWriteResponseMixin, viewsets.
 
     queryset = Task.unscoped.none()  # for the schema only; requests use get_queryset()
     serializer_class = TaskSerializer
+    reads_in_transaction = False  # its reads write nothing (OrganizationScopedAPIMixin)
     filterset_class = TaskFilter
     search_fields = ["title"]
     ordering_fields = ["due_date", "created_at", "title"]
