@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -229,7 +230,7 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     from djstarter.commands import update
 
     if not recognised:
-        monkeypatch.setattr(update, "reading_renders", lambda: contextlib.nullcontext(update.Renders()))
+        monkeypatch.setattr(update, "reading_renders", lambda **_: contextlib.nullcontext(update.Renders()))
     renders: list[str] = []
     render_template = vars(Worker)["_render_template"]
 
@@ -247,6 +248,15 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
         return done
 
     monkeypatch.setattr(direct, "render", counting_direct)
+    render_worker = direct.render_worker
+
+    def counting_worker(worker: Worker) -> bool:
+        done = render_worker(worker)
+        if done:  # Copier's old or new copy rendered by djstarter.direct, as Copier would
+            renders.append(str(worker.dst_path))
+        return done
+
+    monkeypatch.setattr(direct, "render_worker", counting_worker)
     project = generate({**answers, "use_docker": True}, tmp_path / "project")
     (project / "compose.yaml").write_text("# ours now\n")
     git(project, "commit", "-qam", "Edit compose.yaml")
@@ -255,6 +265,127 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     assert "would delete 1 file(s) you changed" in capsys.readouterr().err
     assert git(project, "status", "--porcelain") == ""
     assert len(renders) == (3 if recognised else 5)
+
+
+def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``root`` but ``.git`` and ``.env`` (its secret is random): bytes and full mode."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mode)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts and path.name != ".env"
+    }
+
+
+@pytest.mark.parametrize("case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back"])
+def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
+    tmp_path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """``copier update``'s two throw-away renders (the old templates with the recorded answers, the new ones
+    with the new answers) are made by ``direct.render_worker``: the same files, bytes and modes as Copier's
+    own renders, and so the same updated project: the user's edits kept, a conflict marked, a file the user
+    deleted left deleted, a file the new templates drop deleted. A template with a setting the direct
+    renderer does not know is rendered by Copier, with the same result."""
+    from djstarter import store
+
+    source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
+    settings = source / "_base" / "config" / "settings" / "local.py.jinja"
+    settings.write_text(settings.read_text() + '\nTEMPLATE_CHANGE = "old"\n')
+    (source / "_base" / "OLD_ONLY.md").write_text("only in the old templates\n")
+    script = source / "_base" / "scripts" / "old_only.sh"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\necho old\n")
+    script.chmod(0o755)
+    if case == "unknown-setting-falls-back":  # a setting Copier knows and djstarter.direct does not
+        config = source / "copier.yml"
+        config.write_text(config.read_text() + "\n_skip_if_exists: []\n")
+    old = store.ensure(source, version="0.0.1")
+    data = ["--data", "use_docker=true"] if case == "one-version-and-answers" else []
+
+    outcomes = {
+        renderer: _update_rendering_copies(renderer, tmp_path / renderer, answers, old, data, monkeypatch)
+        for renderer in ("copier", "direct")
+    }
+    copier_copies, copier_tree, copier_status, copier_direct = outcomes["copier"]
+    direct_copies, direct_tree, direct_status, direct_direct = outcomes["direct"]
+    assert set(copier_copies) == {".old_copy.", ".new_copy."}
+    assert copier_direct == [(".old_copy.", False), ("new", False)]
+    expected = [(".old_copy.", case != "unknown-setting-falls-back"), ("new", True)]
+    assert direct_direct == expected
+    assert direct_copies == copier_copies
+    assert "OLD_ONLY.md" in copier_copies[".old_copy."] and "OLD_ONLY.md" not in copier_copies[".new_copy."]
+    assert copier_copies[".old_copy."]["scripts/old_only.sh"][1] & 0o111
+    assert direct_tree == copier_tree and direct_status == copier_status
+    assert "UU config/settings/local.py" in direct_status.splitlines()  # the conflict, marked
+    assert " D OLD_ONLY.md" in direct_status.splitlines() and "manage.py" not in direct_tree
+    assert direct_tree["README.md"][0].endswith(b"\nOur notes.\n")
+
+
+def _update_rendering_copies(
+    renderer: str,
+    dest: Path,
+    answers: dict[str, Any],
+    old: Any,
+    data: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[
+    dict[str, dict[str, tuple[bytes, int]]], dict[str, tuple[bytes, int]], str, list[tuple[str, bool]]
+]:
+    """Generate from ``old``, edit, commit and update with Copier's copies rendered by ``renderer``: the
+    copies' trees, the project's tree and status, and each ``direct.render_worker`` call's outcome."""
+    from copier._main import Worker
+
+    from djstarter import direct
+
+    copies: dict[str, dict[str, tuple[bytes, int]]] = {}
+    direct_renders: list[tuple[str, bool]] = []
+    run_copy, render_worker = vars(Worker)["run_copy"], direct.render_worker
+
+    def snapshot(worker: Worker, *args: Any, **kwargs: Any) -> Any:
+        result = run_copy(worker, *args, **kwargs)
+        for name in (".old_copy.", ".new_copy."):
+            if name in str(worker.dst_path):
+                copies[name] = _tree(Path(worker.dst_path))
+        return result
+
+    def recording(worker: Worker) -> bool:
+        done = render_worker(worker) if renderer == "direct" else False
+        direct_renders.append((".old_copy." if ".old_copy." in str(worker.dst_path) else "new", done))
+        return done
+
+    with monkeypatch.context() as patches:
+        patches.setattr(Worker, "run_copy", snapshot)
+        patches.setattr(direct, "render_worker", recording)
+        project = generate(answers, dest, release=old)
+        local = project / "config" / "settings" / "local.py"
+        local.write_text(local.read_text().replace('"old"', '"ours"'))  # the new templates drop the line
+        (project / "README.md").write_text((project / "README.md").read_text() + "\nOur notes.\n")
+        (project / "manage.py").unlink()  # deleted by the user: an update leaves it deleted
+        git(project, "commit", "-qam", "Our edits")
+        assert main(["update", "-q", str(project), *data]) == 0
+    status = git(project, "status", "--porcelain", "--untracked-files=all")
+    return copies, _tree(project), status, direct_renders
+
+
+def test_the_direct_worker_render_refuses_a_folder_with_files(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    """``direct.render_worker`` renders only into a missing or empty folder; otherwise it returns False
+    with nothing written, and Copier renders (it compares with what is there)."""
+    from copier._main import Worker
+
+    from djstarter import direct, store
+
+    release = store.ensure()
+    template = store.export(release, tmp_path / "template", [answers["project_kind"]])
+    destination = tmp_path / "project"
+    destination.mkdir()
+    (destination / "keep.txt").write_text("ours\n")
+    with Worker(
+        src_path=str(template), dst_path=destination, data=answers, defaults=True, overwrite=True, quiet=True
+    ) as worker:
+        worker._ask()
+        assert direct.render_worker(worker) is False
+    assert [path.name for path in destination.iterdir()] == ["keep.txt"]
 
 
 def test_the_deletion_check_reads_trees_as_rglob_finds_them(tmp_path: Path) -> None:

@@ -85,22 +85,9 @@ def _plan(
     data: dict[str, Any], project: Path, template: Path
 ) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
     """The folders to create and the files to write (bytes, mode), in Copier's order; nothing is written."""
-    import yaml
-
-    config_file = template / "copier.yml"
-    text = config_file.read_bytes()
-    if b"!include" in text or (template / "copier.yaml").exists():
-        raise Unsupported("copier.yml includes other files")
-    config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if not isinstance(config, dict) or any(not isinstance(key, str) for key in config):
-        raise Unsupported("an unexpected copier.yml")
-    settings = {key: value for key, value in config.items() if key.startswith("_")}
-    questions = {key: value for key, value in config.items() if not key.startswith("_")}
-    if set(settings) - _SETTINGS or any(key.startswith("_") for key in data):
-        raise Unsupported("a setting or answer this module does not know")
-    minimum = str(settings.get("_min_copier_version", "0"))
-    if not re.fullmatch(r"\d+(\.\d+)*", minimum) or tuple(map(int, minimum.split("."))) > COPIER_AT_LEAST:
-        raise Unsupported("a template for a newer Copier")
+    settings, questions = _config(template)
+    if any(key.startswith("_") for key in data):
+        raise Unsupported("an answer this module does not know")
 
     src_path = str(template)
     answers = _answers(questions, data)
@@ -144,6 +131,33 @@ def _plan(
         raise Unsupported("unexpected exclusions")
     excluded = _matcher([_plain(pattern) for pattern in exclusions])
 
+    return _walk(
+        env,
+        lambda: context,
+        template_root,
+        copy_root,
+        excluded,
+        Path(answers_file),
+        modes={},
+        yield_check=None,
+    )
+
+
+def _walk(
+    env: Any,
+    context_for: Callable[[], dict[str, Any]],
+    template_root: Path,
+    copy_root: Path,
+    excluded: Callable[[Path | str], bool],
+    answers_file: Path,
+    *,
+    modes: Mapping[PurePosixPath, int],
+    yield_check: Callable[[], bool] | None,
+) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
+    """Copier's ``_render_template`` walk: the folders to create and the files to write (bytes, mode) in
+    Copier's order; nothing is written. ``context_for()`` gives each render its context; ``modes`` holds the
+    template's git index modes (their executable bits win over the file system's, as in Copier);
+    ``yield_check()`` tells whether the last file render met a ``{% yield %}`` tag (Copier refuses it)."""
     folders: list[str] = []
     known_folders: set[str] = set()
     files: dict[str, tuple[bytes, int]] = {}
@@ -151,7 +165,7 @@ def _plan(
     names = {relative for _, relative in entries}  # what exists in the copy root (no symlinks: refused)
     top = {entry.name for entry in os.scandir(template_root)}
     prefix = copy_root.relative_to(template_root).as_posix()
-    paths = _Paths(env, context, names, template_root, top, Path(answers_file))
+    paths = _Paths(env, context_for, names, template_root, top, answers_file)
     for entry, relative in entries:
         if entry.is_symlink():
             raise Unsupported("a symlink in the template")
@@ -165,13 +179,95 @@ def _plan(
                 folders.append(dst)
                 known_folders.add(dst)
                 continue
+            source = f"{prefix}/{relative}"
             if entry.name.endswith(_SUFFIX):
-                content = env.get_template(f"{prefix}/{relative}").render(**context).encode()
+                content = env.get_template(source).render(**context_for()).encode()
+                if yield_check is not None and yield_check():
+                    raise Unsupported("a {% yield %} tag in a file")  # Copier says so
             else:
-                with open(entry.path, "rb") as source:
-                    content = source.read()
-            files[dst] = (content, entry.stat().st_mode)
+                with open(entry.path, "rb") as file:
+                    content = file.read()
+            mode = entry.stat().st_mode
+            indexed = modes.get(PurePosixPath(source))
+            if indexed is not None:
+                mode = (mode & ~0o111) | (indexed & 0o111)
+            files[dst] = (content, mode)
     return folders, files
+
+
+def _config(template: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The settings and the questions of ``template``'s ``copier.yml``; ``Unsupported`` unless every setting
+    is one this module knows and the template asks for no newer Copier than djstarter's oldest."""
+    import yaml
+
+    config_file = template / "copier.yml"
+    text = config_file.read_bytes()
+    if b"!include" in text or (template / "copier.yaml").exists():
+        raise Unsupported("copier.yml includes other files")
+    config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(config, dict) or any(not isinstance(key, str) for key in config):
+        raise Unsupported("an unexpected copier.yml")
+    settings = {key: value for key, value in config.items() if key.startswith("_")}
+    questions = {key: value for key, value in config.items() if not key.startswith("_")}
+    if set(settings) - _SETTINGS:
+        raise Unsupported("a setting this module does not know")
+    minimum = str(settings.get("_min_copier_version", "0"))
+    if not re.fullmatch(r"\d+(\.\d+)*", minimum) or tuple(map(int, minimum.split("."))) > COPIER_AT_LEAST:
+        raise Unsupported("a template for a newer Copier")
+    return settings, questions
+
+
+def render_worker(worker: Any) -> bool:
+    """Do what Copier's ``Worker._render_template`` does for ``worker`` (a Copier worker whose answers are
+    final: called in its place) when its destination is missing or empty, with Copier's own render context,
+    Jinja environment, exclusions, answers-file path and template file modes; False (nothing written) when
+    Copier must render it. ``copier update`` renders the old and the new templates into empty temporary
+    folders this way (``tests/test_update.py`` compares the result with Copier's)."""
+    try:
+        folders, files = _plan_worker(worker)
+    except Exception:  # Copier renders it, or reports the error in its own words
+        return False
+    project = Path(worker.subproject.local_abspath)
+    _write(project, folders, files)
+    from copier import _main
+
+    if vars(_main)["is_git_available"]():  # as Copier after each file (a no-op unless core.fileMode=false)
+        for relative, (_, mode) in files.items():
+            worker._sync_git_index_executable_bit(Path(relative), mode)
+    return True
+
+
+def _plan_worker(worker: Any) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
+    """``render_worker``'s plan: the folders and files (bytes, mode) Copier would write; nothing written."""
+    from copier import _main
+
+    template = worker.template
+    template_root = Path(template.local_abspath)
+    project = Path(worker.subproject.local_abspath)
+    if project.exists() and (not project.is_dir() or any(project.iterdir())):
+        raise Unsupported("a destination with files")
+    _config(template_root)  # only settings this module knows (no _envops, _templates_suffix, tasks…)
+    if worker.pretend or template.templates_suffix != _SUFFIX or template.preserve_symlinks:
+        raise Unsupported("a worker setting this module does not know")
+    yield_context = vars(_main)["get_yield_context"]
+    base = worker._render_context()
+    conf = base.get("_copier_conf")
+    pending = getattr(conf, "_pending", None)
+    if not isinstance(pending, dict):
+        raise Unsupported("another Copier")
+
+    def context_for() -> dict[str, Any]:  # as Copier: a context of its own for every render
+        return {**base, "_copier_conf": type(conf)(pending)}
+
+    env = worker.jinja_env
+    copy_root = Path(worker.template_copy_root)
+    if not copy_root.is_relative_to(template_root) or copy_root == template_root:
+        raise Unsupported("no subdirectory")
+    excluded = _matcher([_plain(pattern) for pattern in worker.all_exclusions])
+    return _walk(
+        env, context_for, template_root, copy_root, excluded, Path(worker.answers_relpath),
+        modes=template.git_index_modes, yield_check=lambda: bool(yield_context(env).yield_name),
+    )  # fmt: skip
 
 
 def _answers(questions: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -228,13 +324,13 @@ class _Paths:
     def __init__(
         self,
         env: Any,
-        context: dict[str, Any],
+        context_for: Callable[[], dict[str, Any]],
         names: set[str],
         template_root: Path,
         top: set[str],
         answers_relpath: Path,
     ) -> None:
-        self.env, self.context, self.names = env, context, names
+        self.env, self.context_for, self.names = env, context_for, names
         self.template_root, self.top, self.answers_relpath = template_root, top, answers_relpath
 
     def render(self, relative: str, name: str) -> Iterator[str]:
@@ -248,7 +344,7 @@ class _Paths:
         for part in parts:
             if _YIELD_TAG.search(part):
                 raise Unsupported("a {% yield %} path")
-            text = self.env.from_string(part).render(self.context) if "{" in part else part
+            text = self.env.from_string(part).render(self.context_for()) if "{" in part else part
             if not text:
                 return
             if text == str(self.answers_relpath):

@@ -297,9 +297,11 @@ NEW_FILES_READ = frozenset({".env.example", "pyproject.toml"})
 
 
 @contextmanager
-def reading_renders() -> Iterator[Renders]:
+def reading_renders(*, direct: bool = True) -> Iterator[Renders]:
     """While active, the trees ``copier update`` renders into its temporary ``old_copy`` and
-    ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them."""
+    ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them.
+    With ``direct``, those two renders are made by ``djstarter.direct.render_worker`` (Copier's context,
+    environment and exclusions, without Copier's per-path work; Copier renders whatever it cannot)."""
     from copier._main import Worker
 
     from djstarter.generate import _patch
@@ -317,8 +319,21 @@ def reading_renders() -> Iterator[Renders]:
             renders.new.update(_read_tree(destination, only=NEW_FILES_READ))
         return result
 
+    render_template = vars(Worker)["_render_template"]
+
+    @functools.wraps(render_template)
+    def rendering(worker: Worker) -> None:
+        destination = str(worker.dst_path)
+        if direct and (".old_copy." in destination or ".new_copy." in destination):
+            from djstarter import direct as direct_render
+
+            if direct_render.render_worker(worker):
+                return
+        render_template(worker)
+
     with ExitStack() as stack:
         _patch(stack, Worker, "run_copy", reading)
+        _patch(stack, Worker, "_render_template", rendering)
         yield renders
 
 
