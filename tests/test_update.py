@@ -230,7 +230,9 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     from djstarter.commands import update
 
     if not recognised:
-        monkeypatch.setattr(update, "reading_renders", lambda **_: contextlib.nullcontext(update.Renders()))
+        monkeypatch.setattr(
+            update, "reading_renders", lambda *_, **__: contextlib.nullcontext(update.Renders())
+        )
     renders: list[str] = []
     render_template = vars(Worker)["_render_template"]
 
@@ -276,15 +278,18 @@ def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
-@pytest.mark.parametrize("case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back"])
+@pytest.mark.parametrize(
+    "case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back", "symlink-falls-back"]
+)
 def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
     tmp_path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    """``copier update``'s two throw-away renders (the old templates with the recorded answers, the new ones
-    with the new answers) are made by ``direct.render_worker``: the same files, bytes and modes as Copier's
-    own renders, and so the same updated project: the user's edits kept, a conflict marked, a file the user
-    deleted left deleted, a file the new templates drop deleted. A template with a setting the direct
-    renderer does not know is rendered by Copier, with the same result."""
+    """``copier update``'s three renders (the old templates with the recorded answers and the new ones with
+    the new answers into empty folders, then the new ones into the project) are made by
+    ``direct.render_worker``: the same files, bytes and modes as Copier's own renders, and so the same
+    updated project: the user's edits (a mode too) kept, a conflict marked, a file the user deleted left
+    deleted, a file the new templates drop deleted. A template with a setting the direct renderer does not
+    know, or a symlink on a path it writes in the project, is rendered by Copier, with the same result."""
     from djstarter import store
 
     source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
@@ -295,21 +300,25 @@ def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
     script.parent.mkdir()
     script.write_text("#!/bin/sh\necho old\n")
     script.chmod(0o755)
+    (source / "_base" / "config" / "settings" / "base.py.jinja").chmod(0o755)  # 0644 in the new templates
     if case == "unknown-setting-falls-back":  # a setting Copier knows and djstarter.direct does not
         config = source / "copier.yml"
         config.write_text(config.read_text() + "\n_skip_if_exists: []\n")
     old = store.ensure(source, version="0.0.1")
     data = ["--data", "use_docker=true"] if case == "one-version-and-answers" else []
 
+    symlink = case == "symlink-falls-back"
     outcomes = {
-        renderer: _update_rendering_copies(renderer, tmp_path / renderer, answers, old, data, monkeypatch)
+        renderer: _update_rendering_copies(
+            renderer, tmp_path / renderer, answers, old, data, monkeypatch, symlink
+        )
         for renderer in ("copier", "direct")
     }
     copier_copies, copier_tree, copier_status, copier_direct = outcomes["copier"]
     direct_copies, direct_tree, direct_status, direct_direct = outcomes["direct"]
     assert set(copier_copies) == {".old_copy.", ".new_copy."}
-    assert copier_direct == [(".old_copy.", False), ("new", False)]
-    expected = [(".old_copy.", case != "unknown-setting-falls-back"), ("new", True)]
+    assert copier_direct == [("old", False), ("project", False), ("new", False)]
+    expected = [("old", case != "unknown-setting-falls-back"), ("project", not symlink), ("new", True)]
     assert direct_direct == expected
     assert direct_copies == copier_copies
     assert "OLD_ONLY.md" in copier_copies[".old_copy."] and "OLD_ONLY.md" not in copier_copies[".new_copy."]
@@ -318,6 +327,7 @@ def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
     assert "UU config/settings/local.py" in direct_status.splitlines()  # the conflict, marked
     assert " D OLD_ONLY.md" in direct_status.splitlines() and "manage.py" not in direct_tree
     assert direct_tree["README.md"][0].endswith(b"\nOur notes.\n")
+    assert direct_tree["pyproject.toml"][1] & 0o111 and not direct_tree["config/settings/base.py"][1] & 0o111
 
 
 def _update_rendering_copies(
@@ -327,6 +337,7 @@ def _update_rendering_copies(
     old: Any,
     data: list[str],
     monkeypatch: pytest.MonkeyPatch,
+    symlink: bool,
 ) -> tuple[
     dict[str, dict[str, tuple[bytes, int]]], dict[str, tuple[bytes, int]], str, list[tuple[str, bool]]
 ]:
@@ -349,7 +360,10 @@ def _update_rendering_copies(
 
     def recording(worker: Worker) -> bool:
         done = render_worker(worker) if renderer == "direct" else False
-        direct_renders.append((".old_copy." if ".old_copy." in str(worker.dst_path) else "new", done))
+        where = str(worker.dst_path)
+        direct_renders.append(
+            ("old" if ".old_copy." in where else "new" if ".new_copy." in where else "project", done)
+        )
         return done
 
     with monkeypatch.context() as patches:
@@ -360,7 +374,13 @@ def _update_rendering_copies(
         local.write_text(local.read_text().replace('"old"', '"ours"'))  # the new templates drop the line
         (project / "README.md").write_text((project / "README.md").read_text() + "\nOur notes.\n")
         (project / "manage.py").unlink()  # deleted by the user: an update leaves it deleted
-        git(project, "commit", "-qam", "Our edits")
+        (project / "pyproject.toml").chmod(0o755)  # a mode of the user's own
+        if symlink:  # a symlink where the render writes a file: Copier replaces it by the file
+            (project / "env.sample").write_text("A=1\n")
+            (project / ".env.example").unlink()
+            (project / ".env.example").symlink_to("env.sample")
+        git(project, "add", "-A")
+        git(project, "commit", "-qm", "Our edits")
         assert main(["update", "-q", str(project), *data]) == 0
     status = git(project, "status", "--porcelain", "--untracked-files=all")
     return copies, _tree(project), status, direct_renders

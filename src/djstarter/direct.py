@@ -219,45 +219,59 @@ def _config(template: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def render_worker(worker: Any) -> bool:
     """Do what Copier's ``Worker._render_template`` does for ``worker`` (a Copier worker whose answers are
-    final: called in its place) when its destination is missing or empty, with Copier's own render context,
-    Jinja environment, exclusions, answers-file path and template file modes; False (nothing written) when
-    Copier must render it. ``copier update`` renders the old and the new templates into empty temporary
-    folders this way (``tests/test_update.py`` compares the result with Copier's)."""
+    final: called in its place), with Copier's own render context, Jinja environment, exclusions,
+    answers-file path and template file modes; False (nothing written) when Copier must render it.
+
+    Into a missing or empty folder every file is written. Into a folder with files (``overwrite`` on, no
+    skip-if-exists patterns, no symlink on the way), as Copier: a file whose bytes and executable bits are
+    those rendered is left alone, any other is written and gets the template file's mode. ``copier update``
+    renders the old and the new templates into empty temporary folders, then the new ones into the project;
+    ``tests/test_update.py`` compares each with Copier's."""
     try:
         folders, files = _plan_worker(worker)
+        project = Path(worker.subproject.local_abspath)
+        changed = _unchanged_left_out(project, folders, files)
+        if changed is not None and (not worker.overwrite or tuple(worker.all_skip_if_exists)):
+            raise Unsupported("Copier may ask, or skip files")
     except Exception:  # Copier renders it, or reports the error in its own words
         return False
-    project = Path(worker.subproject.local_abspath)
-    _write(project, folders, files)
+    if changed is None:
+        _write(project, folders, files)
+        changed = files
+    else:
+        try:
+            _write_over(project, folders, changed)
+        except Exception:  # Copier writes the rest (the same bytes), or reports the error in its own words
+            return False
     from copier import _main
 
     if vars(_main)["is_git_available"]():  # as Copier after each file (a no-op unless core.fileMode=false)
-        for relative, (_, mode) in files.items():
+        for relative, (_, mode) in changed.items():
             worker._sync_git_index_executable_bit(Path(relative), mode)
     return True
 
 
 def _plan_worker(worker: Any) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
-    """``render_worker``'s plan: the folders and files (bytes, mode) Copier would write; nothing written."""
+    """``render_worker``'s plan: the folders and files (bytes, mode) Copier would render; nothing written."""
     from copier import _main
 
     template = worker.template
     template_root = Path(template.local_abspath)
-    project = Path(worker.subproject.local_abspath)
-    if project.exists() and (not project.is_dir() or any(project.iterdir())):
-        raise Unsupported("a destination with files")
     _config(template_root)  # only settings this module knows (no _envops, _templates_suffix, tasks…)
     if worker.pretend or template.templates_suffix != _SUFFIX or template.preserve_symlinks:
         raise Unsupported("a worker setting this module does not know")
     yield_context = vars(_main)["get_yield_context"]
-    base = worker._render_context()
+    base = dict(worker._render_context())
     conf = base.get("_copier_conf")
     pending = getattr(conf, "_pending", None)
     if not isinstance(pending, dict):
         raise Unsupported("another Copier")
+    base["_external_data"] = _loaded_only(base.get("_external_data"))
+
+    lazy: Any = type(conf)
 
     def context_for() -> dict[str, Any]:  # as Copier: a context of its own for every render
-        return {**base, "_copier_conf": type(conf)(pending)}
+        return {**base, "_copier_conf": lazy(pending)}
 
     env = worker.jinja_env
     copy_root = Path(worker.template_copy_root)
@@ -268,6 +282,88 @@ def _plan_worker(worker: Any) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
         env, context_for, template_root, copy_root, excluded, Path(worker.answers_relpath),
         modes=template.git_index_modes, yield_check=lambda: bool(yield_context(env).yield_name),
     )  # fmt: skip
+
+
+def _loaded_only(external: Any) -> Any:
+    """Copier's ``_external_data`` (a ``LazyDict``: each file is read when first used) with the entries read
+    already; using any other raises ``Unsupported``. Copier renders and writes file by file, so a file read
+    later could be one this render writes; this module plans every file before writing any."""
+    if isinstance(external, dict) and not external:
+        return external
+    pending, done = getattr(external, "_pending", None), getattr(external, "_done", None)
+    if not isinstance(pending, dict) or not isinstance(done, dict):
+        raise Unsupported("external data this module cannot read")
+
+    def refuse(key: str) -> Any:
+        raise Unsupported(f"_external_data.{key}, not read before the render")
+
+    return type(external)(
+        {
+            key: partial(lambda value: value, done[key]) if key in done else partial(refuse, key)
+            for key in pending
+        }
+    )
+
+
+def _unchanged_left_out(
+    project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]
+) -> dict[str, tuple[bytes, int]] | None:
+    """None for a missing or empty ``project`` (every file is written); otherwise the files Copier writes
+    (the others hold the rendered bytes and executable bits already). ``Unsupported`` when Copier does
+    more than that: a symlink on a path, a folder where a file goes or the reverse."""
+    if not project.exists() or (project.is_dir() and not any(project.iterdir())):
+        return None
+    root = project.absolute()
+    if os.path.islink(root) or not root.is_dir():
+        raise Unsupported("a destination this module does not write into")
+    checked: set[str] = set()
+
+    def no_symlink(relative: str) -> None:
+        parts = relative.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix not in checked:
+                if os.path.islink(os.path.join(root, prefix)):
+                    raise Unsupported(f"a symlink at {prefix}")
+                checked.add(prefix)
+
+    for folder in folders:
+        no_symlink(folder)
+        if os.path.lexists(os.path.join(root, folder)) and not os.path.isdir(os.path.join(root, folder)):
+            raise Unsupported(f"a file where the folder {folder} goes")
+    changed = {}
+    for relative, (content, mode) in files.items():
+        no_symlink(relative)
+        path = os.path.join(root, relative)
+        try:
+            with open(path, "rb") as file:
+                previous = file.read()
+        except FileNotFoundError:
+            changed[relative] = (content, mode)
+            continue
+        if previous != content or (os.stat(path).st_mode & 0o111) != (mode & 0o111):
+            changed[relative] = (content, mode)
+    return changed
+
+
+def _write_over(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]) -> None:
+    """Create the folders and write the files into a folder that has files, as Copier: an existing file is
+    truncated and written, and every written file whose mode differs gets its template file's mode."""
+    root = str(project.absolute())
+    for folder in folders:
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    for relative, (content, mode) in files.items():
+        path = os.path.join(root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        if os.stat(path).st_mode != mode:
+            os.chmod(path, mode & 0o7777)
 
 
 def _answers(questions: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

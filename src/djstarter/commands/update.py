@@ -297,11 +297,12 @@ NEW_FILES_READ = frozenset({".env.example", "pyproject.toml"})
 
 
 @contextmanager
-def reading_renders(*, direct: bool = True) -> Iterator[Renders]:
+def reading_renders(project: Path | None = None, *, direct: bool = True) -> Iterator[Renders]:
     """While active, the trees ``copier update`` renders into its temporary ``old_copy`` and
     ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them.
-    With ``direct``, those two renders are made by ``djstarter.direct.render_worker`` (Copier's context,
-    environment and exclusions, without Copier's per-path work; Copier renders whatever it cannot)."""
+    With ``direct``, those two renders and the render into ``project`` are made by
+    ``djstarter.direct.render_worker`` (Copier's context, environment and exclusions, without Copier's
+    per-path work; Copier renders whatever it cannot)."""
     from copier._main import Worker
 
     from djstarter.generate import _patch
@@ -324,7 +325,9 @@ def reading_renders(*, direct: bool = True) -> Iterator[Renders]:
     @functools.wraps(render_template)
     def rendering(worker: Worker) -> None:
         destination = str(worker.dst_path)
-        if direct and (".old_copy." in destination or ".new_copy." in destination):
+        if direct and (
+            ".old_copy." in destination or ".new_copy." in destination or _same(worker.dst_path, project)
+        ):
             from djstarter import direct as direct_render
 
             if direct_render.render_worker(worker):
@@ -363,7 +366,11 @@ def apply_update(
 
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
-        with faster_copier([kind] if kind else []), reading_renders() as renders, warnings.catch_warnings():
+        with (
+            faster_copier([kind] if kind else []),
+            reading_renders(project) as renders,
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")  # Copier's warnings are about its own internals here
             copier.run_update(
                 project,
@@ -428,6 +435,14 @@ def write_merge_migrations(project: Path, tag: str) -> dict[str, str]:
         path.write_text(migration_graph.merge_migration(folder.parent.name, leaves, tag), encoding="utf-8")
         written[folder.parent.name] = path.relative_to(project).as_posix()
     return written
+
+
+def _same(path: Any, project: Path | None) -> bool:
+    """Whether ``path`` names the folder ``project``."""
+    try:
+        return project is not None and os.path.samefile(path, project)
+    except OSError:
+        return False
 
 
 def _git(project: Path, *args: str) -> str:
