@@ -386,11 +386,13 @@ def _update_rendering_copies(
     return copies, _tree(project), status, direct_renders
 
 
-def test_the_direct_worker_render_refuses_a_folder_with_files(
-    tmp_path: Path, answers: dict[str, Any]
+@pytest.mark.parametrize("obstacle", ["without-overwrite", "a-file-where-a-folder-goes"])
+def test_the_direct_worker_render_leaves_what_copier_must_decide_to_copier(
+    tmp_path: Path, answers: dict[str, Any], obstacle: str
 ) -> None:
-    """``direct.render_worker`` renders only into a missing or empty folder; otherwise it returns False
-    with nothing written, and Copier renders (it compares with what is there)."""
+    """Into a folder with files, ``direct.render_worker`` renders only what Copier would write without
+    asking or failing: without ``overwrite`` (Copier asks about each changed file), or with a file where the
+    templates have a folder, it returns False with nothing written, and Copier renders."""
     from copier._main import Worker
 
     from djstarter import direct, store
@@ -399,13 +401,15 @@ def test_the_direct_worker_render_refuses_a_folder_with_files(
     template = store.export(release, tmp_path / "template", [answers["project_kind"]])
     destination = tmp_path / "project"
     destination.mkdir()
-    (destination / "keep.txt").write_text("ours\n")
+    (destination / ("keep.txt" if obstacle == "without-overwrite" else "config")).write_text("ours\n")
+    before = _tree(destination)
     with Worker(
-        src_path=str(template), dst_path=destination, data=answers, defaults=True, overwrite=True, quiet=True
-    ) as worker:
+        src_path=str(template), dst_path=destination, data=answers, defaults=True, quiet=True,
+        overwrite=obstacle != "without-overwrite",
+    ) as worker:  # fmt: skip
         worker._ask()
         assert direct.render_worker(worker) is False
-    assert [path.name for path in destination.iterdir()] == ["keep.txt"]
+    assert _tree(destination) == before and len(list(destination.iterdir())) == 1
 
 
 def test_the_deletion_check_reads_trees_as_rglob_finds_them(tmp_path: Path) -> None:

@@ -570,7 +570,9 @@ def _code_cache_file() -> Path | None:
     import hashlib
     import importlib.util
 
-    versions = repr(("direct", sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__))
+    versions = repr(
+        ("direct", "key2", sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__)
+    )
     name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
     return platformdirs.user_cache_path("djstarter") / name
 

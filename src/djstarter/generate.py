@@ -555,8 +555,14 @@ def _code_cache_file() -> Path | None:
     import sys
 
     versions = repr(
-        (sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__, copier.__version__)
-    )
+        (
+            "key2",
+            sys.implementation.cache_tag,
+            importlib.util.MAGIC_NUMBER,
+            jinja2.__version__,
+            copier.__version__,
+        )
+    )  # "key2": the keys' format (see _share_compiled_code)
     name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
     return platformdirs.user_cache_path("djstarter") / name
 
@@ -674,7 +680,9 @@ def _share_compiled_code(env: Environment, code_cache: _CodeCache) -> None:
             return compile_source(source, name, filename, raw, defer_init)
         # The file name is not part of the generated code (only of the code object, which says where a
         # template error happened): a template folder at another temporary path reuses the code.
-        key = hashlib.sha256(repr((signature, name, defer_init, source)).encode()).hexdigest()
+        # The repr of the short fields ends the prefix (it holds no NUL): no two keys' inputs are equal.
+        head = repr((signature, name, defer_init)).encode()
+        key = hashlib.sha256(head + b"\0" + source.encode("utf-8", "surrogatepass")).hexdigest()
         code = code_cache.get(key)
         if code is None:
             code = compile_source(source, name, filename, raw, defer_init)
