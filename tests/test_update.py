@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -345,7 +345,8 @@ def _update_rendering_copies(
     copies' trees, the project's tree and status, and each ``direct.render_worker`` call's outcome."""
     from copier._main import Worker
 
-    from djstarter import direct
+    from djstarter import direct, store
+    from djstarter import generate as generate_module
 
     copies: dict[str, dict[str, tuple[bytes, int]]] = {}
     direct_renders: list[tuple[str, bool]] = []
@@ -358,6 +359,14 @@ def _update_rendering_copies(
                 copies[name] = _tree(Path(worker.dst_path))
         return result
 
+    kept_checkouts: list[bool] = []
+    kept_checkout = generate_module._kept_checkout
+
+    def recording_kept(*args: Any) -> Any:
+        known = kept_checkout(*args)
+        kept_checkouts.append(known is not None)
+        return known
+
     def recording(worker: Worker) -> bool:
         done = render_worker(worker) if renderer == "direct" else False
         where = str(worker.dst_path)
@@ -369,6 +378,9 @@ def _update_rendering_copies(
     with monkeypatch.context() as patches:
         patches.setattr(Worker, "run_copy", snapshot)
         patches.setattr(direct, "render_worker", recording)
+        patches.setattr(generate_module, "_kept_checkout", recording_kept)
+        if renderer == "copier":  # the new templates checked out, as before
+            patches.setattr(store, "kept_template", lambda *_: None)
         project = generate(answers, dest, release=old)
         local = project / "config" / "settings" / "local.py"
         local.write_text(local.read_text().replace('"old"', '"ours"'))  # the new templates drop the line
@@ -383,6 +395,7 @@ def _update_rendering_copies(
         git(project, "commit", "-qm", "Our edits")
         assert main(["update", "-q", str(project), *data]) == 0
     status = git(project, "status", "--porcelain", "--untracked-files=all")
+    assert kept_checkouts == ([] if renderer == "copier" else [True])  # the store's folder, not a checkout
     return copies, _tree(project), status, direct_renders
 
 
@@ -410,6 +423,45 @@ def test_the_direct_worker_render_leaves_what_copier_must_decide_to_copier(
         worker._ask()
         assert direct.render_worker(worker) is False
     assert _tree(destination) == before and len(list(destination.iterdir())) == 1
+
+
+@pytest.mark.parametrize("change", ["none", "bytes", "extra-file", "missing-file", "mode", "second-tag"])
+def test_the_kept_template_stands_for_a_checkout_only_when_it_is_one(
+    tmp_path: Path, answers: dict[str, Any], change: str
+) -> None:
+    """An update renders the new templates from the folder the store keeps with their composed template
+    only when it holds exactly what a checkout of the tag would (paths, bytes, modes) and the tag is alone on
+    its commit; its git facts are then the tag's (commit hash, the index's modes)."""
+    from djstarter import store
+    from djstarter.generate import _kept_checkout
+
+    kind = str(answers["project_kind"])
+    release = store.ensure()
+    kept = store.kept_template(release, kind)
+    assert kept is not None and kept == store.kept_template(release, kind)  # kept, not composed again
+    folder = Path(shutil.copytree(kept, tmp_path / "kept"))
+    manage = folder / "templates" / kind / "manage.py"
+    if change == "bytes":
+        manage.write_bytes(manage.read_bytes() + b"\n")
+    elif change == "extra-file":
+        (folder / "templates" / kind / "extra.txt").write_text("x\n")
+    elif change == "missing-file":
+        manage.unlink()
+    elif change == "mode":
+        manage.chmod(0o644)
+    elif change == "second-tag":
+        git(release.path, "tag", "another-name", f"{release.tag}^{{commit}}")
+    known = _kept_checkout(release.path, release.path, release.tag, folder, [kind])
+    if change != "none":
+        assert known is None
+        return
+    commit = git(release.path, "rev-parse", f"{release.tag}^{{commit}}").strip()
+    assert known is not None and known["commit_hash"] == commit
+    modes = known["git_index_modes"]
+    assert modes[PurePosixPath(f"templates/{kind}/manage.py")] == 0o100755
+    assert modes[PurePosixPath("copier.yml")] == 0o100644
+    other = "saas" if kind != "saas" else "blog"  # a checkout of two kinds holds more files
+    assert _kept_checkout(release.path, release.path, release.tag, folder, [kind, other]) is None
 
 
 def test_the_deletion_check_reads_trees_as_rglob_finds_them(tmp_path: Path) -> None:

@@ -193,9 +193,12 @@ def _run(
             inspect_renders(project, renders, new_tag, changed=not unchanged, allow_delete=allow_delete)
         )
 
+    kind = str(recorded["project_kind"])
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
+        kept = store.kept_template(release, kind)  # the new templates without a checkout, when it can be
         merges = apply_update(
-            project, changes, new_tag, applied, kind=str(recorded["project_kind"]), check=check
+            project, changes, new_tag, applied, kind=kind, check=check,
+            kept=(release.path, new_tag, kept) if kept is not None else None,
         )  # fmt: skip
     edited, needs = inspected[0]
     if not quiet:
@@ -348,6 +351,7 @@ def apply_update(
     kind: str | None = None,
     *,
     check: Callable[[Renders], None] | None = None,
+    kept: tuple[Path, str, Path] | None = None,
 ) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
@@ -357,7 +361,8 @@ def apply_update(
     (the project's, which an update never changes): the template clones check out only that kind.
     ``check`` sees the old and new renders Copier made (read as it made them; both empty should
     Copier's folders not be recognised) before anything else happens; whatever it raises undoes the
-    update.
+    update. ``kept``: the store, ``tag`` and the folder the store keeps with its composed template of
+    ``kind``, used instead of a checkout of the tag when it holds the same files (``faster_copier``).
     """
     import copier
     from copier.errors import CopierError
@@ -367,7 +372,7 @@ def apply_update(
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
         with (
-            faster_copier([kind] if kind else []),
+            faster_copier([kind] if kind else [], kept=kept if kind else None),
             reading_renders(project) as renders,
             warnings.catch_warnings(),
         ):
