@@ -281,7 +281,7 @@ def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
 @pytest.mark.parametrize(
     "case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back", "symlink-falls-back"]
 )
-def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
+def test_update_renders_directly_as_copier_does(
     tmp_path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
     """``copier update``'s three renders (the old templates with the recorded answers and the new ones with
@@ -289,7 +289,8 @@ def test_update_renders_copiers_old_and_new_copies_directly_as_copier_does(
     ``direct.render_worker``: the same files, bytes and modes as Copier's own renders, and so the same
     updated project: the user's edits (a mode too) kept, a conflict marked, a file the user deleted left
     deleted, a file the new templates drop deleted. A template with a setting the direct renderer does not
-    know, or a symlink on a path it writes in the project, is rendered by Copier, with the same result."""
+    know, or a symlink on a path it writes in the project, is rendered by Copier, with the same result. The
+    new templates come from the folder the store keeps, Copier's from a checkout of the tag."""
     from djstarter import store
 
     source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
