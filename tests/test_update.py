@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -229,7 +230,9 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     from djstarter.commands import update
 
     if not recognised:
-        monkeypatch.setattr(update, "reading_renders", lambda: contextlib.nullcontext(update.Renders()))
+        monkeypatch.setattr(
+            update, "reading_renders", lambda *_, **__: contextlib.nullcontext(update.Renders())
+        )
     renders: list[str] = []
     render_template = vars(Worker)["_render_template"]
 
@@ -247,6 +250,15 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
         return done
 
     monkeypatch.setattr(direct, "render", counting_direct)
+    render_worker = direct.render_worker
+
+    def counting_worker(worker: Worker) -> bool:
+        done = render_worker(worker)
+        if done:  # Copier's old or new copy rendered by djstarter.direct, as Copier would
+            renders.append(str(worker.dst_path))
+        return done
+
+    monkeypatch.setattr(direct, "render_worker", counting_worker)
     project = generate({**answers, "use_docker": True}, tmp_path / "project")
     (project / "compose.yaml").write_text("# ours now\n")
     git(project, "commit", "-qam", "Edit compose.yaml")
@@ -255,6 +267,202 @@ def test_the_deletion_check_reads_copiers_renders_or_makes_its_own(
     assert "would delete 1 file(s) you changed" in capsys.readouterr().err
     assert git(project, "status", "--porcelain") == ""
     assert len(renders) == (3 if recognised else 5)
+
+
+def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``root`` but ``.git`` and ``.env`` (its secret is random): bytes and full mode."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mode)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts and path.name != ".env"
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back", "symlink-falls-back"]
+)
+def test_update_renders_directly_as_copier_does(
+    tmp_path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """``copier update``'s three renders (the old templates with the recorded answers and the new ones with
+    the new answers into empty folders, then the new ones into the project) are made by
+    ``direct.render_worker``: the same files, bytes and modes as Copier's own renders, and so the same
+    updated project: the user's edits (a mode too) kept, a conflict marked, a file the user deleted left
+    deleted, a file the new templates drop deleted. A template with a setting the direct renderer does not
+    know, or a symlink on a path it writes in the project, is rendered by Copier, with the same result. The
+    new templates come from the folder the store keeps, Copier's from a checkout of the tag."""
+    from djstarter import store
+
+    source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
+    settings = source / "_base" / "config" / "settings" / "local.py.jinja"
+    settings.write_text(settings.read_text() + '\nTEMPLATE_CHANGE = "old"\n')
+    (source / "_base" / "OLD_ONLY.md").write_text("only in the old templates\n")
+    script = source / "_base" / "scripts" / "old_only.sh"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\necho old\n")
+    script.chmod(0o755)
+    (source / "_base" / "config" / "settings" / "base.py.jinja").chmod(0o755)  # 0644 in the new templates
+    if case == "unknown-setting-falls-back":  # a setting Copier knows and djstarter.direct does not
+        config = source / "copier.yml"
+        config.write_text(config.read_text() + "\n_skip_if_exists: []\n")
+    old = store.ensure(source, version="0.0.1")
+    data = ["--data", "use_docker=true"] if case == "one-version-and-answers" else []
+
+    symlink = case == "symlink-falls-back"
+    outcomes = {
+        renderer: _update_rendering_copies(
+            renderer, tmp_path / renderer, answers, old, data, monkeypatch, symlink
+        )
+        for renderer in ("copier", "direct")
+    }
+    copier_copies, copier_tree, copier_status, copier_direct = outcomes["copier"]
+    direct_copies, direct_tree, direct_status, direct_direct = outcomes["direct"]
+    assert set(copier_copies) == {".old_copy.", ".new_copy."}
+    assert copier_direct == [("old", False), ("project", False), ("new", False)]
+    expected = [("old", case != "unknown-setting-falls-back"), ("project", not symlink), ("new", True)]
+    assert direct_direct == expected
+    assert direct_copies == copier_copies
+    assert "OLD_ONLY.md" in copier_copies[".old_copy."] and "OLD_ONLY.md" not in copier_copies[".new_copy."]
+    assert copier_copies[".old_copy."]["scripts/old_only.sh"][1] & 0o111
+    assert direct_tree == copier_tree and direct_status == copier_status
+    assert "UU config/settings/local.py" in direct_status.splitlines()  # the conflict, marked
+    assert " D OLD_ONLY.md" in direct_status.splitlines() and "manage.py" not in direct_tree
+    assert direct_tree["README.md"][0].endswith(b"\nOur notes.\n")
+    assert direct_tree["pyproject.toml"][1] & 0o111 and not direct_tree["config/settings/base.py"][1] & 0o111
+
+
+def _update_rendering_copies(
+    renderer: str,
+    dest: Path,
+    answers: dict[str, Any],
+    old: Any,
+    data: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    symlink: bool,
+) -> tuple[
+    dict[str, dict[str, tuple[bytes, int]]], dict[str, tuple[bytes, int]], str, list[tuple[str, bool]]
+]:
+    """Generate from ``old``, edit, commit and update with Copier's copies rendered by ``renderer``: the
+    copies' trees, the project's tree and status, and each ``direct.render_worker`` call's outcome."""
+    from copier._main import Worker
+
+    from djstarter import direct, store
+    from djstarter import generate as generate_module
+
+    copies: dict[str, dict[str, tuple[bytes, int]]] = {}
+    direct_renders: list[tuple[str, bool]] = []
+    run_copy, render_worker = vars(Worker)["run_copy"], direct.render_worker
+
+    def snapshot(worker: Worker, *args: Any, **kwargs: Any) -> Any:
+        result = run_copy(worker, *args, **kwargs)
+        for name in (".old_copy.", ".new_copy."):
+            if name in str(worker.dst_path):
+                copies[name] = _tree(Path(worker.dst_path))
+        return result
+
+    kept_checkouts: list[bool] = []
+    kept_checkout = generate_module._kept_checkout
+
+    def recording_kept(*args: Any) -> Any:
+        known = kept_checkout(*args)
+        kept_checkouts.append(known is not None)
+        return known
+
+    def recording(worker: Worker) -> bool:
+        done = render_worker(worker) if renderer == "direct" else False
+        where = str(worker.dst_path)
+        direct_renders.append(
+            ("old" if ".old_copy." in where else "new" if ".new_copy." in where else "project", done)
+        )
+        return done
+
+    with monkeypatch.context() as patches:
+        patches.setattr(Worker, "run_copy", snapshot)
+        patches.setattr(direct, "render_worker", recording)
+        patches.setattr(generate_module, "_kept_checkout", recording_kept)
+        if renderer == "copier":  # the new templates checked out, as before
+            patches.setattr(store, "kept_template", lambda *_: None)
+        project = generate(answers, dest, release=old)
+        local = project / "config" / "settings" / "local.py"
+        local.write_text(local.read_text().replace('"old"', '"ours"'))  # the new templates drop the line
+        (project / "README.md").write_text((project / "README.md").read_text() + "\nOur notes.\n")
+        (project / "manage.py").unlink()  # deleted by the user: an update leaves it deleted
+        (project / "pyproject.toml").chmod(0o755)  # a mode of the user's own
+        if symlink:  # a symlink where the render writes a file: Copier replaces it by the file
+            (project / "env.sample").write_text("A=1\n")
+            (project / ".env.example").unlink()
+            (project / ".env.example").symlink_to("env.sample")
+        git(project, "add", "-A")
+        git(project, "commit", "-qm", "Our edits")
+        assert main(["update", "-q", str(project), *data]) == 0
+    status = git(project, "status", "--porcelain", "--untracked-files=all")
+    assert kept_checkouts == ([] if renderer == "copier" else [True])  # the store's folder, not a checkout
+    return copies, _tree(project), status, direct_renders
+
+
+@pytest.mark.parametrize("obstacle", ["without-overwrite", "a-file-where-a-folder-goes"])
+def test_the_direct_worker_render_leaves_what_copier_must_decide_to_copier(
+    tmp_path: Path, answers: dict[str, Any], obstacle: str
+) -> None:
+    """Into a folder with files, ``direct.render_worker`` renders only what Copier would write without
+    asking or failing: without ``overwrite`` (Copier asks about each changed file), or with a file where the
+    templates have a folder, it returns False with nothing written, and Copier renders."""
+    from copier._main import Worker
+
+    from djstarter import direct, store
+
+    release = store.ensure()
+    template = store.export(release, tmp_path / "template", [answers["project_kind"]])
+    destination = tmp_path / "project"
+    destination.mkdir()
+    (destination / ("keep.txt" if obstacle == "without-overwrite" else "config")).write_text("ours\n")
+    before = _tree(destination)
+    with Worker(
+        src_path=str(template), dst_path=destination, data=answers, defaults=True, quiet=True,
+        overwrite=obstacle != "without-overwrite",
+    ) as worker:  # fmt: skip
+        worker._ask()
+        assert direct.render_worker(worker) is False
+    assert _tree(destination) == before and len(list(destination.iterdir())) == 1
+
+
+@pytest.mark.parametrize("change", ["none", "bytes", "extra-file", "missing-file", "mode", "second-tag"])
+def test_the_kept_template_stands_for_a_checkout_only_when_it_is_one(
+    tmp_path: Path, answers: dict[str, Any], change: str
+) -> None:
+    """An update renders the new templates from the folder the store keeps with their composed template
+    only when it holds exactly what a checkout of the tag would (paths, bytes, modes) and the tag is alone on
+    its commit; its git facts are then the tag's (commit hash, the index's modes)."""
+    from djstarter import store
+    from djstarter.generate import _kept_checkout
+
+    kind = str(answers["project_kind"])
+    release = store.ensure()
+    kept = store.kept_template(release, kind)
+    assert kept is not None and kept == store.kept_template(release, kind)  # kept, not composed again
+    folder = Path(shutil.copytree(kept, tmp_path / "kept"))
+    manage = folder / "templates" / kind / "manage.py"
+    if change == "bytes":
+        manage.write_bytes(manage.read_bytes() + b"\n")
+    elif change == "extra-file":
+        (folder / "templates" / kind / "extra.txt").write_text("x\n")
+    elif change == "missing-file":
+        manage.unlink()
+    elif change == "mode":
+        manage.chmod(0o644)
+    elif change == "second-tag":
+        git(release.path, "tag", "another-name", f"{release.tag}^{{commit}}")
+    known = _kept_checkout(release.path, release.path, release.tag, folder, [kind])
+    if change != "none":
+        assert known is None
+        return
+    commit = git(release.path, "rev-parse", f"{release.tag}^{{commit}}").strip()
+    assert known is not None and known["commit_hash"] == commit
+    modes = known["git_index_modes"]
+    assert modes[PurePosixPath(f"templates/{kind}/manage.py")] == 0o100755
+    assert modes[PurePosixPath("copier.yml")] == 0o100644
+    other = "saas" if kind != "saas" else "blog"  # a checkout of two kinds holds more files
+    assert _kept_checkout(release.path, release.path, release.tag, folder, [kind, other]) is None
 
 
 def test_the_deletion_check_reads_trees_as_rglob_finds_them(tmp_path: Path) -> None:

@@ -85,22 +85,9 @@ def _plan(
     data: dict[str, Any], project: Path, template: Path
 ) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
     """The folders to create and the files to write (bytes, mode), in Copier's order; nothing is written."""
-    import yaml
-
-    config_file = template / "copier.yml"
-    text = config_file.read_bytes()
-    if b"!include" in text or (template / "copier.yaml").exists():
-        raise Unsupported("copier.yml includes other files")
-    config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    if not isinstance(config, dict) or any(not isinstance(key, str) for key in config):
-        raise Unsupported("an unexpected copier.yml")
-    settings = {key: value for key, value in config.items() if key.startswith("_")}
-    questions = {key: value for key, value in config.items() if not key.startswith("_")}
-    if set(settings) - _SETTINGS or any(key.startswith("_") for key in data):
-        raise Unsupported("a setting or answer this module does not know")
-    minimum = str(settings.get("_min_copier_version", "0"))
-    if not re.fullmatch(r"\d+(\.\d+)*", minimum) or tuple(map(int, minimum.split("."))) > COPIER_AT_LEAST:
-        raise Unsupported("a template for a newer Copier")
+    settings, questions = _config(template)
+    if any(key.startswith("_") for key in data):
+        raise Unsupported("an answer this module does not know")
 
     src_path = str(template)
     answers = _answers(questions, data)
@@ -144,6 +131,33 @@ def _plan(
         raise Unsupported("unexpected exclusions")
     excluded = _matcher([_plain(pattern) for pattern in exclusions])
 
+    return _walk(
+        env,
+        lambda: context,
+        template_root,
+        copy_root,
+        excluded,
+        Path(answers_file),
+        modes={},
+        yield_check=None,
+    )
+
+
+def _walk(
+    env: Any,
+    context_for: Callable[[], dict[str, Any]],
+    template_root: Path,
+    copy_root: Path,
+    excluded: Callable[[Path | str], bool],
+    answers_file: Path,
+    *,
+    modes: Mapping[PurePosixPath, int],
+    yield_check: Callable[[], bool] | None,
+) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
+    """Copier's ``_render_template`` walk: the folders to create and the files to write (bytes, mode) in
+    Copier's order; nothing is written. ``context_for()`` gives each render its context; ``modes`` holds the
+    template's git index modes (their executable bits win over the file system's, as in Copier);
+    ``yield_check()`` tells whether the last file render met a ``{% yield %}`` tag (Copier refuses it)."""
     folders: list[str] = []
     known_folders: set[str] = set()
     files: dict[str, tuple[bytes, int]] = {}
@@ -151,7 +165,7 @@ def _plan(
     names = {relative for _, relative in entries}  # what exists in the copy root (no symlinks: refused)
     top = {entry.name for entry in os.scandir(template_root)}
     prefix = copy_root.relative_to(template_root).as_posix()
-    paths = _Paths(env, context, names, template_root, top, Path(answers_file))
+    paths = _Paths(env, context_for, names, template_root, top, answers_file)
     for entry, relative in entries:
         if entry.is_symlink():
             raise Unsupported("a symlink in the template")
@@ -165,13 +179,191 @@ def _plan(
                 folders.append(dst)
                 known_folders.add(dst)
                 continue
+            source = f"{prefix}/{relative}"
             if entry.name.endswith(_SUFFIX):
-                content = env.get_template(f"{prefix}/{relative}").render(**context).encode()
+                content = env.get_template(source).render(**context_for()).encode()
+                if yield_check is not None and yield_check():
+                    raise Unsupported("a {% yield %} tag in a file")  # Copier says so
             else:
-                with open(entry.path, "rb") as source:
-                    content = source.read()
-            files[dst] = (content, entry.stat().st_mode)
+                with open(entry.path, "rb") as file:
+                    content = file.read()
+            mode = entry.stat().st_mode
+            indexed = modes.get(PurePosixPath(source))
+            if indexed is not None:
+                mode = (mode & ~0o111) | (indexed & 0o111)
+            files[dst] = (content, mode)
     return folders, files
+
+
+def _config(template: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The settings and the questions of ``template``'s ``copier.yml``; ``Unsupported`` unless every setting
+    is one this module knows and the template asks for no newer Copier than djstarter's oldest."""
+    import yaml
+
+    config_file = template / "copier.yml"
+    text = config_file.read_bytes()
+    if b"!include" in text or (template / "copier.yaml").exists():
+        raise Unsupported("copier.yml includes other files")
+    config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(config, dict) or any(not isinstance(key, str) for key in config):
+        raise Unsupported("an unexpected copier.yml")
+    settings = {key: value for key, value in config.items() if key.startswith("_")}
+    questions = {key: value for key, value in config.items() if not key.startswith("_")}
+    if set(settings) - _SETTINGS:
+        raise Unsupported("a setting this module does not know")
+    minimum = str(settings.get("_min_copier_version", "0"))
+    if not re.fullmatch(r"\d+(\.\d+)*", minimum) or tuple(map(int, minimum.split("."))) > COPIER_AT_LEAST:
+        raise Unsupported("a template for a newer Copier")
+    return settings, questions
+
+
+def render_worker(worker: Any) -> bool:
+    """Do what Copier's ``Worker._render_template`` does for ``worker`` (a Copier worker whose answers are
+    final: called in its place), with Copier's own render context, Jinja environment, exclusions,
+    answers-file path and template file modes; False (nothing written) when Copier must render it.
+
+    Into a missing or empty folder every file is written. Into a folder with files (``overwrite`` on, no
+    skip-if-exists patterns, no symlink on the way), as Copier: a file whose bytes and executable bits are
+    those rendered is left alone, any other is written and gets the template file's mode. ``copier update``
+    renders the old and the new templates into empty temporary folders, then the new ones into the project;
+    ``tests/test_update.py`` compares each with Copier's."""
+    try:
+        folders, files = _plan_worker(worker)
+        project = Path(worker.subproject.local_abspath)
+        changed = _unchanged_left_out(project, folders, files)
+        if changed is not None and (not worker.overwrite or tuple(worker.all_skip_if_exists)):
+            raise Unsupported("Copier may ask, or skip files")
+    except Exception:  # Copier renders it, or reports the error in its own words
+        return False
+    if changed is None:
+        _write(project, folders, files)
+        changed = files
+    else:
+        try:
+            _write_over(project, folders, changed)
+        except Exception:  # Copier writes the rest (the same bytes), or reports the error in its own words
+            return False
+    from copier import _main
+
+    if vars(_main)["is_git_available"]():  # as Copier after each file (a no-op unless core.fileMode=false)
+        for relative, (_, mode) in changed.items():
+            worker._sync_git_index_executable_bit(Path(relative), mode)
+    return True
+
+
+def _plan_worker(worker: Any) -> tuple[list[str], dict[str, tuple[bytes, int]]]:
+    """``render_worker``'s plan: the folders and files (bytes, mode) Copier would render; nothing written."""
+    from copier import _main
+
+    template = worker.template
+    template_root = Path(template.local_abspath)
+    _config(template_root)  # only settings this module knows (no _envops, _templates_suffix, tasks…)
+    if worker.pretend or template.templates_suffix != _SUFFIX or template.preserve_symlinks:
+        raise Unsupported("a worker setting this module does not know")
+    yield_context = vars(_main)["get_yield_context"]
+    base = dict(worker._render_context())
+    conf = base.get("_copier_conf")
+    pending = getattr(conf, "_pending", None)
+    if not isinstance(pending, dict):
+        raise Unsupported("another Copier")
+    base["_external_data"] = _loaded_only(base.get("_external_data"))
+
+    lazy: Any = type(conf)
+
+    def context_for() -> dict[str, Any]:  # as Copier: a context of its own for every render
+        return {**base, "_copier_conf": lazy(pending)}
+
+    env = worker.jinja_env
+    copy_root = Path(worker.template_copy_root)
+    if not copy_root.is_relative_to(template_root) or copy_root == template_root:
+        raise Unsupported("no subdirectory")
+    excluded = _matcher([_plain(pattern) for pattern in worker.all_exclusions])
+    return _walk(
+        env, context_for, template_root, copy_root, excluded, Path(worker.answers_relpath),
+        modes=template.git_index_modes, yield_check=lambda: bool(yield_context(env).yield_name),
+    )  # fmt: skip
+
+
+def _loaded_only(external: Any) -> Any:
+    """Copier's ``_external_data`` (a ``LazyDict``: each file is read when first used) with the entries read
+    already; using any other raises ``Unsupported``. Copier renders and writes file by file, so a file read
+    later could be one this render writes; this module plans every file before writing any."""
+    if isinstance(external, dict) and not external:
+        return external
+    pending, done = getattr(external, "_pending", None), getattr(external, "_done", None)
+    if not isinstance(pending, dict) or not isinstance(done, dict):
+        raise Unsupported("external data this module cannot read")
+
+    def refuse(key: str) -> Any:
+        raise Unsupported(f"_external_data.{key}, not read before the render")
+
+    return type(external)(
+        {
+            key: partial(lambda value: value, done[key]) if key in done else partial(refuse, key)
+            for key in pending
+        }
+    )
+
+
+def _unchanged_left_out(
+    project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]
+) -> dict[str, tuple[bytes, int]] | None:
+    """None for a missing or empty ``project`` (every file is written); otherwise the files Copier writes
+    (the others hold the rendered bytes and executable bits already). ``Unsupported`` when Copier does
+    more than that: a symlink on a path, a folder where a file goes or the reverse."""
+    if not project.exists() or (project.is_dir() and not any(project.iterdir())):
+        return None
+    root = project.absolute()
+    if os.path.islink(root) or not root.is_dir():
+        raise Unsupported("a destination this module does not write into")
+    checked: set[str] = set()
+
+    def no_symlink(relative: str) -> None:
+        parts = relative.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix not in checked:
+                if os.path.islink(os.path.join(root, prefix)):
+                    raise Unsupported(f"a symlink at {prefix}")
+                checked.add(prefix)
+
+    for folder in folders:
+        no_symlink(folder)
+        if os.path.lexists(os.path.join(root, folder)) and not os.path.isdir(os.path.join(root, folder)):
+            raise Unsupported(f"a file where the folder {folder} goes")
+    changed = {}
+    for relative, (content, mode) in files.items():
+        no_symlink(relative)
+        path = os.path.join(root, relative)
+        try:
+            with open(path, "rb") as file:
+                previous = file.read()
+        except FileNotFoundError:
+            changed[relative] = (content, mode)
+            continue
+        if previous != content or (os.stat(path).st_mode & 0o111) != (mode & 0o111):
+            changed[relative] = (content, mode)
+    return changed
+
+
+def _write_over(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]) -> None:
+    """Create the folders and write the files into a folder that has files, as Copier: an existing file is
+    truncated and written, and every written file whose mode differs gets its template file's mode."""
+    root = str(project.absolute())
+    for folder in folders:
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    for relative, (content, mode) in files.items():
+        path = os.path.join(root, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        descriptor = os.open(path, _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+        if os.stat(path).st_mode != mode:
+            os.chmod(path, mode & 0o7777)
 
 
 def _answers(questions: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -228,13 +420,13 @@ class _Paths:
     def __init__(
         self,
         env: Any,
-        context: dict[str, Any],
+        context_for: Callable[[], dict[str, Any]],
         names: set[str],
         template_root: Path,
         top: set[str],
         answers_relpath: Path,
     ) -> None:
-        self.env, self.context, self.names = env, context, names
+        self.env, self.context_for, self.names = env, context_for, names
         self.template_root, self.top, self.answers_relpath = template_root, top, answers_relpath
 
     def render(self, relative: str, name: str) -> Iterator[str]:
@@ -248,7 +440,7 @@ class _Paths:
         for part in parts:
             if _YIELD_TAG.search(part):
                 raise Unsupported("a {% yield %} path")
-            text = self.env.from_string(part).render(self.context) if "{" in part else part
+            text = self.env.from_string(part).render(self.context_for()) if "{" in part else part
             if not text:
                 return
             if text == str(self.answers_relpath):
@@ -378,7 +570,9 @@ def _code_cache_file() -> Path | None:
     import hashlib
     import importlib.util
 
-    versions = repr(("direct", sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__))
+    versions = repr(
+        ("direct", "key2", sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__)
+    )
     name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
     return platformdirs.user_cache_path("djstarter") / name
 

@@ -155,7 +155,9 @@ _MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "
 
 
 @contextmanager
-def faster_copier(kinds: Sequence[str] = (), plain: Path | None = None) -> Iterator[None]:
+def faster_copier(
+    kinds: Sequence[str] = (), plain: Path | None = None, kept: tuple[Path, str, Path] | None = None
+) -> Iterator[None]:
     """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
 
     1. **Template compiles.** Copier compiles every part of every template path with
@@ -210,6 +212,12 @@ def faster_copier(kinds: Sequence[str] = (), plain: Path | None = None) -> Itera
        repository, no bundle), it answers None for that folder at once, as it would after running git three
        times (``rev-parse`` there, then ``init`` and ``bundle verify`` in a temporary folder).
 
+    10. **Checking out a version the store keeps composed.** With ``kept`` (the store repository, a tag and
+       the folder the store keeps with that tag's composed template of ``kinds``), the clone of that tag is
+       that folder, when it holds exactly the files a checkout would (the same paths and bytes as the tag's
+       tree, the modes git would give them) and the tag is the only one on its commit. Its ``commit``,
+       ``version``, ``commit_hash`` and ``git_index_modes`` are the tag's, read from the store.
+
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
     """
@@ -247,14 +255,26 @@ def faster_copier(kinds: Sequence[str] = (), plain: Path | None = None) -> Itera
         if callable(clone):
             shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
             tagged: dict[Path, str] = {}  # our clones checked out at a tag, the only one on their commit
-            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds, tagged))
+            facts: dict[Path, dict[str, Any]] = {}  # kept folders (see 10): their git facts, from the store
             template_class = vars(_template).get("Template")
+            git_facts = ("commit_hash", "git_index_modes")
+            if not isinstance(template_class, type) or not all(
+                isinstance(vars(template_class).get(name), functools.cached_property) for name in git_facts
+            ):
+                kept = None  # a Copier whose git facts this cannot answer: it clones
+            _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds, tagged, kept, facts))
             for name, known in (("commit", _describe_tag), ("version", _tag_version)):
                 if not isinstance(template_class, type):
                     break
                 prop = vars(template_class).get(name)
                 if isinstance(prop, functools.cached_property):
                     fast = functools.cached_property(_at_known_tag(prop.func, tagged, known))
+                    fast.__set_name__(template_class, name)
+                    _patch(stack, template_class, name, fast)
+            if kept is not None and isinstance(template_class, type):
+                for name in git_facts:
+                    prop = vars(template_class)[name]
+                    fast = functools.cached_property(_known_fact(prop.func, facts, name))
                     fast.__set_name__(template_class, name)
                     _patch(stack, template_class, name, fast)
         initialize = vars(Worker).get("_git_initialize_repo")
@@ -416,7 +436,12 @@ def _with_libyaml(module: ModuleType, load: Callable[..., dict[str, Any]], *args
 
 
 def _shared_clones(
-    clone: Callable[..., str], folder: Path, kinds: Sequence[str] = (), tagged: dict[Path, str] | None = None
+    clone: Callable[..., str],
+    folder: Path,
+    kinds: Sequence[str] = (),
+    tagged: dict[Path, str] | None = None,
+    kept: tuple[Path, str, Path] | None = None,
+    facts: dict[Path, dict[str, Any]] | None = None,
 ) -> Callable[..., str]:
     """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
 
@@ -425,7 +450,9 @@ def _shared_clones(
     removed by Copier as usual. With ``kinds``, a local repository at a ref other than ``HEAD`` (where
     Copier would add uncommitted changes) is cloned with only ``copier.yml`` and those kinds' folders
     checked out; should that fail, Copier clones as usual. ``tagged`` receives each such clone (resolved
-    path) whose ref is the only tag on the commit checked out.
+    path) whose ref is the only tag on the commit checked out. With ``kept`` (repository, tag, folder), that
+    tag of that repository is the folder when ``_kept_checkout`` vouches for it; ``facts`` receives its git
+    facts.
     """
     clones: dict[tuple[str, str], str] = {}
 
@@ -433,8 +460,14 @@ def _shared_clones(
     def shared_clone(url: str, ref: str = "HEAD", location: str | None = None) -> str:
         key = (str(url), str(ref))
         if key not in clones:
-            target = Path(tempfile.mkdtemp(dir=folder))
             local = Path(str(url).removeprefix("file://"))
+            if kept is not None and tagged is not None and facts is not None and str(ref) == kept[1]:
+                known = _kept_checkout(local, *kept, kinds)
+                if known is not None:
+                    resolved = kept[2].resolve()
+                    clones[key], tagged[resolved], facts[resolved] = str(resolved), str(ref), known
+                    return clones[key]
+            target = Path(tempfile.mkdtemp(dir=folder))
             if kinds and ref != "HEAD" and local.is_dir() and _sparse_clone(local, str(ref), target, kinds):
                 clones[key] = str(target)
                 if tagged is not None and _tags_at_head(target) == [str(ref)]:
@@ -484,6 +517,78 @@ def _tags_at_head(location: Path) -> list[str] | None:
         ).stdout.split()  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
         return None
+
+
+def _kept_checkout(
+    url: Path, repo: Path, tag: str, folder: Path, kinds: Sequence[str]
+) -> dict[str, Any] | None:
+    """The git facts Copier reads of a clone of ``repo`` at ``tag`` checked out for ``kinds`` (``commit_hash``
+    ``git_index_modes``), when ``folder`` holds exactly what that checkout would: the same files (paths and
+    bytes) as the tag's tree has under ``copier.yml`` and ``templates/<kind>/``, with the modes git gives a
+    file it checks out, and nothing else; and the tag is the only one on its commit (Copier then describes
+    the clone as the tag). None otherwise (or when git cannot tell): the tag is cloned."""
+    import hashlib
+    import stat
+    from pathlib import PurePosixPath
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=repo, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL
+        ).stdout
+
+    try:
+        if not kinds or not url.is_dir() or url.resolve() != repo.resolve() or tag.startswith("-"):
+            return None
+        commit = git("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}").strip()
+        if git("tag", "--points-at", commit).split() != [tag]:
+            return None
+        listing = git("ls-tree", "-r", "-z", "--full-tree", commit, "--", "copier.yml",
+                      *(f"templates/{kind}/" for kind in kinds))  # fmt: skip
+        umask = os.umask(0)
+        os.umask(umask)
+        expected: dict[str, tuple[str, int]] = {}
+        git_modes: dict[PurePosixPath, int] = {}  # as Copier reads them from a checkout's index
+        for entry in filter(None, listing.split("\0")):
+            meta, _, path = entry.partition("\t")
+            mode, kind, blob = meta.split()
+            if kind != "blob" or mode not in {"100644", "100755"}:
+                return None  # a symlink or a submodule: a checkout is not a copy of files
+            expected[path] = (blob, stat.S_IFREG | ((0o777 if mode == "100755" else 0o666) & ~umask))
+            git_modes[PurePosixPath(path)] = int(mode, 8)
+        found: dict[str, tuple[str, int]] = {}
+        for directory, _, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(directory, name)
+                relative = os.path.relpath(path, folder).replace(os.sep, "/")
+                info = os.lstat(path)
+                if relative not in expected or info.st_mode != expected[relative][1]:
+                    return None
+                with open(path, "rb") as file:
+                    data = file.read()
+                blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+                found[relative] = (blob, info.st_mode)
+        if found != expected:
+            return None
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None
+    return {"commit_hash": commit, "git_index_modes": git_modes}
+
+
+def _known_fact(
+    compute: Callable[[Any], Any], facts: dict[Path, dict[str, Any]], name: str
+) -> Callable[[Any], Any]:
+    """A ``Template`` property read from ``facts`` for a kept folder (see ``faster_copier`` 10), computed by
+    Copier for any other template."""
+
+    @functools.wraps(compute)
+    def known_fact(template: Any) -> Any:
+        try:
+            known = facts.get(template.local_abspath) if facts else None
+        except Exception:  # whatever Copier raises there, it raises again in its own computation
+            known = None
+        return compute(template) if known is None else known[name]
+
+    return known_fact
 
 
 def _describe_tag(tag: str) -> str:
@@ -555,8 +660,14 @@ def _code_cache_file() -> Path | None:
     import sys
 
     versions = repr(
-        (sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER, jinja2.__version__, copier.__version__)
-    )
+        (
+            "key2",
+            sys.implementation.cache_tag,
+            importlib.util.MAGIC_NUMBER,
+            jinja2.__version__,
+            copier.__version__,
+        )
+    )  # "key2": the keys' format (see _share_compiled_code)
     name = f"jinja-code-{hashlib.sha256(versions.encode()).hexdigest()[:16]}.marshal"
     return platformdirs.user_cache_path("djstarter") / name
 
@@ -674,7 +785,9 @@ def _share_compiled_code(env: Environment, code_cache: _CodeCache) -> None:
             return compile_source(source, name, filename, raw, defer_init)
         # The file name is not part of the generated code (only of the code object, which says where a
         # template error happened): a template folder at another temporary path reuses the code.
-        key = hashlib.sha256(repr((signature, name, defer_init, source)).encode()).hexdigest()
+        # The repr of the short fields ends the prefix (it holds no NUL): no two keys' inputs are equal.
+        head = repr((signature, name, defer_init)).encode()
+        key = hashlib.sha256(head + b"\0" + source.encode("utf-8", "surrogatepass")).hexdigest()
         code = code_cache.get(key)
         if code is None:
             code = compile_source(source, name, filename, raw, defer_init)

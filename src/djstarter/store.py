@@ -249,6 +249,26 @@ def ensure_template(
     return release, templates.compose(fallback, src, [kind])
 
 
+def kept_template(release: Release, kind: str) -> Path | None:
+    """The folder the store keeps with ``release``'s composed template of ``kind`` (composed now from this
+    djstarter's templates when it is missing and they are the release's); None when there is none. Only
+    read: ``copier update`` may render from it instead of a checkout of the tag (``generate.faster_copier``
+    checks that it holds exactly the tag's files first)."""
+    repo = release.path
+    try:
+        with _locked(repo):
+            digest = tags(repo).get(release.tag)
+            if not digest:
+                return None
+            if (repo / ".git" / _COMPOSED_DIR / f"{digest[:32]}-{kind}").is_dir():
+                return _composed(repo, None, digest, kind)
+            if cached_fingerprint(repo, templates.layout()) != digest:
+                return None
+            return _composed(repo, None, digest, kind)
+    except (OSError, DjstarterError):
+        return None
+
+
 def _ensure(repo: Path, src: Path | None, version: str | None, checkout: bool | None) -> tuple[Release, str]:
     """The release of ``src``'s templates (added to the store when missing) and their fingerprint; the
     caller holds the store lock."""

@@ -193,9 +193,12 @@ def _run(
             inspect_renders(project, renders, new_tag, changed=not unchanged, allow_delete=allow_delete)
         )
 
+    kind = str(recorded["project_kind"])
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
+        kept = store.kept_template(release, kind)  # the new templates without a checkout, when it can be
         merges = apply_update(
-            project, changes, new_tag, applied, kind=str(recorded["project_kind"]), check=check
+            project, changes, new_tag, applied, kind=kind, check=check,
+            kept=(release.path, new_tag, kept) if kept is not None else None,
         )  # fmt: skip
     edited, needs = inspected[0]
     if not quiet:
@@ -297,9 +300,12 @@ NEW_FILES_READ = frozenset({".env.example", "pyproject.toml"})
 
 
 @contextmanager
-def reading_renders() -> Iterator[Renders]:
+def reading_renders(project: Path | None = None, *, direct: bool = True) -> Iterator[Renders]:
     """While active, the trees ``copier update`` renders into its temporary ``old_copy`` and
-    ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them."""
+    ``new_copy`` folders (the same two renders) are read as it finishes each, before it changes them.
+    With ``direct``, those two renders and the render into ``project`` are made by
+    ``djstarter.direct.render_worker`` (Copier's context, environment and exclusions, without Copier's
+    per-path work; Copier renders whatever it cannot)."""
     from copier._main import Worker
 
     from djstarter.generate import _patch
@@ -317,8 +323,23 @@ def reading_renders() -> Iterator[Renders]:
             renders.new.update(_read_tree(destination, only=NEW_FILES_READ))
         return result
 
+    render_template = vars(Worker)["_render_template"]
+
+    @functools.wraps(render_template)
+    def rendering(worker: Worker) -> None:
+        destination = str(worker.dst_path)
+        if direct and (
+            ".old_copy." in destination or ".new_copy." in destination or _same(worker.dst_path, project)
+        ):
+            from djstarter import direct as direct_render
+
+            if direct_render.render_worker(worker):
+                return
+        render_template(worker)
+
     with ExitStack() as stack:
         _patch(stack, Worker, "run_copy", reading)
+        _patch(stack, Worker, "_render_template", rendering)
         yield renders
 
 
@@ -330,6 +351,7 @@ def apply_update(
     kind: str | None = None,
     *,
     check: Callable[[Renders], None] | None = None,
+    kept: tuple[Path, str, Path] | None = None,
 ) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
@@ -339,7 +361,8 @@ def apply_update(
     (the project's, which an update never changes): the template clones check out only that kind.
     ``check`` sees the old and new renders Copier made (read as it made them; both empty should
     Copier's folders not be recognised) before anything else happens; whatever it raises undoes the
-    update.
+    update. ``kept``: the store, ``tag`` and the folder the store keeps with its composed template of
+    ``kind``, used instead of a checkout of the tag when it holds the same files (``faster_copier``).
     """
     import copier
     from copier.errors import CopierError
@@ -348,7 +371,11 @@ def apply_update(
 
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
-        with faster_copier([kind] if kind else []), reading_renders() as renders, warnings.catch_warnings():
+        with (
+            faster_copier([kind] if kind else [], kept=kept if kind else None),
+            reading_renders(project) as renders,
+            warnings.catch_warnings(),
+        ):
             warnings.simplefilter("ignore")  # Copier's warnings are about its own internals here
             copier.run_update(
                 project,
@@ -413,6 +440,14 @@ def write_merge_migrations(project: Path, tag: str) -> dict[str, str]:
         path.write_text(migration_graph.merge_migration(folder.parent.name, leaves, tag), encoding="utf-8")
         written[folder.parent.name] = path.relative_to(project).as_posix()
     return written
+
+
+def _same(path: Any, project: Path | None) -> bool:
+    """Whether ``path`` names the folder ``project``."""
+    try:
+        return project is not None and os.path.samefile(path, project)
+    except OSError:
+        return False
 
 
 def _git(project: Path, *args: str) -> str:
