@@ -3,8 +3,10 @@ person's home feed in the API.
 
 - The signed-out home page (``first_page``): one copy, shared by every signed-out visitor, of its posts
   and their rendered cards. Nothing a signed-in person sees goes into it.
-- A signed-in person's home page (``first_page``): their own copy, per browser (the cards' forms carry
-  its CSRF token), of their feed's posts and rendered cards, as *they* see them (liked, boosted by them).
+- A signed-in person's home page (``first_page``): their own copy, per browser (the cards' forms and the
+  compose form carry its CSRF token), of their feed's posts and the page's rendered content (the compose
+  form, with the visibility their account starts a post with, and the cards, as *they* see them: liked,
+  boosted by them).
 - A person's home feed entries (``feed_entries``, read by the API and by the home page when its copy is
   missing): their own copy.
 
@@ -73,14 +75,21 @@ def connect() -> None:
             post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
 
 
-def first_page(request: HttpRequest, read: Callable[[], Any], **context: Any) -> tuple[Any, str]:
-    """The first page of the home page: its posts (``read()``) and their rendered cards
-    (``posts/_post_list.html`` with ``context``), from the cache, or read, rendered and kept.
+def first_page(
+    request: HttpRequest,
+    read: Callable[[], Any],
+    template_name: str = "posts/_post_list.html",
+    context: Callable[[Any], dict[str, Any]] | None = None,
+) -> tuple[Any, str]:
+    """The first page of the home page: its posts (``read()``) and their rendering (``template_name`` with
+    ``context(page)``, or the page alone), from the cache, or read, rendered and kept. The context is built
+    only when the copy is missing (the home page's compose form is in its copy too).
 
     Signed out: one copy for every signed-out visitor. Signed in: the person's own copy, and their
-    browser's (the cards' like and boost forms carry its CSRF token, so the key holds a hash of the
-    browser's CSRF secret, never the secret). Only for the page without a query string: the forms send
-    back to it. (Older pages are read each time: one copy per cursor would let anyone fill the cache.)
+    browser's (the cards' like and boost forms and the compose form carry its CSRF token, so the key holds a
+    hash of the browser's CSRF secret, never the secret). Only for the page without a query string: the
+    forms send back to it. (Older pages are read each time: one copy per cursor would let anyone fill the
+    cache.)
     """
     if request.GET:
         raise ValueError("Only the first page, without a query string, is cached.")
@@ -92,7 +101,7 @@ def first_page(request: HttpRequest, read: Callable[[], Any], **context: Any) ->
     cached = cache.get(key)
     if cached is None:
         page = read()
-        html = render_to_string("posts/_post_list.html", {"page": page, **context}, request=request)
+        html = render_to_string(template_name, context(page) if context else {"page": page}, request=request)
         cached = (page, html)
         cache.set(key, cached, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return cached

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import media, services, timeline_cache
+from . import managers, media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
@@ -45,29 +45,29 @@ def _cards(request: HttpRequest) -> PostQuerySet:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
-    Otherwise: the public timeline. The first page comes from the cache (``timeline_cache.first_page``)."""
+    Otherwise: the public timeline. The first page's content (the compose form and the cards) comes from the
+    cache (``timeline_cache.first_page``)."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
     is_feed = request.user.is_authenticated
-    list_context = {"empty_text": FEED_EMPTY} if is_feed else {}
 
     def read() -> KeysetPage:
         if is_feed:
             return feed_page(request.user, before, size)
         return keyset_page(_cards(request), before, size)
 
-    if request.GET:  # an older page (or a stray query): read, and the cards rendered with the page
-        page, posts_html = read(), None
+    def content(page: KeysetPage) -> dict:
+        """What ``posts/_home_content.html`` shows: the posts, and the compose form to the signed in."""
+        context = {"page": page, "is_feed": is_feed, "login_url": resolve_url(settings.LOGIN_URL)}
+        if is_feed:
+            form, media_form = PostForm(author=request.user), MediaForm()
+            context |= {"form": form, "media_form": media_form, "empty_text": FEED_EMPTY}
+        return context
+
+    if request.GET:  # an older page (or a stray query): read, and rendered with the page
+        context = content(read())
     else:
-        page, posts_html = timeline_cache.first_page(request, read, **list_context)
-    context = {
-        "page": page,
-        "posts_html": posts_html,
-        "form": PostForm(author=request.user),
-        "media_form": MediaForm(),
-        "is_feed": is_feed,
-        "login_url": resolve_url(settings.LOGIN_URL),
-        **list_context,
-    }
+        page, html = timeline_cache.first_page(request, read, "posts/_home_content.html", content)
+        context = {"page": page, "is_feed": is_feed, "content_html": html}
     return render(request, "posts/home.html", context)
 
 
@@ -170,8 +170,16 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "posts/search.html", context)
 
 
+def _card_or_404(request: HttpRequest, pk: int) -> Post:
+    """The post as a card for the viewer (``managers.card``), or a 404 if they may not see it."""
+    post = managers.card(request.user, pk)
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
 def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200) -> HttpResponse:
-    replies = _cards(request).filter(reply_to=post).order_by("pk")[:REPLIES_SHOWN]
+    replies = managers.replies(request.user, post, REPLIES_SHOWN)
     context = {
         "post": post,
         "replies": replies,
@@ -184,7 +192,7 @@ def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200
 
 @require_safe
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     return _detail(request, post, ReplyForm(author=request.user, reply_to=post))
 
 
@@ -227,7 +235,7 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _detail(request, post, form, status=400)
@@ -273,7 +281,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
     In place with htmx (the like fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     action = request.POST.get("action")
     if action == "like":
         if not services.like(request.user, post) and not request.htmx:
@@ -283,7 +291,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponse("Unknown action: use like or unlike.", status=400, content_type="text/plain")
     return_to = _next_url(request, post.get_absolute_url())
-    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    context = {"post": _card_or_404(request, post.pk), "return_to": return_to}
     return answer(request, "posts/partials/like.html", context, redirect_to=return_to)
 
 
@@ -295,7 +303,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     Only public posts can be boosted: any other is refused with a 400 and the reason. In place with htmx
     (the boost fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     action = request.POST.get("action")
     if action == "boost":
         try:
@@ -309,7 +317,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponse("Unknown action: use boost or unboost.", status=400, content_type="text/plain")
     return_to = _next_url(request, post.get_absolute_url())
-    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    context = {"post": _card_or_404(request, post.pk), "return_to": return_to}
     return answer(request, "posts/partials/boost.html", context, redirect_to=return_to)
 
 
