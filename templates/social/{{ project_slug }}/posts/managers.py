@@ -391,6 +391,39 @@ def replies(viewer: Viewer, post: Post, size: int) -> list[Post]:
     return statement.rows(**statements.values_for(viewer, post=post.pk))
 
 
+#: The lists of cards ``card_page`` reads, and the value each one is given.
+CARD_LISTS = {"latest": None, "tagged": "tag", "by": "author"}
+
+
+def card_page(viewer: Viewer, kind: str, before: int | None, size: int, value: object = None) -> list[Post]:
+    """Up to ``size`` cards ``viewer`` may see, newest first, older than the post ``before`` (if given): every
+    post (``latest``: the signed-out home page and Explore), the posts with the tag ``value`` (``tagged``), or
+    those by the person whose id is ``value`` (``by``: a profile page). Muted people's posts are left out
+    of ``latest`` and ``tagged``. Compiled once per process for each kind (``statements``)."""
+    from .models import Post
+
+    if before is not None and not 0 < before < 2**63:
+        return []
+    reader = statements.reader(viewer)
+    slot = CARD_LISTS[kind]
+
+    def build() -> PostQuerySet:
+        cards = Post.objects.visible_to(reader).with_cards(reader)
+        if kind == "tagged":
+            cards = cards.tagged(Slot("tag", CharField()))
+        elif kind == "by":
+            cards = cards.filter(author=Slot("author"))
+        if kind != "by" and reader.is_authenticated:
+            cards = cards.exclude(author__muted_by__muter=reader.pk)
+        if before is not None:
+            cards = cards.filter(pk__lt=Slot("before"))
+        return cards.order_by("-pk")[:size]
+
+    statement = statements.kept(Post, ("cards", kind, _who(reader), before is not None, size), build)
+    values = {"before": before} if slot is None else {"before": before, slot: value}
+    return statement.rows(**statements.values_for(viewer, **values))
+
+
 #: How many of the newest posts in the window the trending list counts, so its cost is bounded.
 TRENDING_SAMPLE = 1000
 

@@ -12,7 +12,8 @@ person's home feed in the API.
 
 Older pages are read from the database each time (one copy per cursor would let anyone fill the cache).
 
-Every copy lives under the current *version*, for at most ``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds. Any
+Every copy is kept with the *version* it was made under (read with it in one round trip, ``page_cache``),
+used only while that version is current, for at most ``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds. Any
 change that can alter a card or who may see it replaces the version, so the next reader reads the database
 again: a save or delete of any row of the posts, graph (follows, blocks, mutes, moderation), profiles or
 users apps (``post_save``/``post_delete``, at once and again when the transaction commits, because a reader
@@ -28,14 +29,16 @@ cache (``REDIS_URL``), as the WebSocket layer already requires.
 from __future__ import annotations
 
 import hashlib
+import pickle
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
 from ..core import page_cache
 
@@ -93,18 +96,21 @@ def first_page(
     """
     if request.GET:
         raise ValueError("Only the first page, without a query string, is cached.")
-    key = f"social:home:{version()}"
+    key = "social:home"
     if request.user.is_authenticated:
         get_token(request)  # the browser's CSRF secret, made now if it had none
         browser = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
         key = f"{key}:{request.user.pk}:{browser}"
-    cached = cache.get(key)
-    if cached is None:
-        page = read()
-        html = render_to_string(template_name, context(page) if context else {"page": page}, request=request)
-        cached = (page, html)
-        cache.set(key, cached, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
-    return cached
+    versions, cached = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
+    if cached is not None:
+        # The page's posts are read back only if something asks for them (the copy's HTML has them).
+        posts, html = cached
+        return SimpleLazyObject(partial(pickle.loads, posts)), html
+    page = read()
+    html = render_to_string(template_name, context(page) if context else {"page": page}, request=request)
+    posts = pickle.dumps(page, pickle.HIGHEST_PROTOCOL)
+    page_cache._write(key, versions, (posts, html), settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    return page, html
 
 
 def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:
@@ -113,9 +119,9 @@ def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> li
 
     if after is not None:
         return read(viewer, after, size)
-    key = f"social:feed:{version()}:{viewer.pk}:{size}"
-    rows = cache.get(key)
+    key = f"social:feed:{viewer.pk}:{size}"
+    versions, rows = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
     if rows is None:
         rows = read(viewer, None, size)
-        cache.set(key, rows, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+        page_cache._write(key, versions, rows, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return rows

@@ -23,7 +23,7 @@ from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
 from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import KeysetPage, feed_page, keyset_page
+from .pagination import KeysetPage, card_page, feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     def read() -> KeysetPage:
         if is_feed:
             return feed_page(request.user, before, size)
-        return keyset_page(_cards(request), before, size)
+        return card_page(request.user, "latest", before, size)
 
     def content(page: KeysetPage) -> dict:
         """What ``posts/_home_content.html`` shows: the posts, and the compose form to the signed in."""
@@ -74,10 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def explore(request: HttpRequest) -> HttpResponse:
     """Every post the viewer may see, newest first (minus muted people)."""
-    posts = _cards(request)
-    if request.user.is_authenticated:
-        posts = posts.exclude(author__muted_by__muter=request.user)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    page = card_page(request.user, "latest", request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
     context = {
         "page": page,
         "trending": list(Tag.objects.trending(request.user)),
@@ -106,10 +103,8 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         url = reverse("posts:tag", kwargs={"name": normalised})
         return redirect(f"{url}?{query}" if query else url, permanent=True)
-    posts = _cards(request).tagged(normalised)
-    if request.user.is_authenticated:
-        posts = posts.exclude(author__muted_by__muter=request.user)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    before = request.GET.get("before")
+    page = card_page(request.user, "tagged", before, settings.SOCIAL_FEED_PAGE_SIZE, normalised)
     context = {
         "page": page,
         "tag_name": normalised,

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from ...graph import moderation
 from .. import managers, statements
-from ..models import Post
+from ..models import Post, PostTag, Tag
 from ..pagination import feed_cursor
-from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
+from .factories import BlockFactory, FollowFactory, MuteFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,31 @@ def test_a_slot_is_refused_outside_a_statement():
         list(Post.objects.filter(pk=statements.Slot("pk")))
     with pytest.raises(TypeError, match="only for statements"):
         list(Post.objects.visible_to(statements.ANYONE))
+
+
+def test_lists_of_cards_are_compiled_once_and_read_with_each_readers_rule(compiled):
+    """Explore (and the signed-out home page), a tag's page and a profile page: each reader's own posts,
+    muted people left out where the page leaves them out, a page older than its cursor."""
+    ana, bob, muted = UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=ana, followee=bob)
+    MuteFactory(muter=ana, muted=muted)
+    old = PostFactory(author=bob, body="#django old")
+    narrow = PostFactory(author=bob, visibility=Post.Visibility.FOLLOWERS, body="narrow")
+    loud = PostFactory(author=muted, body="loud")
+    PostTag.objects.create(post=old, tag=Tag.objects.create(name="django"))
+    anonymous = AnonymousUser()
+    assert managers.card_page(ana, "latest", None, 10) == [narrow, old]
+    assert managers.card_page(UserFactory(), "latest", None, 10) == [loud, old]
+    assert managers.card_page(anonymous, "latest", None, 10) == [loud, old]
+    assert managers.card_page(ana, "latest", narrow.pk, 10) == [old]
+    assert managers.card_page(ana, "latest", 2**63, 10) == []  # no such cursor: not a database error
+    assert managers.card_page(ana, "by", None, 10, bob.pk) == [narrow, old]
+    assert managers.card_page(UserFactory(), "by", None, 10, bob.pk) == [old]
+    assert managers.card_page(ana, "by", None, 10, muted.pk) == [loud]  # a profile shows a muted person's
+    assert managers.card_page(anonymous, "tagged", None, 10, "django") == [old]
+    assert managers.card_page(ana, "tagged", None, 10, "python") == []
+    MuteFactory(muter=ana, muted=bob)
+    assert managers.card_page(ana, "tagged", None, 10, "django") == []
+    assert managers.card_page(ana, "latest", None, 10) == []
+    # latest (signed in, signed out, older than a cursor), by (signed in), tagged (signed out, signed in)
+    assert len(compiled) == 6
