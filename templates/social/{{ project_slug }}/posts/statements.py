@@ -6,8 +6,9 @@ replies, likes and boosts), and the ORM spends far longer putting it together an
 database spends running it. Yet its SQL is the same for every reader: only the values change (who reads,
 which post, where a page starts, the time of the read). So the home feed, a post's card and its replies
 (``managers``) are built once per shape for a stand-in reader (``ANYONE``, whose id is a ``Slot``), compiled
-once, and each read runs the kept SQL with its own values (``Statement.rows``). A statement holds SQL, never
-rows: every read asks the database, so nothing it returns is ever stale.
+once, and each read runs the kept SQL with its own values (``Statement.rows``). The notification badge's
+query, on every signed-in page, is one too (``notifications.services.unread_count``). A statement holds
+SQL, never rows: every read asks the database, so nothing it returns is ever stale.
 
 A ``Slot`` is a value given at each read (``Slot("viewer")``, ``Slot("pk")``…); ``CurrentTime``
 (``graph.moderation``) is one filled with the time of the read. A slot only compiles inside a statement.
