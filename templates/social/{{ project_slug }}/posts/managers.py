@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import Post
+    from .models import Attachment, Post
 
     Viewer = AbstractBaseUser | AnonymousUser
 
@@ -367,6 +367,42 @@ def card(viewer: Viewer, pk: int) -> Post | None:
         Post,
         ("card", _who(reader)),
         lambda: Post.objects.visible_to(reader).with_cards(reader).filter(pk=Slot("pk")).order_by()[:1],
+    )
+    rows = statement.rows(**statements.values_for(viewer, pk=pk))
+    return rows[0] if rows else None
+
+
+def visible_post(viewer: Viewer, pk: int) -> Post | None:
+    """The post ``pk`` (with its author) if ``viewer`` may see it, else None (the edit history's). Compiled
+    once per process (``statements``)."""
+    from .models import Post
+
+    if not 0 < pk < 2**63:
+        return None
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Post,
+        ("visible post", _who(reader)),
+        lambda: Post.objects.visible_to(reader).select_related("author").filter(pk=Slot("pk")).order_by()[:1],
+    )
+    rows = statement.rows(**statements.values_for(viewer, pk=pk))
+    return rows[0] if rows else None
+
+
+def visible_attachment(viewer: Viewer, pk: int) -> Attachment | None:
+    """The image ``pk`` if ``viewer`` may see its post, else None (``views.attachment``'s). Compiled once
+    per process (``statements``)."""
+    from .models import Attachment, Post
+
+    if not 0 < pk < 2**63:
+        return None
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Attachment,
+        ("visible attachment", _who(reader)),
+        lambda: Attachment.objects.filter(
+            post__in=Post.objects.visible_to(reader).values("pk"), pk=Slot("pk")
+        ).order_by()[:1],
     )
     rows = statement.rows(**statements.values_for(viewer, pk=pk))
     return rows[0] if rows else None

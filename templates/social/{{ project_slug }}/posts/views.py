@@ -22,7 +22,7 @@ from . import managers, media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
-from .models import EDITS_SHOWN, Attachment, Post, Tag
+from .models import EDITS_SHOWN, Post, Tag
 from .pagination import KeysetPage, card_page, feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
@@ -222,7 +222,9 @@ def post_create(request: HttpRequest) -> HttpResponse:
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     """What the post said before each edit, newest first: to exactly those who may see the post now (the
     privacy rule; anyone else gets the same 404 as for the post)."""
-    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("author"), pk=pk)
+    post = managers.visible_post(request.user, pk)
+    if post is None:
+        raise Http404("No such post.")
     context = {"post": post, "edits": post.edits.all()[:EDITS_SHOWN], "edits_shown": EDITS_SHOWN}
     return render(request, "posts/post_history.html", context)
 
@@ -323,8 +325,9 @@ def attachment(request: HttpRequest, pk: int, thumbnail: bool = False) -> HttpRe
     Through the privacy rule like every page (``Post.objects.visible_to``); the file itself is sent by
     ``media.serve`` (nginx's ``X-Accel-Redirect`` in production, or streamed), private to the viewer.
     """
-    visible = Post.objects.visible_to(request.user).values("pk")
-    item = get_object_or_404(Attachment.objects.filter(post__in=visible), pk=pk)
+    item = managers.visible_attachment(request.user, pk)
+    if item is None:
+        raise Http404("No such image.")
     return media.serve(item, thumbnail=thumbnail)
 
 

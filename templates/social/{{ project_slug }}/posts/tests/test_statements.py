@@ -10,8 +10,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from ...graph import moderation
+from ...graph.models import Follow
 from .. import managers, statements
-from ..models import Post, PostTag, Tag
+from ..models import Attachment, Post, PostTag, Tag
 from ..pagination import feed_cursor
 from .factories import BlockFactory, FollowFactory, MuteFactory, PostFactory, UserFactory
 
@@ -125,3 +126,26 @@ def test_lists_of_cards_are_compiled_once_and_read_with_each_readers_rule(compil
     assert managers.card_page(ana, "latest", None, 10) == []
     # latest (signed in, signed out, older than a cursor), by (signed in), tagged (signed out, signed in)
     assert len(compiled) == 6
+
+
+def test_a_post_and_its_images_are_found_only_for_those_who_may_see_them(compiled):
+    """The edit history's post and an image's file: found for whoever may see the post, not for others,
+    not for an id no post or image has."""
+    author, friend, stranger = UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=friend, followee=author)
+    narrow = PostFactory(author=author, visibility=Post.Visibility.FOLLOWERS)
+    sizes = {"width": 1, "height": 1, "thumbnail_width": 1, "thumbnail_height": 1}
+    image = Attachment.objects.create(post=narrow, position=0, image="a.jpg", thumbnail="a.webp", **sizes)
+    assert managers.visible_post(friend, narrow.pk) == narrow
+    assert managers.visible_post(friend, narrow.pk).author == author
+    assert managers.visible_post(stranger, narrow.pk) is None
+    assert managers.visible_post(AnonymousUser(), narrow.pk) is None
+    assert managers.visible_post(friend, 2**63) is None
+    assert managers.visible_attachment(friend, image.pk) == image
+    assert managers.visible_attachment(stranger, image.pk) is None
+    assert managers.visible_attachment(AnonymousUser(), image.pk) is None
+    assert managers.visible_attachment(friend, 2**63) is None
+    Follow.objects.filter(follower=friend).delete()
+    assert managers.visible_post(friend, narrow.pk) is None  # an unfollow: read anew
+    assert managers.visible_attachment(friend, image.pk) is None
+    assert len(compiled) == 4  # each for signed-in readers and for signed-out visitors
