@@ -29,7 +29,6 @@ cache (``REDIS_URL``), as the WebSocket layer already requires.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -101,16 +100,21 @@ def first_page(
         get_token(request)  # the browser's CSRF secret, made now if it had none
         browser = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
         key = f"{key}:{request.user.pk}:{browser}"
-    versions, cached = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
-    if cached is not None:
-        # The page's posts are read back only if something asks for them (the copy's HTML has them).
-        posts, html = cached
-        return SimpleLazyObject(partial(pickle.loads, posts)), html
+    versions, html = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
+    if html is not None:
+        return SimpleLazyObject(partial(_kept_page, f"{key}:page", read)), html
     page = read()
     html = render_to_string(template_name, context(page) if context else {"page": page}, request=request)
-    posts = pickle.dumps(page, pickle.HIGHEST_PROTOCOL)
-    page_cache._write(key, versions, (posts, html), settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    page_cache._write(key, versions, html, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    page_cache._write(f"{key}:page", versions, page, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return page, html
+
+
+def _kept_page(key: str, read: Callable[[], Any]) -> Any:
+    """The posts of a kept copy, read from the cache only if something asks for them (a test; the page
+    itself shows the copy's HTML, so a visit reads and unpickles no post); read anew if gone or outdated."""
+    _, page = page_cache._read(key, (GROUP,))
+    return page if page is not None else read()
 
 
 def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:
