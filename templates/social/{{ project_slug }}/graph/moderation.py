@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import DateTimeField, Q, Value
 from django.utils import timezone
 
+from ..posts.statements import Slot, is_compiling_statement
 from ..profiles.models import Profile
 from .models import ModerationAction
 
@@ -21,15 +22,21 @@ def hidden_post_ids():
     )
 
 
-class CurrentTime(Value):
+class CurrentTime(Slot):
     """``timezone.now()`` as a query parameter read when the query is compiled, not when it is put together:
-    a privacy-rule queryset built once (``posts.managers``) still compares with the time of each read."""
+    a privacy-rule queryset built once (``posts.managers``) still compares with the time of each read, and a
+    statement compiled once (``posts.statements``) is given the time of each of its reads."""
 
     def __init__(self) -> None:
-        super().__init__(None, output_field=DateTimeField())
+        super().__init__("now", output_field=DateTimeField())
 
     def as_sql(self, compiler, connection):
+        if is_compiling_statement():
+            return super().as_sql(compiler, connection)
         return Value(timezone.now(), output_field=self.output_field).as_sql(compiler, connection)
+
+    def value_for(self, values):
+        return timezone.now()
 
 
 def allowed(prefix: str = "") -> Q:

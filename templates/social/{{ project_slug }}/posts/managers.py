@@ -49,6 +49,7 @@ from django.db.models import (
     BigIntegerField,
     CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     OuterRef,
@@ -63,12 +64,16 @@ from django.utils import timezone
 from ..graph import moderation
 from ..graph.selectors import followee_ids, muted_ids, unblocked
 from ..profiles.models import present
+from . import statements
+from .statements import Slot
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
+
+    from .models import Attachment, Post
 
     Viewer = AbstractBaseUser | AnonymousUser
 
@@ -144,8 +149,11 @@ _kept: OrderedDict[tuple, PostQuerySet] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-def _who(viewer: Viewer | None) -> int | None:
-    """What a built queryset depends on of its viewer: the id (None: signed out, or no viewer)."""
+def _who(viewer: Viewer | None) -> int | str | None:
+    """What a built queryset depends on of its viewer: the id (None: signed out, or no viewer; "anyone": the
+    stand-in reader of a statement, whose id is given at each read)."""
+    if isinstance(viewer, statements.Anyone):
+        return "anyone"
     return viewer.pk if viewer is not None and viewer.is_authenticated else None
 
 
@@ -311,13 +319,28 @@ def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> li
     (SQLite: through a subquery of the part's keys), so neither part is read further than one page and the
     cards' counts are computed for that page only. The posts are walked newest first through
     ``posts_post_created_idx``: the first page costs the same with a hundred posts or a million.
+    Compiled once per process for every reader (``statements``), first pages and later pages apart.
     """
     from .models import Post
 
+    values = statements.values_for(viewer)
+    if after is not None:
+        values.update(zip(("at", "pk", "boost_pk"), after, strict=True))
+    statement = statements.kept(
+        Post, ("feed_entries", size, after is not None), lambda: _feed_entries(size, after is not None)
+    )
+    return statement.rows(**values)
+
+
+def _feed_entries(size: int, cursor: bool) -> models.QuerySet:
+    """``feed_entries``' query for any signed-in reader, the cursor's values given at each read."""
+    from .models import Post
+
+    viewer = statements.ANYONE
     own = Post.objects.feed_for(viewer).as_own_entries()
     boosted = Post.objects.boosted_for(viewer)
-    if after is not None:
-        at, pk, boost_pk = after
+    if cursor:
+        at, pk, boost_pk = Slot("at", DateTimeField()), Slot("pk"), Slot("boost_pk")
         older = Q(feed_at__lt=at) | Q(feed_at=at, pk__lt=pk) | Q(feed_at=at, pk=pk, boost_pk__lt=boost_pk)
         own, boosted = own.filter(older), boosted.filter(older)
     if connection.features.supports_slicing_ordering_in_compound:
@@ -329,7 +352,112 @@ def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> li
         own = Post.objects.filter(pk__in=first_posts).as_own_entries().with_cards(viewer).order_by()
         boosted = Post.objects.boosted_for(viewer).filter(boost_pk__in=first_boosts)
         boosted = boosted.with_cards(viewer).order_by()
-    return list(own.union(boosted, all=True).order_by(*FEED_ORDER)[:size])
+    return own.union(boosted, all=True).order_by(*FEED_ORDER)[:size]
+
+
+def card(viewer: Viewer, pk: int) -> Post | None:
+    """The post ``pk`` as a card (``with_cards``) for ``viewer``, or None if they may not see it (or there is
+    no such post). Compiled once per process (``statements``)."""
+    from .models import Post
+
+    if not 0 < pk < 2**63:  # no post has such an id (and the database could not compare with it)
+        return None
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Post,
+        ("card", _who(reader)),
+        lambda: Post.objects.visible_to(reader).with_cards(reader).filter(pk=Slot("pk")).order_by()[:1],
+    )
+    rows = statement.rows(**statements.values_for(viewer, pk=pk))
+    return rows[0] if rows else None
+
+
+def visible_post(viewer: Viewer, pk: int) -> Post | None:
+    """The post ``pk`` (with its author) if ``viewer`` may see it, else None (the edit history's). Compiled
+    once per process (``statements``)."""
+    from .models import Post
+
+    if not 0 < pk < 2**63:
+        return None
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Post,
+        ("visible post", _who(reader)),
+        lambda: Post.objects.visible_to(reader).select_related("author").filter(pk=Slot("pk")).order_by()[:1],
+    )
+    rows = statement.rows(**statements.values_for(viewer, pk=pk))
+    return rows[0] if rows else None
+
+
+def visible_attachment(viewer: Viewer, pk: int) -> Attachment | None:
+    """The image ``pk`` if ``viewer`` may see its post, else None (``views.attachment``'s). Compiled once
+    per process (``statements``)."""
+    from .models import Attachment, Post
+
+    if not 0 < pk < 2**63:
+        return None
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Attachment,
+        ("visible attachment", _who(reader)),
+        lambda: Attachment.objects.filter(
+            post__in=Post.objects.visible_to(reader).values("pk"), pk=Slot("pk")
+        ).order_by()[:1],
+    )
+    rows = statement.rows(**statements.values_for(viewer, pk=pk))
+    return rows[0] if rows else None
+
+
+def replies(viewer: Viewer, post: Post, size: int) -> list[Post]:
+    """The first ``size`` replies to ``post`` that ``viewer`` may see, oldest first, as cards. Compiled once
+    per process (``statements``)."""
+    from .models import Post
+
+    reader = statements.reader(viewer)
+    statement = statements.kept(
+        Post,
+        ("replies", _who(reader), size),
+        lambda: (
+            Post.objects.visible_to(reader)
+            .with_cards(reader)
+            .filter(reply_to=Slot("post"))
+            .order_by("pk")[:size]
+        ),
+    )
+    return statement.rows(**statements.values_for(viewer, post=post.pk))
+
+
+#: The lists of cards ``card_page`` reads, and the value each one is given.
+CARD_LISTS = {"latest": None, "tagged": "tag", "by": "author"}
+
+
+def card_page(viewer: Viewer, kind: str, before: int | None, size: int, value: object = None) -> list[Post]:
+    """Up to ``size`` cards ``viewer`` may see, newest first, older than the post ``before`` (if given): every
+    post (``latest``: the signed-out home page and Explore), the posts with the tag ``value`` (``tagged``), or
+    those by the person whose id is ``value`` (``by``: a profile page). Muted people's posts are left out
+    of ``latest`` and ``tagged``. Compiled once per process for each kind (``statements``)."""
+    from .models import Post
+
+    if before is not None and not 0 < before < 2**63:
+        return []
+    reader = statements.reader(viewer)
+    slot = CARD_LISTS[kind]
+
+    def build() -> PostQuerySet:
+        cards = Post.objects.visible_to(reader).with_cards(reader)
+        if kind == "tagged":
+            cards = cards.tagged(Slot("tag", CharField()))
+        elif kind == "by":
+            cards = cards.filter(author=Slot("author"))
+        if kind != "by" and reader.is_authenticated:
+            cards = cards.exclude(author__muted_by__muter=reader.pk)
+        if before is not None:
+            cards = cards.filter(pk__lt=Slot("before"))
+        return cards.order_by("-pk")[:size]
+
+    statement = statements.kept(Post, ("cards", kind, _who(reader), before is not None, size), build)
+    values = {"before": before} if slot is None else {"before": before, slot: value}
+    return statement.rows(**statements.values_for(viewer, **values))
 
 
 #: How many of the newest posts in the window the trending list counts, so its cost is bounded.

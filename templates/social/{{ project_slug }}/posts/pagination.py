@@ -51,6 +51,18 @@ def keyset_page(queryset: QuerySet, before: str | None, size: int) -> KeysetPage
     return KeysetPage(items=items, next_before=items[-1].pk if has_more else None)
 
 
+def card_page(
+    viewer: AbstractBaseUser, kind: str, before: str | None, size: int, value: object = None
+) -> KeysetPage:
+    """A page of cards (``managers.card_page``: ``latest``, ``tagged`` or ``by``), as ``keyset_page`` gives
+    it for the same posts, from the query compiled once for every reader."""
+    from .managers import card_page as read
+
+    rows = read(viewer, kind, parse_before(before), size + 1, value)
+    items = rows[:size]
+    return KeysetPage(items=items, next_before=items[-1].pk if len(rows) > size else None)
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -3,14 +3,17 @@ person's home feed in the API.
 
 - The signed-out home page (``first_page``): one copy, shared by every signed-out visitor, of its posts
   and their rendered cards. Nothing a signed-in person sees goes into it.
-- A signed-in person's home page (``first_page``): their own copy, per browser (the cards' forms carry
-  its CSRF token), of their feed's posts and rendered cards, as *they* see them (liked, boosted by them).
+- A signed-in person's home page (``first_page``): their own copy, per browser (the cards' forms and the
+  compose form carry its CSRF token), of their feed's posts and the page's rendered content (the compose
+  form, with the visibility their account starts a post with, and the cards, as *they* see them: liked,
+  boosted by them).
 - A person's home feed entries (``feed_entries``, read by the API and by the home page when its copy is
   missing): their own copy.
 
 Older pages are read from the database each time (one copy per cursor would let anyone fill the cache).
 
-Every copy lives under the current *version*, for at most ``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds. Any
+Every copy is kept with the *version* it was made under (read with it in one round trip, ``page_cache``),
+used only while that version is current, for at most ``SOCIAL_PUBLIC_CACHE_SECONDS`` seconds. Any
 change that can alter a card or who may see it replaces the version, so the next reader reads the database
 again: a save or delete of any row of the posts, graph (follows, blocks, mutes, moderation), profiles or
 users apps (``post_save``/``post_delete``, at once and again when the transaction commits, because a reader
@@ -26,14 +29,15 @@ cache (``REDIS_URL``), as the WebSocket layer already requires.
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
 from ..core import page_cache
 
@@ -73,29 +77,44 @@ def connect() -> None:
             post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}:delete")
 
 
-def first_page(request: HttpRequest, read: Callable[[], Any], **context: Any) -> tuple[Any, str]:
-    """The first page of the home page: its posts (``read()``) and their rendered cards
-    (``posts/_post_list.html`` with ``context``), from the cache, or read, rendered and kept.
+def first_page(
+    request: HttpRequest,
+    read: Callable[[], Any],
+    template_name: str = "posts/_post_list.html",
+    context: Callable[[Any], dict[str, Any]] | None = None,
+) -> tuple[Any, str]:
+    """The first page of the home page: its posts (``read()``) and their rendering (``template_name`` with
+    ``context(page)``, or the page alone), from the cache, or read, rendered and kept. The context is built
+    only when the copy is missing (the home page's compose form is in its copy too).
 
     Signed out: one copy for every signed-out visitor. Signed in: the person's own copy, and their
-    browser's (the cards' like and boost forms carry its CSRF token, so the key holds a hash of the
-    browser's CSRF secret, never the secret). Only for the page without a query string: the forms send
-    back to it. (Older pages are read each time: one copy per cursor would let anyone fill the cache.)
+    browser's (the cards' like and boost forms and the compose form carry its CSRF token, so the key holds a
+    hash of the browser's CSRF secret, never the secret). Only for the page without a query string: the
+    forms send back to it. (Older pages are read each time: one copy per cursor would let anyone fill the
+    cache.)
     """
     if request.GET:
         raise ValueError("Only the first page, without a query string, is cached.")
-    key = f"social:home:{version()}"
+    key = "social:home"
     if request.user.is_authenticated:
         get_token(request)  # the browser's CSRF secret, made now if it had none
         browser = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
         key = f"{key}:{request.user.pk}:{browser}"
-    cached = cache.get(key)
-    if cached is None:
-        page = read()
-        html = render_to_string("posts/_post_list.html", {"page": page, **context}, request=request)
-        cached = (page, html)
-        cache.set(key, cached, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
-    return cached
+    versions, html = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
+    if html is not None:
+        return SimpleLazyObject(partial(_kept_page, f"{key}:page", read)), html
+    page = read()
+    html = render_to_string(template_name, context(page) if context else {"page": page}, request=request)
+    page_cache._write(key, versions, html, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    page_cache._write(f"{key}:page", versions, page, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+    return page, html
+
+
+def _kept_page(key: str, read: Callable[[], Any]) -> Any:
+    """The posts of a kept copy, read from the cache only if something asks for them (a test; the page
+    itself shows the copy's HTML, so a visit reads and unpickles no post); read anew if gone or outdated."""
+    _, page = page_cache._read(key, (GROUP,))
+    return page if page is not None else read()
 
 
 def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> list:
@@ -104,9 +123,9 @@ def feed_entries(viewer: AbstractBaseUser, after: tuple | None, size: int) -> li
 
     if after is not None:
         return read(viewer, after, size)
-    key = f"social:feed:{version()}:{viewer.pk}:{size}"
-    rows = cache.get(key)
+    key = f"social:feed:{viewer.pk}:{size}"
+    versions, rows = page_cache._read(key, (GROUP,))  # the version and the copy: one round trip
     if rows is None:
         rows = read(viewer, None, size)
-        cache.set(key, rows, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
+        page_cache._write(key, versions, rows, settings.SOCIAL_PUBLIC_CACHE_SECONDS)
     return rows

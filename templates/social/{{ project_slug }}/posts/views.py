@@ -18,12 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..core.in_place import answer
 from ..graph.selectors import find_people
-from . import media, services, timeline_cache
+from . import managers, media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
 from .managers import PostQuerySet
-from .models import EDITS_SHOWN, Attachment, Post, Tag
-from .pagination import KeysetPage, feed_page, keyset_page
+from .models import EDITS_SHOWN, Post, Tag
+from .pagination import KeysetPage, card_page, feed_page, keyset_page
 
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
@@ -45,39 +45,36 @@ def _cards(request: HttpRequest) -> PostQuerySet:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
-    Otherwise: the public timeline. The first page comes from the cache (``timeline_cache.first_page``)."""
+    Otherwise: the public timeline. The first page's content (the compose form and the cards) comes from the
+    cache (``timeline_cache.first_page``)."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
     is_feed = request.user.is_authenticated
-    list_context = {"empty_text": FEED_EMPTY} if is_feed else {}
 
     def read() -> KeysetPage:
         if is_feed:
             return feed_page(request.user, before, size)
-        return keyset_page(_cards(request), before, size)
+        return card_page(request.user, "latest", before, size)
 
-    if request.GET:  # an older page (or a stray query): read, and the cards rendered with the page
-        page, posts_html = read(), None
+    def content(page: KeysetPage) -> dict:
+        """What ``posts/_home_content.html`` shows: the posts, and the compose form to the signed in."""
+        context = {"page": page, "is_feed": is_feed, "login_url": resolve_url(settings.LOGIN_URL)}
+        if is_feed:
+            form, media_form = PostForm(author=request.user), MediaForm()
+            context |= {"form": form, "media_form": media_form, "empty_text": FEED_EMPTY}
+        return context
+
+    if request.GET:  # an older page (or a stray query): read, and rendered with the page
+        context = content(read())
     else:
-        page, posts_html = timeline_cache.first_page(request, read, **list_context)
-    context = {
-        "page": page,
-        "posts_html": posts_html,
-        "form": PostForm(author=request.user),
-        "media_form": MediaForm(),
-        "is_feed": is_feed,
-        "login_url": resolve_url(settings.LOGIN_URL),
-        **list_context,
-    }
+        page, html = timeline_cache.first_page(request, read, "posts/_home_content.html", content)
+        context = {"page": page, "is_feed": is_feed, "content_html": html}
     return render(request, "posts/home.html", context)
 
 
 @require_safe
 def explore(request: HttpRequest) -> HttpResponse:
     """Every post the viewer may see, newest first (minus muted people)."""
-    posts = _cards(request)
-    if request.user.is_authenticated:
-        posts = posts.exclude(author__muted_by__muter=request.user)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    page = card_page(request.user, "latest", request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
     context = {
         "page": page,
         "trending": list(Tag.objects.trending(request.user)),
@@ -106,10 +103,8 @@ def tag(request: HttpRequest, name: str) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         url = reverse("posts:tag", kwargs={"name": normalised})
         return redirect(f"{url}?{query}" if query else url, permanent=True)
-    posts = _cards(request).tagged(normalised)
-    if request.user.is_authenticated:
-        posts = posts.exclude(author__muted_by__muter=request.user)
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
+    before = request.GET.get("before")
+    page = card_page(request.user, "tagged", before, settings.SOCIAL_FEED_PAGE_SIZE, normalised)
     context = {
         "page": page,
         "tag_name": normalised,
@@ -170,8 +165,16 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "posts/search.html", context)
 
 
+def _card_or_404(request: HttpRequest, pk: int) -> Post:
+    """The post as a card for the viewer (``managers.card``), or a 404 if they may not see it."""
+    post = managers.card(request.user, pk)
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
 def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200) -> HttpResponse:
-    replies = _cards(request).filter(reply_to=post).order_by("pk")[:REPLIES_SHOWN]
+    replies = managers.replies(request.user, post, REPLIES_SHOWN)
     context = {
         "post": post,
         "replies": replies,
@@ -184,7 +187,7 @@ def _detail(request: HttpRequest, post: Post, form: ReplyForm, status: int = 200
 
 @require_safe
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     return _detail(request, post, ReplyForm(author=request.user, reply_to=post))
 
 
@@ -219,7 +222,9 @@ def post_create(request: HttpRequest) -> HttpResponse:
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     """What the post said before each edit, newest first: to exactly those who may see the post now (the
     privacy rule; anyone else gets the same 404 as for the post)."""
-    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("author"), pk=pk)
+    post = managers.visible_post(request.user, pk)
+    if post is None:
+        raise Http404("No such post.")
     context = {"post": post, "edits": post.edits.all()[:EDITS_SHOWN], "edits_shown": EDITS_SHOWN}
     return render(request, "posts/post_history.html", context)
 
@@ -227,7 +232,7 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _detail(request, post, form, status=400)
@@ -273,7 +278,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
     In place with htmx (the like fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     action = request.POST.get("action")
     if action == "like":
         if not services.like(request.user, post) and not request.htmx:
@@ -283,7 +288,7 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponse("Unknown action: use like or unlike.", status=400, content_type="text/plain")
     return_to = _next_url(request, post.get_absolute_url())
-    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    context = {"post": _card_or_404(request, post.pk), "return_to": return_to}
     return answer(request, "posts/partials/like.html", context, redirect_to=return_to)
 
 
@@ -295,7 +300,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     Only public posts can be boosted: any other is refused with a 400 and the reason. In place with htmx
     (the boost fragment, with the new state and count); otherwise back to the page.
     """
-    post = get_object_or_404(_cards(request), pk=pk)
+    post = _card_or_404(request, pk)
     action = request.POST.get("action")
     if action == "boost":
         try:
@@ -309,7 +314,7 @@ def boost_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         return HttpResponse("Unknown action: use boost or unboost.", status=400, content_type="text/plain")
     return_to = _next_url(request, post.get_absolute_url())
-    context = {"post": _cards(request).get(pk=post.pk), "return_to": return_to}
+    context = {"post": _card_or_404(request, post.pk), "return_to": return_to}
     return answer(request, "posts/partials/boost.html", context, redirect_to=return_to)
 
 
@@ -320,8 +325,9 @@ def attachment(request: HttpRequest, pk: int, thumbnail: bool = False) -> HttpRe
     Through the privacy rule like every page (``Post.objects.visible_to``); the file itself is sent by
     ``media.serve`` (nginx's ``X-Accel-Redirect`` in production, or streamed), private to the viewer.
     """
-    visible = Post.objects.visible_to(request.user).values("pk")
-    item = get_object_or_404(Attachment.objects.filter(post__in=visible), pk=pk)
+    item = managers.visible_attachment(request.user, pk)
+    if item is None:
+        raise Http404("No such image.")
     return media.serve(item, thumbnail=thumbnail)
 
 

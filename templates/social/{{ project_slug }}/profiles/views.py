@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..graph.models import Follow
 from ..graph.selectors import blocked_by_ids, blocking_ids, find_people, people_visible_to, relationship
 from ..graph.services import accept_pending_requests
-from ..posts.models import Post
-from ..posts.pagination import keyset_page, username_page
+from ..posts.pagination import KeysetPage, card_page, keyset_page, username_page
 from . import deletion
 from .counts import profile_counts
 from .forms import DeleteAccountForm, ProfileSettingsForm
@@ -47,12 +46,11 @@ def may_see_lists(request: HttpRequest, person) -> bool:
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     person = get_person(request, username)
     relation = relationship(request.user, person)
-    posts = (
-        Post.objects.visible_to(request.user).filter(author=person).with_cards(request.user)
+    page = (
+        card_page(request.user, "by", request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE, person.pk)
         if not relation["blocking"]
-        else Post.objects.none()
+        else KeysetPage(items=[], next_before=None)
     )
-    page = keyset_page(posts, request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE)
     context = {
         "person": person,
         "counts": profile_counts(person),

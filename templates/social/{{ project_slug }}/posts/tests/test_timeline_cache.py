@@ -82,6 +82,32 @@ def test_a_persons_copy_is_per_browser_so_its_forms_carry_that_browsers_csrf_tok
         assert browser.post(url, {"action": "like", "csrfmiddlewaretoken": token}).status_code == 302
 
 
+def _compose_token(page: str) -> str:
+    """The CSRF token in the compose form."""
+    form = page.split(f'action="{reverse("posts:create")}"', 1)[1]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_the_kept_copy_holds_the_compose_form_as_the_account_starts_a_post():
+    """The compose form is kept with the cards: it carries the browser's CSRF token, and making the account
+    private renews the copy, so the form then starts a post followers-only."""
+    me = UserFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(me)
+    browser.get(reverse("posts:home"))
+    with CaptureQueriesContext(connection) as queries:
+        page = browser.get(reverse("posts:home")).content.decode()  # from the cache
+    assert not any("profiles_profile" in query["sql"] for query in queries)  # the form was not built again
+    assert '<option value="public" selected>' in page
+    data = {"body": "From the kept form", "visibility": "public", "csrfmiddlewaretoken": _compose_token(page)}
+    assert browser.post(reverse("posts:create"), data).status_code == 302
+    me.profile.is_private = True
+    me.profile.save()
+    page = browser.get(reverse("posts:home")).content.decode()
+    assert '<option value="followers" selected>' in page
+    assert "From the kept form" in page
+
+
 def _staff():
     return UserFactory(is_staff=True, is_superuser=True)
 
