@@ -6,7 +6,7 @@ When the next release is cut, this release's commit joins ``EARLIER``: every whe
 of the releases listed there, so a template store rebuilt from scratch can still update their projects.
 """
 
-RELEASE = "0.9.0"
+RELEASE = "0.10.0"
 
 #: Earlier releases -> the full hash of the commit each was built from (oldest first).
 EARLIER = {
@@ -18,4 +18,5 @@ EARLIER = {
     "0.6.0": "b6c722afd9fbd53f1fff1e0b6d20a9026498a308",
     "0.7.0": "7d3d8d9c1f39cdd80d7e639a007fd05981b16b07",
     "0.8.0": "1dd59c24c8c0701294c9fd55f18d5af162f3cc91",
+    "0.9.0": "d03959e43562e600d50e504113b8dc40f04e6da3",
 }
