@@ -355,13 +355,7 @@ def _write_over(project: Path, folders: list[str], files: dict[str, tuple[bytes,
     for relative, (content, mode) in files.items():
         path = os.path.join(root, relative)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        descriptor = os.open(path, _WRITE_FLAGS, 0o666)
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
+        _write_bytes(path, content)
         if os.stat(path).st_mode != mode:
             os.chmod(path, mode & 0o7777)
 
@@ -583,6 +577,17 @@ _WRITE_FLAGS = (
 )
 
 
+def _write_bytes(path: str, content: bytes) -> None:
+    """Write ``content`` to ``path``, created or truncated (one ``open``, no Python file object)."""
+    descriptor = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
 def _write(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]]) -> None:
     """Create the folders and write the files (each with its template file's mode, as Copier sets it)."""
     project.mkdir(parents=True, exist_ok=True)
@@ -601,12 +606,6 @@ def _write(project: Path, folders: list[str], files: dict[str, tuple[bytes, int]
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        descriptor = os.open(path, _WRITE_FLAGS, 0o666)
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
+        _write_bytes(path, content)
         if created != mode:  # as Copier: the template file's mode, whatever the umask
             os.chmod(path, mode & 0o7777)
