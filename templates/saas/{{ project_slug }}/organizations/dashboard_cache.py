@@ -94,8 +94,8 @@ class CountedModel(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):  # Django 6.1 adds ``fetch_mode``
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_organization_id = instance.__dict__.get("organization_id")
         return instance
 
