@@ -40,8 +40,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models
@@ -355,57 +356,53 @@ def _feed_entries(size: int, cursor: bool) -> models.QuerySet:
     return own.union(boosted, all=True).order_by(*FEED_ORDER)[:size]
 
 
-def card(viewer: Viewer, pk: int) -> Post | None:
-    """The post ``pk`` as a card (``with_cards``) for ``viewer``, or None if they may not see it (or there is
-    no such post). Compiled once per process (``statements``)."""
-    from .models import Post
-
-    if not 0 < pk < 2**63:  # no post has such an id (and the database could not compare with it)
+def _one_visible(viewer: Viewer, pk: int, model: type, name: str, rows_for: Callable) -> Any:
+    """The row ``pk`` of ``rows_for(reader)`` (what ``viewer`` may see), or None. Compiled once per process
+    (``statements``), under ``name``."""
+    if not 0 < pk < 2**63:  # no row has such an id (and the database could not compare with it)
         return None
     reader = statements.reader(viewer)
     statement = statements.kept(
-        Post,
-        ("card", _who(reader)),
-        lambda: Post.objects.visible_to(reader).with_cards(reader).filter(pk=Slot("pk")).order_by()[:1],
+        model, (name, _who(reader)), lambda: rows_for(reader).filter(pk=Slot("pk")).order_by()[:1]
     )
     rows = statement.rows(**statements.values_for(viewer, pk=pk))
     return rows[0] if rows else None
+
+
+def card(viewer: Viewer, pk: int) -> Post | None:
+    """The post ``pk`` as a card (``with_cards``) for ``viewer``, or None if they may not see it (or there is
+    no such post)."""
+    from .models import Post
+
+    return _one_visible(
+        viewer, pk, Post, "card", lambda reader: Post.objects.visible_to(reader).with_cards(reader)
+    )
 
 
 def visible_post(viewer: Viewer, pk: int) -> Post | None:
-    """The post ``pk`` (with its author) if ``viewer`` may see it, else None (the edit history's). Compiled
-    once per process (``statements``)."""
+    """The post ``pk`` (with its author) if ``viewer`` may see it, else None (the edit history's)."""
     from .models import Post
 
-    if not 0 < pk < 2**63:
-        return None
-    reader = statements.reader(viewer)
-    statement = statements.kept(
+    return _one_visible(
+        viewer,
+        pk,
         Post,
-        ("visible post", _who(reader)),
-        lambda: Post.objects.visible_to(reader).select_related("author").filter(pk=Slot("pk")).order_by()[:1],
+        "visible post",
+        lambda reader: Post.objects.visible_to(reader).select_related("author"),
     )
-    rows = statement.rows(**statements.values_for(viewer, pk=pk))
-    return rows[0] if rows else None
 
 
 def visible_attachment(viewer: Viewer, pk: int) -> Attachment | None:
-    """The image ``pk`` if ``viewer`` may see its post, else None (``views.attachment``'s). Compiled once
-    per process (``statements``)."""
+    """The image ``pk`` if ``viewer`` may see its post, else None (``views.attachment``'s)."""
     from .models import Attachment, Post
 
-    if not 0 < pk < 2**63:
-        return None
-    reader = statements.reader(viewer)
-    statement = statements.kept(
+    return _one_visible(
+        viewer,
+        pk,
         Attachment,
-        ("visible attachment", _who(reader)),
-        lambda: Attachment.objects.filter(
-            post__in=Post.objects.visible_to(reader).values("pk"), pk=Slot("pk")
-        ).order_by()[:1],
+        "visible attachment",
+        lambda reader: Attachment.objects.filter(post__in=Post.objects.visible_to(reader).values("pk")),
     )
-    rows = statement.rows(**statements.values_for(viewer, pk=pk))
-    return rows[0] if rows else None
 
 
 def replies(viewer: Viewer, post: Post, size: int) -> list[Post]:
