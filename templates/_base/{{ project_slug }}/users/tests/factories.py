@@ -14,4 +14,3 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "users.User"
-        django_get_or_create = ("username",)
