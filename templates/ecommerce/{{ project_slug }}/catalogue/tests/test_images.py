@@ -32,7 +32,7 @@ def picture_of(product, size=(800, 600)) -> ProductImage:
     return image
 
 
-def test_pages_show_pictures_at_several_sizes():
+def test_pages_show_pictures_at_several_sizes(fast_pictures):
     products = [VariantFactory(product__name=f"Mug {n}").product for n in range(5)]
     for product in products:
         picture_of(product)
