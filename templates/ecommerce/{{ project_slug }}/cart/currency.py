@@ -31,4 +31,10 @@ def format_money(amount: Decimal | int | str, currency: str | None = None) -> st
     """``amount`` (rounded to cents as ``pricing.money`` rounds) in ``currency`` (the shop's by default),
     written for the active language: ``format_money("19") == "€19.00"`` in English."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return format_currency(money(amount), currency or settings.SHOP_CURRENCY, locale=_locale(language))
+    return _formatted(str(money(amount)), currency or settings.SHOP_CURRENCY, language)
+
+
+@lru_cache(maxsize=1024)
+def _formatted(amount: str, currency: str, language: str) -> str:
+    """Babel's writing of ``amount`` (a page shows the same few amounts many times: written once each)."""
+    return format_currency(Decimal(amount), currency, locale=_locale(language))

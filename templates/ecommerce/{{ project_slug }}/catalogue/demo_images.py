@@ -9,6 +9,8 @@ from io import BytesIO
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 900)
+#: How the pictures are encoded (Pillow's WebP options; ``method`` trades encoding time for a smaller file).
+WEBP_OPTIONS: dict[str, int] = {"quality": 82, "method": 4}
 #: (background, circle, letter): calm colours that read well in both schemes.
 PALETTE = [
     ("#0c5c3e", "#18744f", "#e1f1e9"),
@@ -34,5 +36,5 @@ def product_picture(name: str) -> bytes:
     font = ImageFont.load_default(size=int(height * 0.4))
     draw.text(centre, name[:1].upper(), fill=letter, font=font, anchor="mm")
     buffer = BytesIO()
-    picture.save(buffer, "WEBP", quality=82)
+    picture.save(buffer, "WEBP", **WEBP_OPTIONS)
     return buffer.getvalue()

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 #: The widths, in pixels, of the copies: a phone's card, a phone's product page or a desktop card, a desktop
 #: product page.
 WIDTHS = (320, 640, 960)
+#: How the copies are encoded (Pillow's WebP options; ``method`` trades encoding time for a smaller file).
+WEBP_OPTIONS: dict[str, int] = {"quality": 80, "method": 4}
 
 
 def rendition_name(name: str, width: int) -> str:
@@ -47,7 +49,7 @@ def make_renditions(image: ProductImage) -> None:
         copy = original.convert("RGB")
         copy.thumbnail((width, width * 10), Image.Resampling.LANCZOS)
         buffer = BytesIO()
-        copy.save(buffer, "WEBP", quality=80, method=4)
+        copy.save(buffer, "WEBP", **WEBP_OPTIONS)
         default_storage.save(rendition_name(name, width), ContentFile(buffer.getvalue()))
 
 

@@ -23,10 +23,14 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def cart(client):
-    """The visitor's cart with goods for 25.00 (2 x 12.50)."""
-    variant = VariantFactory(price=Decimal("12.50"))
-    client.post(f"/cart/add/{variant.product.slug}/", {"variant": variant.pk, "quantity": 2})
-    return Cart.objects.get(pk=client.session[SESSION_KEY])
+    """The visitor's cart with goods for 25.00 (2 x 12.50), remembered in their session as adding to the cart
+    remembers it (``services.get_cart``; the page that adds is tested in ``test_cart.py``)."""
+    cart = Cart.objects.create()
+    add(cart, VariantFactory(price=Decimal("12.50")), 2)
+    session = client.session
+    session[SESSION_KEY] = cart.pk
+    session.save()
+    return cart
 
 
 @pytest.mark.parametrize(

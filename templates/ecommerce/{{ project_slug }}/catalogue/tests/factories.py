@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils.text import slugify
 
 from ...users.tests.factories import PASSWORD, UserFactory
 from ..models import Category, Product, Variant
@@ -15,6 +16,8 @@ class CategoryFactory(factory.django.DjangoModelFactory):
         model = Category
 
     name = factory.Sequence(lambda n: f"Category {n}")
+    # Unique by the sequence: saves the model's free-slug lookup (``core/slugs.py``, tested there) per row.
+    slug = factory.LazyAttributeSequence(lambda category, n: f"{slugify(category.name)[:60]}-f{n}")
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -23,6 +26,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     category = factory.SubFactory(CategoryFactory)
     name = factory.Sequence(lambda n: f"Product {n}")
+    slug = factory.LazyAttributeSequence(lambda product, n: f"{slugify(product.name)[:60]}-f{n}")
     description = factory.Faker("sentence")
 
 

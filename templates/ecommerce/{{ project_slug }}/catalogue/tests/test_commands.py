@@ -14,7 +14,7 @@ from ..renditions import WIDTHS, rendition_name
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_model):
+def test_demo_data_loads_a_shop_with_pictures_and_can_run_twice(django_user_model, fast_pictures):
     call_command("load_demo_data", stdout=StringIO())
     call_command("load_demo_data", stdout=StringIO())
     assert Category.objects.filter(parent__isnull=False).exists()

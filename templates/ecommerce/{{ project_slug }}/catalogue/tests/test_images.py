@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_picture_is_drawn_the_same_for_the_same_name():
-    assert product_picture("Hand grinder") == product_picture("Hand grinder")
-    with Image.open(ContentFile(product_picture("Hand grinder"))) as picture:
+    drawn = product_picture("Hand grinder")
+    assert drawn == product_picture("Hand grinder")
+    with Image.open(ContentFile(drawn)) as picture:
         assert (picture.format, picture.size) == ("WEBP", (1200, 900))
 
 
@@ -32,7 +33,7 @@ def picture_of(product, size=(800, 600)) -> ProductImage:
     return image
 
 
-def test_pages_show_pictures_at_several_sizes():
+def test_pages_show_pictures_at_several_sizes(fast_pictures):
     products = [VariantFactory(product__name=f"Mug {n}").product for n in range(5)]
     for product in products:
         picture_of(product)

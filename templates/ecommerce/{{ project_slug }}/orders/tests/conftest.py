@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from ...cart.models import Cart
 from ...cart.services import add
 from ..checkout import place_order
+from ..lifecycle import transition
 from ..models import Order
 from ..quote import Quote, QuotedLine
 from .factories import ShippingMethodFactory, UserFactory, VariantFactory
@@ -81,7 +82,8 @@ def place(customer, shipping):
 def order_once(request, django_db_setup, django_db_blocker) -> int:
     """The pk of one order placed once for the whole module (a customer's 2 x Linen shirt at 12.50 with
     Standard shipping: 29.90, paid by the module's ``SHARED_ORDER_PAYMENT``, bank transfer if it names
-    none), in a transaction rolled back after the module's last test.
+    none, then moved through the module's ``SHARED_ORDER_PATH`` of statuses, e.g. ``("paid", "shipped")``),
+    in a transaction rolled back after the module's last test.
 
     Each test runs in a savepoint of that transaction, rolled back after it (``db``), so every test starts
     from these same rows whatever it wrote; ``shared_order`` reads the order afresh for each test, so no
@@ -106,6 +108,8 @@ def order_once(request, django_db_setup, django_db_blocker) -> int:
             payment_method=payment,
             quote=confirmed(cart, Decimal("29.90")),
         ).order
+        for status in getattr(request.module, "SHARED_ORDER_PATH", ()):
+            transition(order, status)
         yield order.pk
         transaction.set_rollback(True)
 

@@ -1,6 +1,8 @@
 """Concurrent checkouts, on a real PostgreSQL database: for the last units of one variant, of one cart
 from several tabs, of one checkout form submitted several times at once, and for the last use of a
-voucher; and concurrent payments, which take invoice numbers.
+voucher; concurrent payments, which take invoice numbers; and concurrent refunds and return requests
+(moved here from ``test_refunds.py`` and ``test_returns.py``, whose tests share one order in a transaction
+that a ``transaction=True`` test cannot run inside).
 
 Each thread has its own database connection (see ``core.tests.concurrency``) and places its order at the
 same moment. Skipped on SQLite, which serialises writers anyway: run them with ``DATABASE_URL=postgres://…``
@@ -21,8 +23,10 @@ from ...cart.tests.factories import VoucherFactory
 from ...core.tests.concurrency import postgresql_only, run_all_at_once, run_at_once
 from ..checkout import CartSpent, Placed, SoldOut, TooManyUnpaid, VoucherRefused, place_order
 from ..lifecycle import transition
-from ..models import GatewayEvent, InvoiceCounter, Order
+from ..models import GatewayEvent, InvoiceCounter, Order, OrderLine, Refund, ReturnRequest
 from ..quote import quote_of
+from ..refunds import RefundRefused, refund
+from ..returns import ReturnRefused, request_return
 from .conftest import ADDRESS, confirmed
 from .factories import ShippingMethodFactory, UserFactory, VariantFactory
 from .test_stripe import deliver, session_event, use_stripe
@@ -235,3 +239,69 @@ def test_one_stripe_event_delivered_several_times_at_once_pays_the_order_once(se
     order.refresh_from_db()
     assert order.status == Order.Status.PAID and order.invoice_sequence == 1
     assert GatewayEvent.objects.filter(event_id="evt_1").count() == 1
+
+
+def _paid_order_of_30(checkout_token: str) -> Order:
+    """A committed, paid bank-transfer order of 30.00 (for the tests that refund at the same moment)."""
+    variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+    cart = Cart.objects.create(user=customer)
+    add(cart, variant, 1)
+    order = place_order(
+        user=customer, cart=cart, checkout_token=checkout_token, address=ADDRESS,
+        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
+    ).order  # fmt: skip
+    transition(order, Order.Status.PAID)
+    return order
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
+    order = _paid_order_of_30("0b7c1f55-4d0e-4a38-9c59-3e1b5a2c9d01")
+    attempts = [
+        partial(refund, order, Decimal("20.00"), reason="One", idempotency_key="one"),
+        partial(refund, order, Decimal("20.00"), reason="Two", idempotency_key="two"),
+    ]
+    results = run_all_at_once(attempts)
+    made = [result for result in results if isinstance(result, Refund)]
+    assert len(made) == 1, results
+    assert all(isinstance(result, RefundRefused) for result in results if result not in made), results
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("20.00")
+    assert Refund.objects.filter(status=Refund.Status.SUCCEEDED).count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_one_key_used_at_once_makes_one_refund():
+    order = _paid_order_of_30("2c2f7a0e-9a53-4a26-bb8e-0e5a9d1f4c02")
+    results = run_all_at_once([partial(refund, order, Decimal("5.00"), reason="x", idempotency_key="k")] * 4)
+    assert all(isinstance(result, Refund) for result in results), results
+    assert len({result.pk for result in results}) == 1
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("5.00")
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_return_requests_at_once_cannot_return_more_than_was_bought():
+    variant = VariantFactory(in_stock=5, price=Decimal("10.00"))
+    shipping = ShippingMethodFactory(price=Decimal("0.00"))
+    customer = UserFactory()
+
+    cart = Cart.objects.create(user=customer)
+    add(cart, variant, 2)
+    order = place_order(
+        user=customer, cart=cart, checkout_token="5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c10", address=ADDRESS,
+        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("20.00")),
+    ).order  # fmt: skip
+    transition(order, Order.Status.PAID)
+    transition(order, Order.Status.SHIPPED)
+    line = order.lines.get()
+    results = run_all_at_once([partial(request_return, order, {line.pk: 2}, "Both")] * 3)
+    made = [result for result in results if isinstance(result, ReturnRequest)]
+    assert len(made) == 1, results
+    assert all(isinstance(result, ReturnRefused) for result in results if result not in made), results
+    assert OrderLine.objects.get(pk=line.pk).returned_quantity == 2

@@ -2,7 +2,6 @@
 the order refunded when the refunds reach its total, and the customer emailed."""
 
 from decimal import Decimal
-from functools import partial
 
 import pytest
 from django.contrib.messages import get_messages
@@ -11,24 +10,30 @@ from django.db import IntegrityError, transaction
 
 from ...cart.models import Cart
 from ...cart.services import add
-from ...core.tests.concurrency import postgresql_only, run_all_at_once
 from ..checkout import place_order
 from ..lifecycle import TransitionNotAllowed, can_transition, transition
 from ..models import Order, Refund
 from ..payments import PROVIDERS, BankTransfer, RefundError
 from ..refunds import RefundRefused, refund, refundable
 from .conftest import ADDRESS, confirmed
-from .factories import ShippingMethodFactory, UserFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
 
+#: The module's one order (``order_once``), paid: its tests refund it, each in its own savepoint.
+SHARED_ORDER_PATH = (Order.Status.PAID,)
+
+
 @pytest.fixture
-def paid(filled_cart, place):
-    """The customer's order of 29.90, paid by bank transfer."""
-    order = place()
-    transition(order, Order.Status.PAID)
-    return order
+def paid(shared_order):
+    """The order of 2 x Linen shirt (12.50) + 4.90 shipping = 29.90, paid by bank transfer (order_once)."""
+    return shared_order
+
+
+@pytest.fixture
+def variant(shared_order):
+    """The paid order's variant (5 in stock, 2 of them allocated to it), for the tests' other orders too."""
+    return shared_order.lines.get().variant
 
 
 def test_offline_providers_record_a_manual_refund(paid):
@@ -134,7 +139,7 @@ def test_a_provider_out_of_reach_leaves_the_refund_pending_until_retried(paid, m
     assert paid.status == Order.Status.REFUNDED
 
 
-def test_refunded_is_reached_only_through_refunds_and_leads_nowhere(paid, filled_cart):
+def test_refunded_is_reached_only_through_refunds_and_leads_nowhere(paid):
     assert not can_transition(paid, Order.Status.REFUNDED)
     with pytest.raises(TransitionNotAllowed):
         transition(paid, Order.Status.REFUNDED)
@@ -184,9 +189,8 @@ def test_staff_refund_part_of_an_order_in_the_admin(admin_client, paid):
     assert admin_client.get(f"/admin/orders/order/{paid.pk}/change/").status_code == 200
 
 
-def test_staff_refund_whole_orders_with_an_action(admin_client, paid, filled_cart, variant, place):
-    add(filled_cart, variant, 1)
-    unpaid = place(expected_total=Decimal("17.40"))
+def test_staff_refund_whole_orders_with_an_action(admin_client, paid, filled_cart, place):
+    unpaid = place()
     response = admin_client.post(
         "/admin/orders/order/",
         {"action": "refund_in_full", "_selected_action": [paid.pk, unpaid.pk]},
@@ -197,46 +201,3 @@ def test_staff_refund_whole_orders_with_an_action(admin_client, paid, filled_car
     assert any("nothing left to refund" in note for note in notes)
     paid.refresh_from_db()
     assert paid.status == Order.Status.REFUNDED
-
-
-def _paid_order_of_30(checkout_token: str) -> Order:
-    """A committed, paid bank-transfer order of 30.00 (for the tests that refund at the same moment)."""
-    variant = VariantFactory(in_stock=5, price=Decimal("30.00"))
-    shipping = ShippingMethodFactory(price=Decimal("0.00"))
-    customer = UserFactory()
-    cart = Cart.objects.create(user=customer)
-    add(cart, variant, 1)
-    order = place_order(
-        user=customer, cart=cart, checkout_token=checkout_token, address=ADDRESS,
-        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("30.00")),
-    ).order  # fmt: skip
-    transition(order, Order.Status.PAID)
-    return order
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_two_refunds_at_once_that_together_exceed_the_payment_one_succeeds():
-    order = _paid_order_of_30("0b7c1f55-4d0e-4a38-9c59-3e1b5a2c9d01")
-    attempts = [
-        partial(refund, order, Decimal("20.00"), reason="One", idempotency_key="one"),
-        partial(refund, order, Decimal("20.00"), reason="Two", idempotency_key="two"),
-    ]
-    results = run_all_at_once(attempts)
-    made = [result for result in results if isinstance(result, Refund)]
-    assert len(made) == 1, results
-    assert all(isinstance(result, RefundRefused) for result in results if result not in made), results
-    order.refresh_from_db()
-    assert order.refunded_total == Decimal("20.00")
-    assert Refund.objects.filter(status=Refund.Status.SUCCEEDED).count() == 1
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_one_key_used_at_once_makes_one_refund():
-    order = _paid_order_of_30("2c2f7a0e-9a53-4a26-bb8e-0e5a9d1f4c02")
-    results = run_all_at_once([partial(refund, order, Decimal("5.00"), reason="x", idempotency_key="k")] * 4)
-    assert all(isinstance(result, Refund) for result in results), results
-    assert len({result.pk for result in results}) == 1
-    order.refresh_from_db()
-    assert order.refunded_total == Decimal("5.00")

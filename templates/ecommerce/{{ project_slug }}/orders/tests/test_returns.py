@@ -4,7 +4,6 @@ the customer's and the guest's return pages."""
 
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,7 +13,6 @@ from django.utils import timezone
 
 from ...cart.models import Cart
 from ...cart.services import add
-from ...core.tests.concurrency import postgresql_only, run_all_at_once
 from ..checkout import place_order
 from ..guests import link_for
 from ..lifecycle import transition
@@ -22,7 +20,7 @@ from ..models import Order, OrderLine, Refund, ReturnRequest
 from ..refunds import refund
 from ..returns import ReturnRefused, approve, reject, request_return, value_of
 from .conftest import ADDRESS, confirmed
-from .factories import ShippingMethodFactory, UserFactory, VariantFactory
+from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +32,21 @@ def ship(order: Order) -> Order:
     return order
 
 
+#: The module's one order (``order_once``), paid and shipped: its tests return from it, each in its own
+#: savepoint.
+SHARED_ORDER_PATH = (Order.Status.PAID, Order.Status.SHIPPED)
+
+
 @pytest.fixture
-def shipped(filled_cart, place):
-    """The customer's order of 2 x Linen shirt (12.50 each) + 4.90 shipping, paid and shipped."""
-    return ship(place())
+def shipped(shared_order):
+    """The order of 2 x Linen shirt (12.50 each) + 4.90 shipping, paid and shipped (``order_once``)."""
+    return shared_order
+
+
+@pytest.fixture
+def variant(shared_order):
+    """The shipped order's variant (5 on the shelf before the 2 shipped), for the tests' other orders too."""
+    return shared_order.lines.get().variant
 
 
 def line_of(order: Order) -> OrderLine:
@@ -171,8 +180,8 @@ def test_staff_approve_and_reject_in_the_admin(admin_client, shipped, variant):
     assert variant.in_stock == 4
 
 
-def test_the_customer_asks_for_a_return_on_the_return_page(client, customer, shipped):
-    client.force_login(customer)
+def test_the_customer_asks_for_a_return_on_the_return_page(client, shipped):
+    client.force_login(shipped.user)
     page = client.get(f"/orders/{shipped.pk}/")
     assert b"Return items" in page.content
     url = f"/orders/{shipped.pk}/return/"
@@ -203,10 +212,10 @@ def test_the_return_page_refuses_with_the_reason(client, customer, filled_cart, 
     assert client.get(f"/orders/{order.pk}/return/").status_code == 302  # to sign in
 
 
-def test_the_order_page_shows_refunds_and_returns(client, customer, shipped):
+def test_the_order_page_shows_refunds_and_returns(client, shipped):
     asked = request_return(shipped, {line_of(shipped).pk: 1}, "Too small")
     approve(asked)
-    client.force_login(customer)
+    client.force_login(shipped.user)
     content = client.get(f"/orders/{shipped.pk}/").content.decode()
     assert "Approved" in content and "Refunded" in content and "12.50" in content
 
@@ -227,25 +236,3 @@ def test_a_guest_asks_for_a_return_through_their_link(client, variant, shipping)
     assert response.status_code == 302 and response.url == url.removesuffix("return/")
     assert ReturnRequest.objects.get().order == order
     assert client.get(f"{link_for(order)}x/return/").status_code == 404  # a changed link
-
-
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_two_return_requests_at_once_cannot_return_more_than_was_bought():
-    variant = VariantFactory(in_stock=5, price=Decimal("10.00"))
-    shipping = ShippingMethodFactory(price=Decimal("0.00"))
-    customer = UserFactory()
-
-    cart = Cart.objects.create(user=customer)
-    add(cart, variant, 2)
-    order = place_order(
-        user=customer, cart=cart, checkout_token="5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c10", address=ADDRESS,
-        shipping_method=shipping, payment_method="bank_transfer", quote=confirmed(cart, Decimal("20.00")),
-    ).order  # fmt: skip
-    ship(order)
-    line = order.lines.get()
-    results = run_all_at_once([partial(request_return, order, {line.pk: 2}, "Both")] * 3)
-    made = [result for result in results if isinstance(result, ReturnRequest)]
-    assert len(made) == 1, results
-    assert all(isinstance(result, ReturnRefused) for result in results if result not in made), results
-    assert OrderLine.objects.get(pk=line.pk).returned_quantity == 2
