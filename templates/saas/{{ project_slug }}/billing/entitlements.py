@@ -1,11 +1,8 @@
 """The one place that checks plan limits and feature flags."""
 
-import functools
 from dataclasses import dataclass
 
-from django.db import connection
-
-from ..invitations.models import Invitation, expiry_cutoff
+from ..invitations.models import Invitation
 from ..organizations.exceptions import PlanLimitReached
 from ..projects.models import Project
 from .plans import FREE, Feature, Plan
@@ -16,43 +13,17 @@ def plan_for(organization) -> Plan:
     return subscription.effective_plan if subscription is not None else FREE
 
 
-@functools.cache
-def _usage_sql(membership_model) -> str:
-    """``SELECT`` the organisation's members, pending invitations and projects: three counts by the
-    organisation's index, in one round trip. Parameters: the organisation three times, with the pending
-    invitations' status and expiry cutoff after the second."""
-    quote = connection.ops.quote_name
-
-    def count(model, *conditions: tuple[str, str]) -> str:
-        terms = [("organization", "="), *conditions]
-        where = " AND ".join(f"{quote(model._meta.get_field(name).column)} {op} %s" for name, op in terms)
-        # Names from the models' metadata, quoted; every value is a parameter.
-        return f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)} WHERE {where})"  # noqa: S608
-
-    pending = (("status", "="), ("sent_at", ">="))
-    counts = [count(membership_model), count(Invitation, *pending), count(Project)]
-    return "SELECT " + ", ".join(counts)
-
-
 def usage(organization) -> dict[str, int | Plan]:
-    """Seats (members plus pending invitations) and projects used, with the plan's limits: one query.
+    """Seats (members plus pending invitations) and projects used, with the plan's limits.
 
-    Written in SQL, not as three correlated ``Subquery`` counts: the ORM spent about 1 ms building and
-    compiling those, forty times what the query itself costs, on every organisation page that meters
-    usage and every invitation. "Pending" is ``InvitationQuerySet.pending()``'s rule (its status, sent
-    since ``expiry_cutoff()``); a test checks that both count the same invitations."""
-    sent_at = Invitation._meta.get_field("sent_at")
-    pk = organization.pk
-    params = [
-        pk,
-        pk,
-        Invitation.Status.PENDING,
-        sent_at.get_db_prep_value(expiry_cutoff(), connection),
-        pk,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_usage_sql(organization.memberships.model), params)
-        members, pending, projects = cursor.fetchone()
+    Three plain counts by the organisation's index: the ORM builds and compiles them in half the time it
+    took for one query of three correlated subqueries (about 1 ms, on every organisation page that
+    meters usage and every invitation). Callers that check a limit hold the organisation's row lock,
+    which every change that adds a seat or a project takes too (invite, accept, create a project), so no
+    addition falls between the counts."""
+    members = organization.memberships.count()
+    pending = Invitation.unscoped.filter(organization=organization).pending().count()
+    projects = Project.unscoped.filter(organization=organization).count()
     return {"plan": plan_for(organization), "seats": members + pending, "projects": projects}
 
 

@@ -47,9 +47,9 @@ def test_effective_plan(status, plan):
 
 
 def test_usage_counts_what_the_query_sets_count(acme, globex, stranger):
-    """``usage`` is SQL of its own: it counts the organisation's members, its invitations that
-    ``pending()`` counts (not answered ones, nor those sent before the expiry cutoff) and its projects,
-    and nothing of another organisation's."""
+    """``usage`` counts the organisation's members, its invitations that ``pending()`` counts (not
+    answered ones, nor those sent before the expiry cutoff) and its projects, and nothing of another
+    organisation's."""
     MembershipFactory(organization=globex)
     MembershipFactory(organization=acme)
     minute = timedelta(minutes=1)
