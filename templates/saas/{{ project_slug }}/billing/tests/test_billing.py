@@ -1,12 +1,14 @@
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from ...audit.models import AuditEvent
+from ...invitations.models import Invitation, expiry_cutoff
 from ...organizations.context import organization_context
 from ...organizations.exceptions import PlanLimitReached
+from ...organizations.models import Membership
 from ...organizations.tests.factories import InvitationFactory, MembershipFactory, ProjectFactory
 from ..entitlements import check_project_allowed, check_seat_available, has_feature, plan_for, usage
 from ..models import InvalidTransition, Subscription, WebhookEvent
@@ -42,6 +44,28 @@ def test_state_machine(current, target):
 )
 def test_effective_plan(status, plan):
     assert Subscription(plan="pro", status=status).effective_plan == plan
+
+
+def test_usage_counts_what_the_query_sets_count(acme, globex, stranger):
+    """``usage`` counts the organisation's members, its invitations that ``pending()`` counts (not
+    answered ones, nor those sent before the expiry cutoff) and its projects, and nothing of another
+    organisation's."""
+    MembershipFactory(organization=globex)
+    MembershipFactory(organization=acme)
+    minute = timedelta(minutes=1)
+    InvitationFactory(organization=globex)
+    InvitationFactory(organization=globex, sent_at=expiry_cutoff() + minute)  # about to expire
+    InvitationFactory(organization=globex, sent_at=expiry_cutoff() - minute)  # expired
+    for status in ("accepted", "declined", "revoked", "expired"):
+        InvitationFactory(organization=globex, status=status)
+    InvitationFactory(organization=acme)
+    ProjectFactory.create_batch(2, organization=globex)
+    ProjectFactory(organization=acme)
+    pending = Invitation.unscoped.filter(organization=globex).pending().count()
+    assert pending == 2
+    assert usage(globex)["seats"] == Membership.objects.filter(organization=globex).count() + pending == 4
+    assert usage(globex)["projects"] == 2
+    assert usage(acme)["seats"] == 2 and usage(acme)["projects"] == 1
 
 
 def test_limits_and_features(acme, globex, stranger):
