@@ -392,6 +392,34 @@ def visible_post(viewer: Viewer, pk: int) -> Post | None:
     )
 
 
+def may_see(viewer: Viewer, pk: int) -> bool:
+    """Whether ``viewer`` may see the post ``pk`` now (the services' check before a reply, a like or a
+    notification). Compiled once per process (``statements``)."""
+    from .models import Post
+
+    return (
+        _one_visible(viewer, pk, Post, "may see", lambda reader: Post.objects.visible_to(reader).only("pk"))
+        is not None
+    )
+
+
+def may_boost(viewer: Viewer, pk: int) -> bool:
+    """Whether ``viewer`` may see the post ``pk`` and it may be boosted (a public post of a public account).
+    Compiled once per process (``statements``)."""
+    from .models import Post
+
+    return (
+        _one_visible(
+            viewer,
+            pk,
+            Post,
+            "may boost",
+            lambda reader: Post.objects.visible_to(reader).boostable().only("pk"),
+        )
+        is not None
+    )
+
+
 def visible_attachment(viewer: Viewer, pk: int) -> Attachment | None:
     """The image ``pk`` if ``viewer`` may see its post, else None (``views.attachment``'s)."""
     from .models import Attachment, Post
