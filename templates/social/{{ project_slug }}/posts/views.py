@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..core.in_place import answer
@@ -29,21 +30,22 @@ from .pagination import KeysetPage, card_page, feed_page, keyset_page
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
 FEED_EMPTY = "Your feed is empty: follow people from Explore, or write your first post."
-#: The home page's compose fields as HTML, for each (starting audience, settings they show): rendered once
-#: per process (``compose_fields``).
+#: The home page's compose fields as HTML, for each (starting audience, limits they show, language):
+#: rendered once per process (``compose_fields``).
 _compose_fields: dict[tuple, str] = {}
 
 
 def compose_fields(author) -> str:
     """The fields of the home page's compose box (the post's and its images'), unbound, as HTML.
 
-    An unbound form's markup depends on nothing but the audience a new post starts with and the limits it
-    shows (the CSRF token is outside it), so it is rendered once per process for each: about a third of a
-    signed-in home page that is not in the cache. Rendered afresh each time with ``DEBUG`` (template edits
-    show at once).
+    An unbound form's markup depends on nothing but the audience a new post starts with, the limits it
+    shows and the language (the CSRF token is outside it), so it is rendered once per process for each:
+    about a third of a signed-in home page that is not in the cache. Rendered afresh each time with
+    ``DEBUG`` (template edits show at once).
     """
     visibility = services.default_visibility(author)
-    key = (visibility, settings.SOCIAL_POST_MAX_LENGTH, media.MAX_ATTACHMENTS, media.ALT_TEXT_MAX_LENGTH)
+    bounds = (settings.SOCIAL_POST_MAX_LENGTH, media.MAX_ATTACHMENTS, media.ALT_TEXT_MAX_LENGTH)
+    key = (visibility, *bounds, get_language())
     html = None if settings.DEBUG else _compose_fields.get(key)
     if html is None:
         context = {"form": PostForm(author=author), "media_form": MediaForm()}
