@@ -58,6 +58,7 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -158,6 +159,36 @@ def _who(viewer: Viewer | None) -> int | str | None:
     return viewer.pk if viewer is not None and viewer.is_authenticated else None
 
 
+#: A card's related rows read in one more query for its page (``with_cards``), each with the annotation that
+#: says whether a post has any: only the posts that do are read, and a page where none does skips the query.
+CARD_PREFETCHES = {"attachments": "has_images", "mention_rows": "has_mentions"}
+
+
+def _prefetch_cards(posts: list, lookups: tuple) -> None:
+    """Django's ``prefetch_related_objects`` for ``posts``, except that a card's images and mentions
+    (``CARD_PREFETCHES``) are read only for the posts whose annotation says they have some; the others get
+    them as empty, with no query."""
+    plain = []
+    for lookup in lookups:
+        name = lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup
+        flag = CARD_PREFETCHES.get(name)
+        if flag is None or not posts or not hasattr(posts[0], flag):
+            plain.append(lookup)
+            continue
+        having, model = [], type(posts[0])._meta.get_field(name).related_model
+        for post in posts:
+            if getattr(post, flag):
+                having.append(post)
+                continue
+            empty = model._default_manager.none()
+            empty._result_cache, empty._prefetch_done = [], True
+            post.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
+        if having:
+            prefetch_related_objects(having, lookup)
+    if plain:
+        prefetch_related_objects(posts, *plain)
+
+
 class PostQuerySet(models.QuerySet):
     #: ``(key, query)`` on a queryset that is exactly what ``key`` names, unchanged since (``PostManager``'s
     #: own queryset, or one ``_keep`` returned); every other copy (``filter``, ``order_by``…) has None.
@@ -187,6 +218,10 @@ class PostQuerySet(models.QuerySet):
     def visible_to(self, viewer: Viewer) -> PostQuerySet:
         """Posts ``viewer`` may see (see the module's docstring): replies below an invisible post are out."""
         return self._keep("visible_to", viewer, lambda: self._visible_to(viewer))
+
+    def _prefetch_related_objects(self) -> None:
+        _prefetch_cards(self._result_cache, self._prefetch_related_lookups)
+        self._prefetch_done = True
 
     def _visible_to(self, viewer: Viewer) -> PostQuerySet:
         from .models import PostAncestor
@@ -266,11 +301,13 @@ class PostQuerySet(models.QuerySet):
 
     def with_cards(self, viewer: Viewer) -> PostQuerySet:
         """Everything a post card shows: author, parent, counts and "liked by me" in one query, and the
-        images (``attachments``, in order) in one more for the whole page, however many posts it has."""
+        images (``attachments``, in order) and the mentions in one more each for the whole page, however
+        many posts it has; none for a page whose posts have no image, or no mention (``has_images``,
+        ``has_mentions``: ``CARD_PREFETCHES``)."""
         return self._keep("with_cards", viewer, lambda: self._with_cards(viewer))
 
     def _with_cards(self, viewer: Viewer) -> PostQuerySet:
-        from .models import Boost, Like, Mention, Post
+        from .models import Attachment, Boost, Like, Mention, Post
 
         # Counted as the viewer sees them: a like by someone blocked either way is not there for them.
         likes = likes_seen_by(viewer).filter(post=OuterRef("pk")).values("post").annotate(n=Count("*"))
@@ -292,6 +329,8 @@ class PostQuerySet(models.QuerySet):
                 like_count=Coalesce(Subquery(likes.values("n")), Value(0)),
                 reply_count=Coalesce(Subquery(replies), Value(0)),
                 boost_count=Coalesce(Subquery(boosts.values("n")), Value(0)),
+                has_images=Exists(Attachment.objects.filter(post=OuterRef("pk"))),
+                has_mentions=Exists(Mention.objects.filter(post=OuterRef("pk"))),
             )
         )
         if viewer.is_authenticated:
@@ -389,6 +428,34 @@ def visible_post(viewer: Viewer, pk: int) -> Post | None:
         Post,
         "visible post",
         lambda reader: Post.objects.visible_to(reader).select_related("author"),
+    )
+
+
+def may_see(viewer: Viewer, pk: int) -> bool:
+    """Whether ``viewer`` may see the post ``pk`` now (the services' check before a reply, a like or a
+    notification). Compiled once per process (``statements``)."""
+    from .models import Post
+
+    return (
+        _one_visible(viewer, pk, Post, "may see", lambda reader: Post.objects.visible_to(reader).only("pk"))
+        is not None
+    )
+
+
+def may_boost(viewer: Viewer, pk: int) -> bool:
+    """Whether ``viewer`` may see the post ``pk`` and it may be boosted (a public post of a public account).
+    Compiled once per process (``statements``)."""
+    from .models import Post
+
+    return (
+        _one_visible(
+            viewer,
+            pk,
+            Post,
+            "may boost",
+            lambda reader: Post.objects.visible_to(reader).boostable().only("pk"),
+        )
+        is not None
     )
 
 

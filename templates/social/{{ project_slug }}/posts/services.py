@@ -21,7 +21,7 @@ from ..notifications.models import Notification
 from ..notifications.services import notify, retract
 from ..profiles.counts import invalidate_counts
 from ..profiles.models import present
-from . import limits, media
+from . import limits, managers, media
 from .models import (
     CONTENT_WARNING_MAX_LENGTH,
     TAG_MAX_LENGTH,
@@ -84,39 +84,49 @@ def hashtags(body: str) -> list[str]:
     return names[:MAX_TAGS]
 
 
-def _sync_tags(post: Post) -> None:
-    """Store the tags ``post`` uses: new names become tags, tags the text no longer has are let go."""
+def _sync_tags(post: Post, *, new: bool = False) -> None:
+    """Store the tags ``post`` uses: new names become tags, tags the text no longer has are let go (a
+    ``new`` post has none yet)."""
     names = hashtags(post.body)
-    # ignore_conflicts: two posts may bring a new tag at once; the unique name keeps one row.
-    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-    wanted = set(Tag.objects.filter(name__in=names).values_list("pk", flat=True)) if names else set()
-    current = set(post.tag_rows.values_list("tag_id", flat=True))
-    PostTag.objects.bulk_create(
-        [PostTag(post=post, tag_id=tag_id) for tag_id in wanted - current], ignore_conflicts=True
-    )
+    wanted = set()
+    if names:
+        # ignore_conflicts: two posts may bring a new tag at once; the unique name keeps one row.
+        Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+        wanted = set(Tag.objects.filter(name__in=names).values_list("pk", flat=True))
+    current = set() if new else set(post.tag_rows.values_list("tag_id", flat=True))
+    if wanted - current:
+        PostTag.objects.bulk_create(
+            [PostTag(post=post, tag_id=tag_id) for tag_id in wanted - current], ignore_conflicts=True
+        )
     if current - wanted:
         post.tag_rows.filter(tag_id__in=current - wanted).delete()
 
 
-def _sync_mentions(post: Post) -> tuple[set[int], set[int]]:
-    """Store who ``post`` mentions (people who exist, are not its author, and no block between them).
+def _sync_mentions(post: Post, *, new: bool = False) -> tuple[set[int], set[int]]:
+    """Store who ``post`` mentions (people who exist, are not its author, and no block between them); a
+    ``new`` post has no mentions stored yet.
 
     Returns (added, removed) user ids.
     """
-    wanted = set(
-        get_user_model()
-        .objects.filter(present(), username__in=mentioned_usernames(post.body))
-        .exclude(pk=post.author_id)
-        .exclude(pk__in=blocking_ids(post.author))
-        .exclude(pk__in=blocked_by_ids(post.author))
-        .values_list("pk", flat=True)
-    )
-    current = set(post.mention_rows.values_list("user_id", flat=True))
-    # ignore_conflicts: two edits saved at once may both add a mention; the unique constraint keeps one.
-    Mention.objects.bulk_create(
-        [Mention(post=post, user_id=user_id) for user_id in wanted - current], ignore_conflicts=True
-    )
-    post.mention_rows.filter(user_id__in=current - wanted).delete()
+    usernames = mentioned_usernames(post.body)
+    wanted = set()
+    if usernames:
+        wanted = set(
+            get_user_model()
+            .objects.filter(present(), username__in=usernames)
+            .exclude(pk=post.author_id)
+            .exclude(pk__in=blocking_ids(post.author))
+            .exclude(pk__in=blocked_by_ids(post.author))
+            .values_list("pk", flat=True)
+        )
+    current = set() if new else set(post.mention_rows.values_list("user_id", flat=True))
+    if wanted - current:
+        # ignore_conflicts: two edits saved at once may both add a mention; the unique constraint keeps one.
+        Mention.objects.bulk_create(
+            [Mention(post=post, user_id=user_id) for user_id in wanted - current], ignore_conflicts=True
+        )
+    if current - wanted:
+        post.mention_rows.filter(user_id__in=current - wanted).delete()
     return wanted - current, current - wanted
 
 
@@ -126,7 +136,7 @@ def _users(ids: set[int]) -> list[AbstractBaseUser]:
 
 def may_see(person: AbstractBaseUser, post: Post) -> bool:
     """Whether ``person`` may see ``post`` now (the privacy rule, with the whole thread above it)."""
-    return Post.objects.visible_to(person).filter(pk=post.pk).exists()
+    return managers.may_see(person, post.pk)
 
 
 def _announce(post: Post, mentioned: set[int]) -> None:
@@ -199,14 +209,14 @@ def create_post(
     images = images or []
     if len(images) > media.MAX_ATTACHMENTS:
         raise PostError(f"A post has at most {media.MAX_ATTACHMENTS} images ({len(images)} were sent).")
-    if reply_to is not None and not Post.objects.visible_to(author).filter(pk=reply_to.pk).exists():
+    if reply_to is not None and not may_see(author, reply_to):
         raise PostError("You cannot reply to this post.")
     limits.hit(author.pk, "post")
     post = Post.objects.create(
         author=author, body=body, visibility=visibility, reply_to=reply_to, content_warning=content_warning
     )
-    added, _ = _sync_mentions(post)
-    _sync_tags(post)
+    added, _ = _sync_mentions(post, new=True)
+    _sync_tags(post, new=True)
     invalidate_counts(author)
     _announce(post, added)
     media.attach(post, images)  # last: if it fails, it removes the files it stored
@@ -258,7 +268,7 @@ def delete_post(post: Post) -> None:
 @transaction.atomic
 def like(user: AbstractBaseUser, post: Post) -> bool:
     """Like a post the person may see; returns False when they already liked it (one like each)."""
-    if not Post.objects.visible_to(user).filter(pk=post.pk).exists():
+    if not may_see(user, post):
         raise PostError("You cannot like this post.")
     _, created = Like.objects.get_or_create(post=post, user=user)
     if created:
@@ -277,7 +287,7 @@ def unlike(user: AbstractBaseUser, post: Post) -> bool:
 def may_boost(user: AbstractBaseUser, post: Post) -> bool:
     """Whether ``user`` may boost ``post``: a public post of a public account that they may see (Mastodon's
     rule: a boost shows the post to the booster's followers, who might not be its audience otherwise)."""
-    return Post.objects.visible_to(user).boostable().filter(pk=post.pk).exists()
+    return managers.may_boost(user, post.pk)
 
 
 @transaction.atomic

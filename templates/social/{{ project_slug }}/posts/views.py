@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..core.in_place import answer
@@ -28,6 +30,27 @@ from .pagination import KeysetPage, card_page, feed_page, keyset_page
 #: Replies shown under a post (oldest first); longer threads are cut here, the count says how many.
 REPLIES_SHOWN = 100
 FEED_EMPTY = "Your feed is empty: follow people from Explore, or write your first post."
+#: The home page's compose fields as HTML, for each (starting audience, limits they show, language):
+#: rendered once per process (``compose_fields``).
+_compose_fields: dict[tuple, str] = {}
+
+
+def compose_fields(author) -> str:
+    """The fields of the home page's compose box (the post's and its images'), unbound, as HTML.
+
+    An unbound form's markup depends on nothing but the audience a new post starts with, the limits it
+    shows and the language (the CSRF token is outside it), so it is rendered once per process for each:
+    about a third of a signed-in home page that is not in the cache. Rendered afresh each time with
+    ``DEBUG`` (template edits show at once).
+    """
+    visibility = services.default_visibility(author)
+    bounds = (settings.SOCIAL_POST_MAX_LENGTH, media.MAX_ATTACHMENTS, media.ALT_TEXT_MAX_LENGTH)
+    key = (visibility, *bounds, get_language())
+    html = None if settings.DEBUG else _compose_fields.get(key)
+    if html is None:
+        context = {"form": PostForm(author=author), "media_form": MediaForm()}
+        html = _compose_fields[key] = render_to_string("posts/_compose_fields.html", context)
+    return html
 
 
 def _cards(request: HttpRequest) -> PostQuerySet:
@@ -59,8 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         """What ``posts/_home_content.html`` shows: the posts, and the compose form to the signed in."""
         context = {"page": page, "is_feed": is_feed, "login_url": resolve_url(settings.LOGIN_URL)}
         if is_feed:
-            form, media_form = PostForm(author=request.user), MediaForm()
-            context |= {"form": form, "media_form": media_form, "empty_text": FEED_EMPTY}
+            context |= {"compose_fields": compose_fields(request.user), "empty_text": FEED_EMPTY}
         return context
 
     if request.GET:  # an older page (or a stray query): read, and rendered with the page

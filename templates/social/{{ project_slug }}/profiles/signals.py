@@ -16,4 +16,4 @@ from .models import Profile
 def create_profile(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """Every new user gets a profile, however the account was made (signup, allauth, admin, shell)."""
     if created and not raw:
-        Profile.objects.get_or_create(user=instance)
+        Profile.objects.create(user=instance)  # a new account has none yet: no lookup first

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from ...notifications.models import Notification
+from .. import views
 from ..models import Like, Mention, Post
 from ..services import PostError, create_post, mentioned_usernames
 from .factories import BlockFactory, FollowFactory, PostFactory, UserFactory
@@ -245,3 +246,20 @@ def test_a_new_post_starts_with_the_author_default(client, ana):
     ana.profile.is_private = True
     ana.profile.save()
     assert client.get(reverse("posts:create")).context["form"]["visibility"].value() == "followers"
+
+
+def test_the_compose_fields_are_rendered_once_for_each_audience_and_limit(settings, monkeypatch):
+    """The home page's compose box: kept per process for each starting audience and limit (not with DEBUG)."""
+    monkeypatch.setattr(views, "_compose_fields", {})
+    public, private = UserFactory(), UserFactory()
+    private.profile.is_private = True
+    private.profile.save()
+    first = views.compose_fields(public)
+    assert views.compose_fields(UserFactory()) is first  # the same HTML for every public account
+    assert '<option value="public" selected>' in first and 'name="media-image_1"' in first
+    narrow = views.compose_fields(private)
+    assert '<option value="followers" selected>' in narrow and views.compose_fields(private) is narrow
+    settings.SOCIAL_POST_MAX_LENGTH = 42
+    assert 'maxlength="42"' in views.compose_fields(public) and 'maxlength="42"' not in first
+    settings.DEBUG = True
+    assert views.compose_fields(public) is not views.compose_fields(public)  # template edits show at once
