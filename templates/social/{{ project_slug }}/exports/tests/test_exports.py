@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +47,9 @@ def world(ana):
     return {"mine": mine, "edited": edited, "bens": bens, "hidden": later_hidden}
 
 
-def test_asking_builds_the_export_in_the_background(client, ana, django_capture_on_commit_callbacks):
+def test_asking_builds_the_export_in_the_background(
+    client, ana, django_capture_on_commit_callbacks, monkeypatch
+):
     assert "No exports yet." in client.get(YOUR_DATA).content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(YOUR_DATA, follow=True)
@@ -58,6 +61,9 @@ def test_asking_builds_the_export_in_the_background(client, ana, django_capture_
     export = Export.objects.get(user=ana)
     assert export.status == "ready" and storages["exports"].exists(export.file_name)
     assert export.expires_at - export.finished_at == timedelta(hours=24)
+    # A link holds the second it was signed in: the test's and the page's are signed in the same one.
+    signed_at = signing.b62_encode(1_800_000_000)
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: signed_at)
     assert link(export) in client.get(YOUR_DATA).content.decode()
 
 
