@@ -27,10 +27,8 @@ from .models import (
     TAG_MAX_LENGTH,
     Boost,
     Like,
-    Mention,
     Post,
     PostEdit,
-    PostTag,
     Tag,
     TagFollow,
 )
@@ -84,6 +82,23 @@ def hashtags(body: str) -> list[str]:
     return names[:MAX_TAGS]
 
 
+def _store_rows(post: Post, rows, field: str, wanted: set[int], *, new: bool) -> tuple[set[int], set[int]]:
+    """Make ``post``'s ``rows`` (its tag or mention rows) name exactly the ``wanted`` ids of ``field``: add
+    the missing, delete the others (a ``new`` post has none yet). Returns (added, removed) ids.
+
+    ignore_conflicts: two saves at once may add the same row; the unique constraint keeps one.
+    """
+    current = set() if new else set(rows.values_list(field, flat=True))
+    added, removed = wanted - current, current - wanted
+    if added:
+        rows.model.objects.bulk_create(
+            [rows.model(post=post, **{field: pk}) for pk in added], ignore_conflicts=True
+        )
+    if removed:
+        rows.filter(**{f"{field}__in": removed}).delete()
+    return added, removed
+
+
 def _sync_tags(post: Post, *, new: bool = False) -> None:
     """Store the tags ``post`` uses: new names become tags, tags the text no longer has are let go (a
     ``new`` post has none yet)."""
@@ -93,13 +108,7 @@ def _sync_tags(post: Post, *, new: bool = False) -> None:
         # ignore_conflicts: two posts may bring a new tag at once; the unique name keeps one row.
         Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
         wanted = set(Tag.objects.filter(name__in=names).values_list("pk", flat=True))
-    current = set() if new else set(post.tag_rows.values_list("tag_id", flat=True))
-    if wanted - current:
-        PostTag.objects.bulk_create(
-            [PostTag(post=post, tag_id=tag_id) for tag_id in wanted - current], ignore_conflicts=True
-        )
-    if current - wanted:
-        post.tag_rows.filter(tag_id__in=current - wanted).delete()
+    _store_rows(post, post.tag_rows, "tag_id", wanted, new=new)
 
 
 def _sync_mentions(post: Post, *, new: bool = False) -> tuple[set[int], set[int]]:
@@ -119,15 +128,7 @@ def _sync_mentions(post: Post, *, new: bool = False) -> tuple[set[int], set[int]
             .exclude(pk__in=blocked_by_ids(post.author))
             .values_list("pk", flat=True)
         )
-    current = set() if new else set(post.mention_rows.values_list("user_id", flat=True))
-    if wanted - current:
-        # ignore_conflicts: two edits saved at once may both add a mention; the unique constraint keeps one.
-        Mention.objects.bulk_create(
-            [Mention(post=post, user_id=user_id) for user_id in wanted - current], ignore_conflicts=True
-        )
-    if current - wanted:
-        post.mention_rows.filter(user_id__in=current - wanted).delete()
-    return wanted - current, current - wanted
+    return _store_rows(post, post.mention_rows, "user_id", wanted, new=new)
 
 
 def _users(ids: set[int]) -> list[AbstractBaseUser]:
