@@ -1,7 +1,9 @@
 """The one answer to "which organisation, and with which role?" for a request."""
 
+from django.db.models import CharField
 from django.http import Http404, HttpRequest
 
+from ..core.statements import Slot, kept
 from . import context
 from .models import Membership, Organization
 from .permissions import allowed_actions
@@ -9,11 +11,19 @@ from .permissions import allowed_actions
 NOT_FOUND = "No organisation here."  # the same answer for "does not exist" and "not yours"
 
 
+def _memberships():
+    """A member's memberships with their organisations and subscriptions (``user`` given at each read)."""
+    return Membership.objects.filter(user_id=Slot("user")).select_related("organization__subscription")
+
+
 def memberships_of(user) -> list[Membership]:
     """All of ``user``'s memberships with their organisations (and subscriptions), in one query: the
-    organisation switcher's choices, and the current one among them (``membership_in``)."""
-    memberships = Membership.objects.filter(user=user).select_related("organization__subscription")
-    return list(memberships.order_by("organization__name"))  # one user: no join of users to sort by name
+    organisation switcher's choices, and the current one among them (``membership_in``). Read on every
+    organisation page, so its SQL is compiled once per process (``core.statements``)."""
+    statement = kept(  # one user: no join of users to sort by name
+        Membership, ("memberships of",), lambda: _memberships().order_by("organization__name")
+    )
+    return statement.rows(user=user.pk)
 
 
 def membership_in(memberships: list[Membership], slug: str) -> Membership:
@@ -28,11 +38,17 @@ def membership_for(user, slug: str) -> Membership:
     """``user``'s membership of the organisation ``slug``, or 404 — identical when the slug is unknown."""
     if not user.is_authenticated:
         raise Http404(NOT_FOUND)
-    memberships = Membership.objects.select_related("organization__subscription")
-    try:  # one row at most (unique_membership); get() adds no ORDER BY (which joined users)
-        return memberships.get(user=user, organization__slug=slug)
-    except Membership.DoesNotExist:
-        raise Http404(NOT_FOUND) from None
+    # Every API call reads it: compiled once per process (``core.statements``). One row at most
+    # (unique_membership), so no ORDER BY (which would join users).
+    statement = kept(
+        Membership,
+        ("membership in",),
+        lambda: _memberships().filter(organization__slug=Slot("slug", CharField())).order_by(),
+    )
+    found = statement.rows(user=user.pk, slug=slug)
+    if not found:
+        raise Http404(NOT_FOUND)
+    return found[0]
 
 
 def enter(request: HttpRequest, organization: Organization, role: str) -> None:

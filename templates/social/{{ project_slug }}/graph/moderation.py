@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import DateTimeField, Q, Value
 from django.utils import timezone
 
-from ..posts.statements import Slot, is_compiling_statement
+from ..core.statements import Slot, is_compiling_statement
 from ..profiles.models import Profile
 from .models import ModerationAction
 

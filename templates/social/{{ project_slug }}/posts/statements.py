@@ -1,5 +1,4 @@
-"""Reads compiled once: the busiest reads' SQL, put together and compiled by the ORM once per process, then
-run with each read's values.
+"""The busiest reads, compiled once (``core.statements``) for a stand-in reader.
 
 The privacy rule makes a post's card a large query (the rule for the post, for every post above it, for its
 replies, likes and boosts), and the ORM spends far longer putting it together and compiling it than the
@@ -16,45 +15,12 @@ A ``Slot`` is a value given at each read (``Slot("viewer")``, ``Slot("pk")``…)
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db import connections, models, router
-from django.db.models import BigIntegerField, Value
+from ..core.statements import Slot, kept
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-#: True while a statement is being compiled: slots then stay in its parameters, to be filled at each read.
-_compiling: ContextVar[bool] = ContextVar("compiling_statement", default=False)
-
-
-def is_compiling_statement() -> bool:
-    """Whether a statement is being compiled (its slots are then filled at each read)."""
-    return _compiling.get()
-
-
-class Slot(Value):
-    """A query parameter given at each read of a statement (``Statement.rows(name=value)``)."""
-
-    def __init__(self, name: str, output_field: models.Field | None = None) -> None:
-        super().__init__(None, output_field=output_field or BigIntegerField())
-        self.name = name
-
-    def as_sql(self, compiler, connection):
-        if not _compiling.get():
-            raise TypeError(f"Slot({self.name!r}) is only for statements (posts.statements.kept).")
-        return "%s", [self]
-
-    def value_for(self, values: dict[str, Any]) -> Any:
-        """This slot's value for one read."""
-        return values[self.name]
-
-    def bind(self, values: dict[str, Any], connection) -> Any:
-        """The parameter sent to the database: the value as the field stores it (a time in UTC…)."""
-        return self.output_field.get_db_prep_value(self.value_for(values), connection=connection)
+# Slot and kept too: the social reads (``managers``, ``exports.archive``) name one module for statements.
+__all__ = ["ANYONE", "Anyone", "Slot", "kept", "reader", "values_for"]
 
 
 class Anyone:
@@ -80,73 +46,3 @@ def reader(viewer) -> Anyone | Any:
 def values_for(viewer, **values: Any) -> dict[str, Any]:
     """A read's values, with the viewer's id."""
     return {"viewer": viewer.pk, **values}
-
-
-class _Run:
-    """The query of one read: hands the ORM a compiler that already holds the statement's SQL and state."""
-
-    def __init__(self, statement: Statement, params: tuple) -> None:
-        self.statement, self.params = statement, params
-
-    def get_compiler(self, using=None, connection=None, elide_empty=True):
-        statement = self.statement
-        connection = connection or connections[using]
-        compiler = statement.compiler_class(statement.query, connection, using, elide_empty)
-        compiler.__dict__.update(statement.state)
-        compiler.as_sql = lambda *args, **kwargs: (statement.sql, self.params)
-        return compiler
-
-
-class Statement:
-    """A queryset compiled once; ``rows(**values)`` runs it with one read's values (model instances, with
-    their annotations and ``prefetch_related`` done, as evaluating the queryset would give)."""
-
-    def __init__(self, queryset: models.QuerySet) -> None:
-        self.model, self.using, self.query = queryset.model, queryset.db, queryset.query
-        self.queryset_class = type(queryset)
-        self.prefetch = queryset._prefetch_related_lookups
-        compiler = self.query.get_compiler(using=self.using)
-        token = _compiling.set(True)
-        try:
-            self.sql, params = compiler.as_sql()
-        finally:
-            _compiling.reset(token)
-        self.params = tuple(params)
-        self.compiler_class = type(compiler)
-        # What compiling left on the compiler (the columns, the models to make of a row…), for each read's.
-        self.state = {
-            name: value
-            for name, value in compiler.__dict__.items()
-            if name not in {"query", "connection", "using", "elide_empty"}
-        }
-
-    def rows(self, **values: Any) -> list:
-        connection = connections[self.using]
-        params = tuple(
-            param.bind(values, connection) if isinstance(param, Slot) else param for param in self.params
-        )
-        queryset = self.queryset_class(model=self.model, query=_Run(self, params), using=self.using)
-        queryset._prefetch_related_lookups = self.prefetch
-        return list(queryset)
-
-
-#: How many statements each process keeps (one per shape: the feed's first and later pages, a card…).
-KEPT_STATEMENTS = 64
-_kept: OrderedDict[tuple, Statement] = OrderedDict()
-_lock = threading.Lock()
-
-
-def kept(model: type[models.Model], key: tuple, build: Callable[[], models.QuerySet]) -> Statement:
-    """The statement ``key`` names (with the database it reads), compiled from ``build()`` the first time."""
-    key = (router.db_for_read(model), *key)
-    with _lock:
-        statement = _kept.get(key)
-        if statement is not None:
-            _kept.move_to_end(key)
-            return statement
-    statement = Statement(build())
-    with _lock:
-        _kept[key] = statement
-        while len(_kept) > KEPT_STATEMENTS:
-            _kept.popitem(last=False)
-    return statement
