@@ -232,6 +232,18 @@ class Budget:
         return False
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop (the best of five): how fast this machine runs Python, so that
+    runs made on different machines can be compared (a suite that takes 6 s here may take 3 s on a machine
+    twice as fast). The targets are an idle 2-core machine's numbers, whatever its speed."""
+    samples = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10_000_000))
+        samples.append(time.perf_counter() - started)
+    return min(samples)
+
+
 def timed(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm-up
     samples = []
@@ -334,6 +346,9 @@ def main() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     djstarter = str(BIN / "djstarter")
     try:
+        # 0. The machine's speed, to read every other row by.
+        speed = ("machine: pure-Python loop (sum of 10^7 integers)", f"{machine_speed():.3f} s", "reference")
+        rows.append(speed)
         # 2. Start-up.
         for flag in ("--help", "--version") if "startup" in sections else ():
             seconds = timed(lambda flag=flag: sh(djstarter, flag), runs)

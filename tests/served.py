@@ -156,8 +156,11 @@ def serve(project: Path, env: dict[str, str], log: Path, workers: int = 2) -> It
         # The uploaded files (MEDIA_ROOT) are served as the reverse proxy of a deployment serves them.
         (log.parent / "served_media_wsgi.py").write_text(MEDIA_WSGI, encoding="utf-8")
         env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(log.parent), env.get("PYTHONPATH")]))}
+        # A worker's timeout well above Gunicorn's 30 s: a browser gate's page can wait that long for CPU on a
+        # busy 2-core machine (Chromium, Lighthouse and the tests' other processes), and a killed worker is a
+        # failed gate, not a slow one.
         command = [str(BIN / "gunicorn"), "served_media_wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-                   str(workers), "--access-logfile", "-"]  # fmt: skip
+                   str(workers), "--timeout", "120", "--access-logfile", "-"]  # fmt: skip
     server_name = Path(command[0]).name
 
     def healthy() -> bool:
