@@ -111,8 +111,9 @@ _lock = threading.Lock()
 
 
 def kept(model: type[models.Model], key: tuple, build: Callable[[], models.QuerySet]) -> Statement:
-    """The statement ``key`` names (with the database it reads), compiled from ``build()`` the first time."""
-    key = (router.db_for_read(model), *key)
+    """The statement ``key`` names for ``model`` (and the database it reads), compiled from ``build()`` the
+    first time. Two apps may use the same ``key`` for different models."""
+    key = (router.db_for_read(model), model._meta.label, *key)
     with _lock:
         statement = _kept.get(key)
         if statement is not None:
