@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -711,3 +712,42 @@ def test_new_asks_git_nothing_about_its_plain_template(composed: Path, tmp_path:
             assert copier_template.get_repo(str(composed)) is None
             assert copier_template.get_repo(str(composed)) is None
         assert calls == ["is_git_repo_root", "is_git_bundle"]  # once, then remembered
+
+
+@pytest.mark.parametrize("where", ["memory", "tmpdir-set", "too-little-room", "not-writable"])
+def test_an_updates_temporary_renders_and_clones_go_to_memory_when_it_has_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Copier's temporary folders (the update's old and new renders) and djstarter's template clones are
+    made in the memory folder while ``faster_copier`` is active, unless ``TMPDIR`` names a folder of the
+    user's, the memory folder lacks room, or it cannot be written; and are removed as before."""
+    from copier import _main as copier_main
+
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    default = tmp_path / "default"
+    default.mkdir()
+    monkeypatch.setattr(generate, "_MEMORY_FOLDER", memory)
+    monkeypatch.setattr(tempfile, "tempdir", str(default))
+    monkeypatch.delenv("TMPDIR", raising=False)
+    if where == "tmpdir-set":
+        monkeypatch.setenv("TMPDIR", str(default))
+    elif where == "too-little-room":
+        free = os.statvfs(memory).f_bavail * os.statvfs(memory).f_frsize
+        monkeypatch.setattr(generate, "_MEMORY_FOLDER_ROOM", free * 2)
+    elif where == "not-writable":
+        monkeypatch.setattr(os, "access", lambda *_: False)
+    expected = memory if where == "memory" else default
+    repo = tmp_path / "repo"
+    write(repo / "copier.yml", "name: {type: str, default: x}\n")
+    git(repo.parent, "init", "-q", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    git(repo, "tag", "v1.0.0")
+    with faster_copier():
+        with copier_main.TemporaryDirectory(prefix="copier._main.old_copy.") as copy:
+            assert Path(copy).parent == expected
+        clone = copier_template.clone(str(repo), "v1.0.0", location=str(tmp_path / "a"))
+        assert Path(clone).parent.parent == expected
+    assert copier_main.TemporaryDirectory is tempfile.TemporaryDirectory
+    assert list(memory.iterdir()) == [] and list(default.iterdir()) == []

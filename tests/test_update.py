@@ -279,7 +279,14 @@ def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
 
 
 @pytest.mark.parametrize(
-    "case", ["one-version", "one-version-and-answers", "unknown-setting-falls-back", "symlink-falls-back"]
+    "case",
+    [
+        "one-version",
+        "one-version-and-answers",
+        "unknown-setting-falls-back",
+        "symlink-falls-back",
+        "old-templates-kept",
+    ],
 )
 def test_update_renders_directly_as_copier_does(
     tmp_path: Path, answers: dict[str, Any], monkeypatch: pytest.MonkeyPatch, case: str
@@ -290,7 +297,8 @@ def test_update_renders_directly_as_copier_does(
     updated project: the user's edits (a mode too) kept, a conflict marked, a file the user deleted left
     deleted, a file the new templates drop deleted. A template with a setting the direct renderer does not
     know, or a symlink on a path it writes in the project, is rendered by Copier, with the same result. The
-    new templates come from the folder the store keeps, Copier's from a checkout of the tag."""
+    new templates come from the folder the store keeps, Copier's from a checkout of the tag; so do the old
+    ones when the store keeps them too (this machine generated a project with them)."""
     from djstarter import store
 
     source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
@@ -305,13 +313,24 @@ def test_update_renders_directly_as_copier_does(
     if case == "unknown-setting-falls-back":  # a setting Copier knows and djstarter.direct does not
         config = source / "copier.yml"
         config.write_text(config.read_text() + "\n_skip_if_exists: []\n")
+    if case == "old-templates-kept":  # templates of their own (a digest no other case composes)
+        (source / "_base" / "OLD_ONLY.md").write_text("only in the old templates, kept composed\n")
     old = store.ensure(source, version="0.0.1")
+    if case == "old-templates-kept":  # as the djstarter of these templates left its store
+        store.ensure_template(answers["project_kind"], tmp_path / "fallback", src=source, version="0.0.1")
     data = ["--data", "use_docker=true"] if case == "one-version-and-answers" else []
 
     symlink = case == "symlink-falls-back"
     outcomes = {
         renderer: _update_rendering_copies(
-            renderer, tmp_path / renderer, answers, old, data, monkeypatch, symlink
+            renderer,
+            tmp_path / renderer,
+            answers,
+            old,
+            data,
+            monkeypatch,
+            symlink,
+            kept=2 if case == "old-templates-kept" else 1,
         )
         for renderer in ("copier", "direct")
     }
@@ -339,11 +358,13 @@ def _update_rendering_copies(
     data: list[str],
     monkeypatch: pytest.MonkeyPatch,
     symlink: bool,
+    kept: int = 1,
 ) -> tuple[
     dict[str, dict[str, tuple[bytes, int]]], dict[str, tuple[bytes, int]], str, list[tuple[str, bool]]
 ]:
     """Generate from ``old``, edit, commit and update with Copier's copies rendered by ``renderer``: the
-    copies' trees, the project's tree and status, and each ``direct.render_worker`` call's outcome."""
+    copies' trees, the project's tree and status, and each ``direct.render_worker`` call's outcome. The
+    direct renderer's update reads ``kept`` versions from the store's folders instead of checkouts."""
     from copier._main import Worker
 
     from djstarter import direct, store
@@ -396,7 +417,7 @@ def _update_rendering_copies(
         git(project, "commit", "-qm", "Our edits")
         assert main(["update", "-q", str(project), *data]) == 0
     status = git(project, "status", "--porcelain", "--untracked-files=all")
-    assert kept_checkouts == ([] if renderer == "copier" else [True])  # the store's folder, not a checkout
+    assert kept_checkouts == ([] if renderer == "copier" else [True] * kept)  # the store's folders
     return copies, _tree(project), status, direct_renders
 
 

@@ -156,7 +156,7 @@ _MEMO_SAFE_EXTENSION_PACKAGES = frozenset({"jinja2", "jinja2_ansible_filters", "
 
 @contextmanager
 def faster_copier(
-    kinds: Sequence[str] = (), plain: Path | None = None, kept: tuple[Path, str, Path] | None = None
+    kinds: Sequence[str] = (), plain: Path | None = None, kept: Sequence[tuple[Path, str, Path]] = ()
 ) -> Iterator[None]:
     """While active, Copier's ``Worker`` skips two kinds of repeated work; the output is unchanged.
 
@@ -212,17 +212,25 @@ def faster_copier(
        repository, no bundle), it answers None for that folder at once, as it would after running git three
        times (``rev-parse`` there, then ``init`` and ``bundle verify`` in a temporary folder).
 
-    10. **Checking out a version the store keeps composed.** With ``kept`` (the store repository, a tag and
-       the folder the store keeps with that tag's composed template of ``kinds``), the clone of that tag is
-       that folder, when it holds exactly the files a checkout would (the same paths and bytes as the tag's
-       tree, the modes git would give them) and the tag is the only one on its commit. Its ``commit``,
-       ``version``, ``commit_hash`` and ``git_index_modes`` are the tag's, read from the store.
+    10. **Checking out a version the store keeps composed.** With ``kept`` (for each version: the store
+       repository, a tag and the folder the store keeps with that tag's composed template of ``kinds``), the
+       clone of that tag is that folder, when it holds exactly the files a checkout would (the same paths
+       and bytes as the tag's tree, the modes git would give them) and the tag is the only one on its
+       commit. Its ``commit``, ``version``, ``commit_hash`` and ``git_index_modes`` are the tag's, read from
+       the store.
+    11. **Writing the update's two temporary renders to disk.** ``copier update`` renders the old and the
+       new templates into two temporary folders (and commits each in a repository of its own) only to
+       compare them: some six hundred files created, then removed, which on a disk-backed temporary
+       folder took a third of an update. When ``TMPDIR`` is not set and ``/dev/shm`` (memory) is writable
+       with room to spare (``_MEMORY_FOLDER_ROOM``), those two folders are made there, and so are the
+       template clones of (3); otherwise where they were. The project itself is written where it is.
 
     Each optimisation is skipped when the installed Copier lacks the attribute it patches; all
     patches are undone on exit, also when an exception escapes.
     """
     from copier._main import Worker
 
+    memory = _memory_folder()
     with ExitStack() as stack:
         jinja_env = vars(Worker).get("jinja_env")
         if isinstance(jinja_env, functools.cached_property):
@@ -253,7 +261,7 @@ def faster_copier(
             _patch(stack, _template, "load_template_config", _parsed_once(load_config, _template))
         clone = vars(_template).get("clone")
         if callable(clone):
-            shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-"))
+            shared = stack.enter_context(interrupts.temporary_folder("djstarter-clones-", memory))
             tagged: dict[Path, str] = {}  # our clones checked out at a tag, the only one on their commit
             facts: dict[Path, dict[str, Any]] = {}  # kept folders (see 10): their git facts, from the store
             template_class = vars(_template).get("Template")
@@ -261,7 +269,7 @@ def faster_copier(
             if not isinstance(template_class, type) or not all(
                 isinstance(vars(template_class).get(name), functools.cached_property) for name in git_facts
             ):
-                kept = None  # a Copier whose git facts this cannot answer: it clones
+                kept = ()  # a Copier whose git facts this cannot answer: it clones
             _patch(stack, _template, "clone", _shared_clones(clone, shared, kinds, tagged, kept, facts))
             for name, known in (("commit", _describe_tag), ("version", _tag_version)):
                 if not isinstance(template_class, type):
@@ -271,7 +279,7 @@ def faster_copier(
                     fast = functools.cached_property(_at_known_tag(prop.func, tagged, known))
                     fast.__set_name__(template_class, name)
                     _patch(stack, template_class, name, fast)
-            if kept is not None and isinstance(template_class, type):
+            if kept and isinstance(template_class, type):
                 for name in git_facts:
                     prop = vars(template_class)[name]
                     fast = functools.cached_property(_known_fact(prop.func, facts, name))
@@ -283,7 +291,34 @@ def faster_copier(
         get_repo = vars(_template).get("get_repo")
         if callable(get_repo):
             _patch(stack, _template, "get_repo", _repository_once(get_repo, plain))
+        from copier import _main
+
+        if memory is not None and vars(_main).get("TemporaryDirectory") is tempfile.TemporaryDirectory:
+            in_memory = functools.partial(tempfile.TemporaryDirectory, dir=memory)
+            _patch(stack, _main, "TemporaryDirectory", in_memory)
         yield
+
+
+#: A memory-backed folder for ``copier update``'s temporary renders (``faster_copier`` 11), and the free
+#: space it must have (an update's two renders take a few megabytes; a container's small ``/dev/shm`` is
+#: left alone).
+_MEMORY_FOLDER = Path("/dev/shm")
+_MEMORY_FOLDER_ROOM = 256 * 1024 * 1024
+
+
+def _memory_folder() -> str | None:
+    """``_MEMORY_FOLDER`` when temporary folders may go there: ``TMPDIR`` is not set (a folder the user
+    chose is used as chosen), and it is a writable folder with ``_MEMORY_FOLDER_ROOM`` free; else None."""
+    if os.environ.get("TMPDIR"):
+        return None
+    try:
+        stats = os.statvfs(_MEMORY_FOLDER)
+    except OSError:
+        return None
+    room = stats.f_bavail * stats.f_frsize
+    if room < _MEMORY_FOLDER_ROOM or not os.access(_MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return None
+    return str(_MEMORY_FOLDER)
 
 
 def _repository_once(
@@ -440,7 +475,7 @@ def _shared_clones(
     folder: Path,
     kinds: Sequence[str] = (),
     tagged: dict[Path, str] | None = None,
-    kept: tuple[Path, str, Path] | None = None,
+    kept: Sequence[tuple[Path, str, Path]] = (),
     facts: dict[Path, dict[str, Any]] | None = None,
 ) -> Callable[..., str]:
     """``clone(url, ref, location)`` that clones each (url, ref) once into ``folder`` and reuses it.
@@ -450,9 +485,9 @@ def _shared_clones(
     removed by Copier as usual. With ``kinds``, a local repository at a ref other than ``HEAD`` (where
     Copier would add uncommitted changes) is cloned with only ``copier.yml`` and those kinds' folders
     checked out; should that fail, Copier clones as usual. ``tagged`` receives each such clone (resolved
-    path) whose ref is the only tag on the commit checked out. With ``kept`` (repository, tag, folder), that
-    tag of that repository is the folder when ``_kept_checkout`` vouches for it; ``facts`` receives its git
-    facts.
+    path) whose ref is the only tag on the commit checked out. For each of ``kept`` (repository, tag, folder),
+    that tag of that repository is the folder when ``_kept_checkout`` vouches for it; ``facts`` receives its
+    git facts.
     """
     clones: dict[tuple[str, str], str] = {}
 
@@ -461,10 +496,11 @@ def _shared_clones(
         key = (str(url), str(ref))
         if key not in clones:
             local = Path(str(url).removeprefix("file://"))
-            if kept is not None and tagged is not None and facts is not None and str(ref) == kept[1]:
-                known = _kept_checkout(local, *kept, kinds)
+            held = next((entry for entry in kept if entry[1] == str(ref)), None)
+            if held is not None and tagged is not None and facts is not None:
+                known = _kept_checkout(local, *held, kinds)
                 if known is not None:
-                    resolved = kept[2].resolve()
+                    resolved = held[2].resolve()
                     clones[key], tagged[resolved], facts[resolved] = str(resolved), str(ref), known
                     return clones[key]
             target = Path(tempfile.mkdtemp(dir=folder))

@@ -140,9 +140,10 @@ def remove_folder(folder: Path, patience: float = PATIENCE) -> None:
 
 
 @contextmanager
-def temporary_folder(prefix: str) -> Iterator[Path]:
-    """A new temporary folder, removed on exit (also on Ctrl-C, and a second Ctrl-C cannot stop that)."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+def temporary_folder(prefix: str, parent: str | None = None) -> Iterator[Path]:
+    """A new temporary folder (in ``parent``, default the system's), removed on exit (also on Ctrl-C, and a
+    second Ctrl-C cannot stop that)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
         yield folder
     finally:

@@ -12,7 +12,7 @@ import re
 import subprocess
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,10 +195,9 @@ def _run(
 
     kind = str(recorded["project_kind"])
     with Status(f"Updating {project.name} to djstarter templates {new_tag}", quiet=quiet):
-        kept = store.kept_template(release, kind)  # the new templates without a checkout, when it can be
         merges = apply_update(
             project, changes, new_tag, applied, kind=kind, check=check,
-            kept=(release.path, new_tag, kept) if kept is not None else None,
+            kept=kept_templates(release, kind, old_tag),
         )  # fmt: skip
     edited, needs = inspected[0]
     if not quiet:
@@ -343,6 +342,20 @@ def reading_renders(project: Path | None = None, *, direct: bool = True) -> Iter
         yield renders
 
 
+def kept_templates(release: store.Release, kind: str, old_tag: str) -> list[tuple[Path, str, Path]]:
+    """The store, tag and kept composed template of ``kind`` (``store.kept_template``) for the new templates
+    and for the project's old ones, each when the store has one: then neither needs a checkout. The old
+    version's folder is there when this machine generated or updated a project of that version lately
+    (the store keeps the most recently used); it is composed now only from templates that are that
+    version's."""
+    kept = []
+    for tag in dict.fromkeys((release.tag, old_tag)):
+        folder = store.kept_template(store.Release(release.path, tag), kind)
+        if folder is not None:
+            kept.append((release.path, tag, folder))
+    return kept
+
+
 def apply_update(
     project: Path,
     changes: dict[str, Any],
@@ -351,7 +364,7 @@ def apply_update(
     kind: str | None = None,
     *,
     check: Callable[[Renders], None] | None = None,
-    kept: tuple[Path, str, Path] | None = None,
+    kept: Sequence[tuple[Path, str, Path]] = (),
 ) -> dict[str, str]:
     """Run ``copier update`` to ``tag`` and write the merge migrations forks need; all or nothing.
 
@@ -361,8 +374,9 @@ def apply_update(
     (the project's, which an update never changes): the template clones check out only that kind.
     ``check`` sees the old and new renders Copier made (read as it made them; both empty should
     Copier's folders not be recognised) before anything else happens; whatever it raises undoes the
-    update. ``kept``: the store, ``tag`` and the folder the store keeps with its composed template of
-    ``kind``, used instead of a checkout of the tag when it holds the same files (``faster_copier``).
+    update. ``kept``: the store, a tag and the folder the store keeps with its composed template of
+    ``kind``, for the versions that have one (``kept_templates``); such a folder is used instead of a
+    checkout of its tag when it holds the same files (``faster_copier``).
     """
     import copier
     from copier.errors import CopierError
@@ -372,7 +386,7 @@ def apply_update(
     head = _git(project, "rev-parse", "HEAD").strip()
     try:
         with (
-            faster_copier([kind] if kind else [], kept=kept if kind else None),
+            faster_copier([kind] if kind else [], kept=kept if kind else ()),
             reading_renders(project) as renders,
             warnings.catch_warnings(),
         ):
