@@ -6,7 +6,7 @@ When the next release is cut, this release's commit joins ``EARLIER``: every whe
 of the releases listed there, so a template store rebuilt from scratch can still update their projects.
 """
 
-RELEASE = "0.12.0"
+RELEASE = "0.13.0"
 
 #: Earlier releases -> the full hash of the commit each was built from (oldest first).
 EARLIER = {
@@ -21,4 +21,5 @@ EARLIER = {
     "0.9.0": "d03959e43562e600d50e504113b8dc40f04e6da3",
     "0.10.0": "55e930be0f48d47b7d0941be741e06ced20a1c19",
     "0.11.0": "a00181c3caa4525844f216b3c34823ab36ea3ecf",
+    "0.12.0": "4f4e27d81845045cf3a140702aaf93a7ee780722",
 }
