@@ -796,3 +796,23 @@ def test_plain_copier_update_refuses_to_move_back_to_django_52(
     assert result.returncode != 0
     assert "django_version cannot go back from 6.1 to 5.2" in result.stderr, result.stderr
     assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_an_update_between_versions_of_the_same_templates_records_the_new_version(
+    tmp_path: Path, answers: dict[str, Any]
+) -> None:
+    """Two versions with the same templates share the folder the store keeps composed for them; the update
+    still describes the new templates as the new version (a folder stands for one tag): the answers file
+    records it and is the only change."""
+    from djstarter import store
+
+    source = Path(shutil.copytree(Path(__file__).parents[1] / "templates", tmp_path / "templates"))
+    old = store.ensure(source, version="0.0.1")
+    _, kept = store.ensure_template(answers["project_kind"], tmp_path / "kept", src=source, version="0.0.1")
+    new = store.ensure()
+    assert store.kept_template(new, answers["project_kind"]) == kept  # the same folder for both versions
+    project = generate(answers, tmp_path / "project", release=old)
+    assert main(["update", "-q", str(project)]) == 0
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert recorded["_commit"] == new.tag != old.tag
+    assert git(project, "status", "--porcelain") == " M .copier-answers.yml\n"

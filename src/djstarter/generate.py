@@ -498,9 +498,12 @@ def _shared_clones(
             local = Path(str(url).removeprefix("file://"))
             held = next((entry for entry in kept if entry[1] == str(ref)), None)
             if held is not None and tagged is not None and facts is not None:
-                known = _kept_checkout(local, *held, kinds)
+                resolved = held[2].resolve()
+                # A folder stands for one tag: two versions of the same templates share the store's folder,
+                # and the later one asked for is cloned (Copier describes each clone as its own tag).
+                claimed = tagged.get(resolved, str(ref)) != str(ref)
+                known = None if claimed else _kept_checkout(local, *held, kinds)
                 if known is not None:
-                    resolved = held[2].resolve()
                     clones[key], tagged[resolved], facts[resolved] = str(resolved), str(ref), known
                     return clones[key]
             target = Path(tempfile.mkdtemp(dir=folder))
