@@ -22,6 +22,27 @@ def test_list_shows_this_organisations_projects_with_counts(client_as, member, a
     assert "Secret Globex plan" not in response.content.decode()
 
 
+def test_the_list_counts_only_the_tasks_of_the_projects_it_shows(client_as, member, acme):
+    """The page and its paginator's count read the projects alone; each shown project's tasks are counted
+    by a subquery of its own. A join with the tasks would count those of every project of the organisation
+    before taking the 20 shown: a cost that grows with all of them."""
+    TaskFactory.create_batch(2, project=ProjectFactory(organization=acme, name="Busy"), done=True)
+    ProjectFactory(organization=acme, name="Empty")
+    client = client_as(member)
+    url = reverse("projects:list", args=[acme.slug])
+    client.get(url)  # the first visit remembers the organisation in the session (a write)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    projects = response.context["projects"]
+    assert [(item.name, item.task_count, item.open_count) for item in projects] == [
+        ("Busy", 2, 0),
+        ("Empty", 0, 0),
+    ]
+    reads = [query["sql"] for query in queries if 'FROM "projects_project"' in query["sql"]]
+    assert len(reads) == 2  # the paginator's count and the page
+    assert not [sql for sql in reads if 'JOIN "projects_task"' in sql]
+
+
 def test_list_and_detail_queries_are_constant(client_as, member, acme):
     client = client_as(member)
 

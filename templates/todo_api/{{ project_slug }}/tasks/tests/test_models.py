@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from ..models import Label, Task, TaskList
@@ -78,6 +78,19 @@ def test_default_ordering_puts_open_and_soonest_first(user):
     soon = TaskFactory(owner=user, due_date=today)
     done = TaskFactory(owner=user, due_date=today - timedelta(days=1), done=True)
     assert list(Task.objects.for_user(user)) == [soon, later, undated, done]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_a_page_of_tasks_is_read_in_order_from_the_index_not_sorted(user):
+    """The list's order is the index's (``Task.Meta``): a page reads its rows from it, however many tasks
+    the user has, where a sort would read them all first. Fails when the ordering and the index drift."""
+    page = Task.objects.for_user(user).with_related()[:25]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "USING INDEX tasks_task_owner_order_idx" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 @pytest.mark.parametrize("model_factory", [LabelFactory, TaskListFactory])
