@@ -69,6 +69,8 @@ SCALING: dict[str, dict[str, str]] = {
             "Comment.objects.bulk_create((\n"
             "    Comment(post=post, author=authors[0], body='Nice.', is_approved=True) for post in posts\n"
             "), batch_size=BATCH)\n"
+            "from {slug}.blog.counts import recount_all\n"
+            "recount_all()  # bulk_create sends no signals: the kept counts, as after an import\n"
         ),
     },
     "social": {  # the signed-in person's home feed: N posts by the 10 people they follow, each liked

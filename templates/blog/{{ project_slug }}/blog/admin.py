@@ -3,6 +3,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import counts
 from .cards import invalidate_cards
 from .models import Category, Comment, Post, Tag
 from .sidebar import invalidate_sidebar
@@ -10,7 +11,7 @@ from .sidebar import invalidate_sidebar
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "post_count")
+    list_display = ("name", "slug", "post_count", "published_posts")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -24,7 +25,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "post_count")
+    list_display = ("name", "slug", "post_count", "published_posts")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
@@ -61,17 +62,22 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected posts")
     def publish(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         drafts = queryset.filter(status=Post.Status.DRAFT)
+        changed = list(drafts.values_list("pk", flat=True))
         updated = drafts.filter(published_at__isnull=True).update(
             status=Post.Status.PUBLISHED, published_at=timezone.now()
         )
         updated += drafts.update(status=Post.Status.PUBLISHED)
-        invalidate_sidebar()  # update() sends no signals
+        counts.recount_posts(changed)  # update() sends no signals
+        invalidate_sidebar()
         invalidate_cards()
         self.message_user(request, f"{updated} post(s) published.")
 
     @admin.action(description="Turn the selected posts into drafts")
     def make_draft(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
-        updated = queryset.filter(status=Post.Status.PUBLISHED).update(status=Post.Status.DRAFT)
+        published = queryset.filter(status=Post.Status.PUBLISHED)
+        changed = list(published.values_list("pk", flat=True))
+        updated = published.update(status=Post.Status.DRAFT)
+        counts.recount_posts(changed)
         invalidate_sidebar()
         invalidate_cards()
         self.message_user(request, f"{updated} post(s) turned into drafts.")

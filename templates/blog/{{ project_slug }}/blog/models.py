@@ -24,6 +24,8 @@ class NamedArchive(UniqueSlugModel):
 
     name: models.CharField
     slug: models.SlugField
+    #: Posts published in it, scheduled ones included; kept by counts.py (never edited by hand).
+    published_posts = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True
