@@ -127,6 +127,8 @@ SCALING: dict[str, dict[str, str]] = {
             "            price=Decimal('10.00'), in_stock=10)\n"
             "    for i, product in enumerate(products) for n in range(1 + i % 2)\n"
             "), batch_size=BATCH)\n"
+            "from {slug}.catalogue.listing import rebuild\n"
+            "rebuild()  # bulk_create sends no signals: the shelves, as after an import\n"
         ),
     },
     "saas": {

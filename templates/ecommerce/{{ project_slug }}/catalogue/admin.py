@@ -5,8 +5,10 @@ from django.db.models import F, QuerySet, Sum
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from . import stock
+from ..core.page_cache import invalidate_pages
+from . import listing, stock
 from .models import BackInStockSubscription, Category, Product, ProductImage, Variant
+from .signals import PAGES
 
 
 class VariantAdminForm(forms.ModelForm):
@@ -93,14 +95,25 @@ class ProductAdmin(admin.ModelAdmin):
     def stock_available(self, obj: Product) -> int:
         return obj.available or 0
 
+    @staticmethod
+    @transaction.atomic
+    def _set_active(queryset: QuerySet[Product], active: bool) -> int:
+        """``update()`` sends no signal: the products move between the list's shelves, and the cached list
+        pages are renewed, here."""
+        products = listing.lock_products(product_ids=queryset.values_list("pk", flat=True))
+        count = Product.objects.filter(pk__in=products).update(is_active=active)
+        listing.refresh(products)
+        invalidate_pages(PAGES)
+        return count
+
     @admin.action(description="Activate the selected products")
     def activate(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        count = queryset.update(is_active=True)
+        count = self._set_active(queryset, True)
         self.message_user(request, f"{count} product(s) activated.")
 
     @admin.action(description="Deactivate the selected products (hidden, cannot be bought)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        count = queryset.update(is_active=False)
+        count = self._set_active(queryset, False)
         self.message_user(request, f"{count} product(s) deactivated.")
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from .listing import PriceRange, price_ranges
 from .models import Variant
-from .selectors import PriceRange, price_ranges
 
 #: The longest query searched; longer text is cut (the search box allows no more).
 MAX_QUERY_LENGTH = 100

@@ -60,6 +60,12 @@ class Product(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # How the product list shows it, kept by ``listing.py`` from its variants (never edited): on a shelf when
+    # it is active and has an active variant, with the cheapest active variant's price and whether one of
+    # them can be bought now. The list filters and sorts on these and counts its facets from the shelves.
+    shelf = models.ForeignKey("Shelf", on_delete=models.PROTECT, null=True, editable=False, related_name="+")
+    price_from = models.DecimalField(max_digits=10, decimal_places=2, null=True, editable=False)
+    has_stock = models.BooleanField(default=False, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -67,20 +73,59 @@ class Product(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["is_active", "category"], name="catalogue_product_active_idx"),
-            # The product list sorts by name: read in index order, a page stops after its products.
+            # The product list sorts by name or by price: read in index order, a page stops after its
+            # products.
             models.Index(fields=["name", "id"], name="catalogue_product_name_idx"),
+            models.Index(fields=["price_from", "id"], name="catalogue_product_price_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a stored product never writes its listing back (``shelf``, ``price_from``, ``has_stock``):
+        the values loaded with it are stale as soon as a variant or the stock changes, and only
+        ``listing.py`` writes them."""
         if not self.slug:
             self.slug = unique_slug(self, self.name)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in LISTING_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:product_detail", kwargs={"slug": self.slug})
+
+
+#: Fields of ``Product`` written only by ``listing.py``, never by ``save()``.
+LISTING_FIELDS = frozenset({"shelf", "price_from", "has_stock"})
+
+
+class Shelf(models.Model):
+    """How many listed products are in a category at a price range with or without stock: the product
+    list's facets add these up instead of counting products (``listing.py`` moves products between
+    shelves). ``price_range`` numbers the ranges of ``SHOP_PRICE_FACETS`` as they were when the shelf was
+    made (``cuts``): a shelf of other cuts is stale, and the shelves are rebuilt."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    cuts = models.CharField(max_length=200)
+    price_range = models.PositiveSmallIntegerField()
+    in_stock = models.BooleanField()
+    products = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "cuts", "price_range", "in_stock"], name="catalogue_shelf_unique_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        stock = "in stock" if self.in_stock else "sold out"
+        return f"{self.category_id} / range {self.price_range} / {stock}: {self.products}"
 
 
 #: Fields of ``Variant`` written only by ``stock.py``'s conditional updates, never by ``save()``.

@@ -3,14 +3,14 @@ many products there are."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import pairwise
+from typing import Any
 
-from django.conf import settings
-from django.db.models import Aggregate, Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.core.paginator import Paginator
+from django.db.models import Aggregate, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
+from .listing import PriceRange, price_ranges, shelves
 from .models import Category, Product, ProductImage, Variant
 from .search import searcher
 
@@ -56,59 +56,24 @@ def _per_product(aggregate: Aggregate) -> Subquery:
     return Subquery(variants.annotate(value=aggregate).values("value"))
 
 
-@dataclass(frozen=True)
-class PriceRange:
-    """One choice of the price facet: the cheapest active variant costs at least ``low`` and less than
-    ``high`` (``None``: no bound). ``key`` is its ``?price=`` value, e.g. ``10-25``, ``-10``, ``100-``."""
-
-    low: Decimal | None
-    high: Decimal | None
-
-    @property
-    def key(self) -> str:
-        return f"{self.low if self.low is not None else ''}-{self.high if self.high is not None else ''}"
-
-    def q(self, field: str) -> Q:
-        bounds = Q()
-        if self.low is not None:
-            bounds &= Q(**{f"{field}__gte": self.low})
-        if self.high is not None:
-            bounds &= Q(**{f"{field}__lt": self.high})
-        return bounds
-
-
-def price_ranges() -> list[PriceRange]:
-    """The price facet's ranges, cut at ``SHOP_PRICE_FACETS`` (amounts in ``SHOP_CURRENCY``)."""
-    cuts: list[Decimal | None] = [
-        None,
-        *sorted(Decimal(str(cut)) for cut in settings.SHOP_PRICE_FACETS),
-        None,
-    ]
-    return [PriceRange(low, high) for low, high in pairwise(cuts)]
-
-
-def _in_stock() -> Exists:
-    return Exists(active_variants().filter(product=OuterRef("pk"), in_stock__gt=F("allocated")))
-
-
 def _matching(
     *,
     category_ids: list[int] | None = None,
-    search: str | Callable[[QuerySet[Product]], QuerySet[Product]] = "",
+    search: str = "",
     price: PriceRange | None = None,
     in_stock: bool = False,
 ) -> QuerySet[Product]:
-    """Active products that have something to sell and pass every filter given (no annotations, no order).
-    ``search`` is the text searched, or its ``searcher`` (read once for several querysets)."""
-    products = Product.objects.active().filter(Exists(active_variants().filter(product=OuterRef("pk"))))
+    """Listed products (``listing.py``: active, with something to sell) that pass every filter given (no
+    annotations, no order)."""
+    products = Product.objects.active().filter(shelf__isnull=False)
     if category_ids is not None:
         products = products.filter(category__in=category_ids)
     if price is not None:
-        products = products.alias(cheapest=_per_product(Min("price"))).filter(price.q("cheapest"))
+        products = products.filter(price.q("price_from"))
     if in_stock:
-        products = products.filter(_in_stock())
+        products = products.filter(has_stock=True)
     if search:
-        products = (searcher(search) if isinstance(search, str) else search)(products)
+        products = searcher(search)(products)
     return products
 
 
@@ -120,8 +85,8 @@ def product_list(
     price: PriceRange | None = None,
     in_stock: bool = False,
 ) -> QuerySet[Product]:
-    """Active products that have something to sell, with ``price_from`` (the cheapest active variant),
-    ``available`` (the units their active variants can still sell), their category and their first image.
+    """Listed products with ``price_from`` (the cheapest active variant), ``available`` (the units their
+    active variants can still sell), their category and their first image.
 
     ``search`` matches as ``search.py`` says; ``price`` keeps the products whose cheapest variant is in the
     range, ``in_stock`` those with a variant that can be bought now. ``ordering="relevance"`` (with a
@@ -134,7 +99,6 @@ def product_list(
             in_stock=in_stock,
         )
         .annotate(
-            price_from=_per_product(Min("price")),
             num_variants=_per_product(Count("pk")),
             available=_per_product(Sum(F("in_stock") - F("allocated"))),
         )
@@ -148,11 +112,13 @@ def product_list(
 
 @dataclass
 class Facets:
-    """How many products each choice of a facet would show, the other filters staying as they are."""
+    """How many products each choice of a facet would show, the other filters staying as they are, and how
+    many the list shows."""
 
     categories: list[tuple[Category, int, int]]  #: (category, depth, products in it and below it)
     prices: list[tuple[PriceRange, int]]
     in_stock: int
+    total: int
 
 
 def product_facets(
@@ -163,63 +129,59 @@ def product_facets(
     price: PriceRange | None = None,
     in_stock: bool = False,
 ) -> Facets:
-    """The counts of every facet in at most three queries, however many products and categories there are.
+    """The counts of every facet, and of the list itself, added up from the shelves (``listing.py``): one
+    query however many products there are; a search counts its matches per shelf (one more, plus the
+    search's own short reads).
 
     ``tree`` is ``category_tree()`` (the page has it already). Each facet is counted with the other
-    filters applied and its own left out, so choosing a price range does not hide the other ranges.
-
-    Where two facets count the same products they share a query: with no category chosen, "in stock
-    only" counts the products the categories count (those in stock among them), so the unfiltered list
-    takes two queries; and when the categories count nothing with no price range chosen, nothing can
-    match the other facets either (they count subsets of those products), so a search that finds
-    nothing, or an empty shop, takes one (plus a search's own two short reads, done once)."""
-    searched = searcher(search) if search else ""
-    counted = _matching(search=searched, price=price, in_stock=in_stock).order_by().values_list("category")
-    if category is None and not in_stock:  # "in stock only" counts these products, those in stock
-        rows = list(counted.annotate(count=Count("pk"), stocked=Count("pk", filter=Q(_in_stock()))))
-        available: int | None = sum(stocked for _, _, stocked in rows)
-    else:
-        rows = list(counted.annotate(count=Count("pk")))
-        available = sum(count for _, count, *_ in rows) if category is None else None  # in_stock: the same
-    counts = {row[0]: row[1] for row in rows}
-    below: dict[int, int] = {}
-    parents = {item.pk: item.parent_id for item, _ in tree}
-    for category_id, count in counts.items():
-        while category_id is not None:  # a product counts for its category and every category above it
-            below[category_id] = below.get(category_id, 0) + count
-            category_id = parents.get(category_id)
+    filters applied and its own left out, so choosing a price range does not hide the other ranges."""
+    counted = [(shelf, shelf.products) for shelf in shelves()]
+    if search and counted:
+        found = dict(
+            _matching(search=search)
+            .order_by()
+            .values("shelf")
+            .annotate(count=Count("pk"))
+            .values_list("shelf", "count")
+        )
+        counted = [(shelf, found.get(shelf.pk, 0)) for shelf, _ in counted]
     ranges = price_ranges()
-    if not counts and price is None:  # the products of every other facet are among these: none
-        return Facets(
-            categories=[(item, depth, 0) for item, depth in tree],
-            prices=[(item, 0) for item in ranges],
-            in_stock=0,
-        )
-    category_ids = None
-    if category is not None:
-        category_ids = category_with_descendants(category, tree)
-    # The cheapest active variant of each matching product, in one pass over the variants (grouped), then
-    # counted per range: a subquery per product would run once for every range.
-    cheapest = (
-        Variant.objects.filter(
-            is_active=True,
-            product__in=_matching(category_ids=category_ids, search=searched, in_stock=in_stock).values("pk"),
-        )
-        .order_by()
-        .values("product")
-        .annotate(cheapest=Min("price"))
-    )
-    by_range = cheapest.aggregate(
-        **{f"range_{n}": Count("product", filter=item.q("cheapest")) for n, item in enumerate(ranges)}
-    )
-    if available is None:
-        matching = _matching(category_ids=category_ids, search=searched, price=price)
-        available = matching.filter(_in_stock()).count()
+    chosen = ranges.index(price) if price is not None else None
+    inside = set(category_with_descendants(category, tree)) if category is not None else None
+    per_category: Counter[int] = Counter()
+    per_range: Counter[int] = Counter()
+    available = total = 0
+    for shelf, count in counted:
+        fits_category = inside is None or shelf.category_id in inside
+        fits_price = chosen is None or shelf.price_range == chosen
+        fits_stock = shelf.in_stock or not in_stock
+        if fits_price and fits_stock:
+            per_category[shelf.category_id] += count
+        if fits_category and fits_stock:
+            per_range[shelf.price_range] += count
+        if fits_category and fits_price:
+            available += count if shelf.in_stock else 0
+            total += count if fits_stock else 0
+    below: Counter[int] = Counter()
+    parents = {item.pk: item.parent_id for item, _ in tree}
+    for category_id, count in per_category.items():
+        while category_id is not None:  # a product counts for its category and every category above it
+            below[category_id] += count
+            category_id = parents.get(category_id)
     return Facets(
-        categories=[(item, depth, below.get(item.pk, 0)) for item, depth in tree],
-        prices=[(item, by_range[f"range_{n}"]) for n, item in enumerate(ranges)],
+        categories=[(item, depth, below[item.pk]) for item, depth in tree],
+        prices=[(item, per_range[n]) for n, item in enumerate(ranges)],
         in_stock=available,
+        total=total,
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many objects its list holds (``Facets.total``): it does not count them again."""
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.__dict__["count"] = count  # what the cached property would hold
 
 
 def product_detail_queryset() -> QuerySet[Product]:

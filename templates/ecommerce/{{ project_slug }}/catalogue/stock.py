@@ -3,8 +3,10 @@ conditional ``UPDATE`` per variant with ``F()`` expressions: the database compar
 one step, so two checkouts can never both take the last unit (the second one's ``UPDATE`` matches no row).
 
 Callers run these inside ``transaction.atomic()``: a failure part-way rolls back the lines done so far.
-Variants are updated in primary-key order, so two transactions lock rows in the same order and never
-deadlock each other.
+The products of the lines are locked first, then the variants, each in primary-key order, so two
+transactions (and an edit in the admin, ``signals.py``) lock rows in the same order and never deadlock each
+other. A movement that changes what can be bought moves the products between the list's shelves
+(``listing.py``) in the same transaction.
 
 Stock alerts are decided here too, in the transaction that moved the stock, while the variant's row is
 still locked by its ``UPDATE`` (``notify.py`` sends the emails once it commits). Every movement renews the
@@ -27,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from ..core.page_cache import invalidate_pages
-from . import notify
+from . import listing, notify
 from .models import BackInStockSubscription, Variant
 from .signals import PAGES
 
@@ -92,7 +94,9 @@ def allocate(lines: Lines) -> None:
     """Reserve stock for a placed order; raises ``StockError`` (and changes nothing) when any line cannot
     be reserved in full."""
     invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
-    for variant_id, quantity in _in_pk_order(lines):
+    lines = _in_pk_order(lines)
+    products = listing.lock_products(variant_ids=[variant_id for variant_id, _ in lines])
+    for variant_id, quantity in lines:
         reserved = Variant.objects.filter(
             pk=variant_id, is_active=True, in_stock__gte=F("allocated") + quantity
         ).update(allocated=F("allocated") + quantity)
@@ -101,24 +105,29 @@ def allocate(lines: Lines) -> None:
                 variant_id, f"{_name(variant_id)} is sold out (or fewer are left than you asked for)."
             )
         _lowered(variant_id)
+    listing.refresh(products)
 
 
 @transaction.atomic
 def release(lines: Lines) -> None:
     """Give back the stock reserved by an order that will not ship (cancelled)."""
     invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
-    for variant_id, quantity in _in_pk_order(lines):
+    lines = _in_pk_order(lines)
+    products = listing.lock_products(variant_ids=[variant_id for variant_id, _ in lines])
+    for variant_id, quantity in lines:
         released = Variant.objects.filter(pk=variant_id, allocated__gte=quantity).update(
             allocated=F("allocated") - quantity
         )
         if released != 1:
             raise StockError(variant_id, f"{_name(variant_id)}: less is reserved than this order holds.")
         _raised(variant_id)
+    listing.refresh(products)
 
 
 @transaction.atomic
 def consume(lines: Lines) -> None:
-    """The order shipped: its units leave the shelf and their reservation ends."""
+    """The order shipped: its units leave the shelf and their reservation ends (what can be sold stays
+    the same: the products keep their place in the list)."""
     invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
     for variant_id, quantity in _in_pk_order(lines):
         shipped = Variant.objects.filter(pk=variant_id, allocated__gte=quantity).update(
@@ -132,10 +141,13 @@ def consume(lines: Lines) -> None:
 def restock(lines: Lines) -> None:
     """Units put (back) on the shelf: a delivery, an approved return (``orders/returns.py``)."""
     invalidate_pages(PAGES)  # the list pages show what is in stock (once this commits)
-    for variant_id, quantity in _in_pk_order(lines):
+    lines = _in_pk_order(lines)
+    products = listing.lock_products(variant_ids=[variant_id for variant_id, _ in lines])
+    for variant_id, quantity in lines:
         if Variant.objects.filter(pk=variant_id).update(in_stock=F("in_stock") + quantity) != 1:
             raise StockError(variant_id, "This item does not exist (any more).")
         _raised(variant_id)
+    listing.refresh(products)
 
 
 @transaction.atomic

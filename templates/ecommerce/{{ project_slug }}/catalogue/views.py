@@ -20,7 +20,14 @@ from ..core.page_cache import anonymous_page_cache
 from . import alerts
 from .forms import BackInStockForm, ProductFilterForm
 from .models import Category, Product, Variant
-from .selectors import ORDERINGS, category_tree, product_detail_queryset, product_facets, product_list
+from .selectors import (
+    ORDERINGS,
+    CountedPaginator,
+    category_tree,
+    product_detail_queryset,
+    product_facets,
+    product_list,
+)
 from .signals import PAGES
 
 
@@ -46,11 +53,14 @@ class ProductListView(ListView):
         self.ordering = self.request.GET.get("ordering", default)
         if self.ordering not in ORDERINGS or (self.ordering == "relevance" and not self.filters["search"]):
             self.ordering = default
+        self.facets = product_facets(tree=category_tree(), category=self.category, **self.filters)
         return product_list(category=self.category, ordering=self.ordering, **self.filters)
 
+    def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> CountedPaginator:
+        return CountedPaginator(queryset, per_page, *args, count=self.facets.total, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        tree = category_tree()
-        facets = product_facets(tree=tree, category=self.category, **self.filters)
+        facets = self.facets
         query, price, in_stock = self.filters["search"], self.filters["price"], self.filters["in_stock"]
         params = {
             "q": query,

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ...core.tests.concurrency import postgresql_only
+from ..listing import price_ranges
 from ..models import Product
 from ..search import search
-from ..selectors import category_tree, category_with_descendants, price_ranges, product_facets, product_list
+from ..selectors import category_tree, category_with_descendants, product_facets, product_list
 from .factories import CategoryFactory, VariantFactory
 from .test_views import add_products, names
 
@@ -134,10 +135,10 @@ def test_filters_that_cannot_be_read_are_left_out_with_a_reason(client, query):
             assert response.context["price"] is None
 
 
-def test_facets_sharing_queries_count_what_each_facet_counts_alone():
-    """``product_facets`` shares queries between facets where they count the same products (and counts
-    nothing more when nothing matches): every combination of filters gives the counts of the facets'
-    definition, each facet counted alone over the products the other filters keep."""
+def test_facets_added_up_from_the_shelves_count_what_each_facet_counts_alone():
+    """``product_facets`` adds up the shelves (``listing.py``) in one query, or counts a search's matches per
+    shelf in one more: every combination of filters gives the counts of the facets' definition, each facet
+    counted alone over the products the other filters keep, and the list's own count."""
     coffee = CategoryFactory(name="Coffee")
     beans = CategoryFactory(name="Beans", parent=coffee)
     tools = CategoryFactory(name="Tools")
@@ -176,10 +177,8 @@ def test_facets_sharing_queries_count_what_each_facet_counts_alone():
         case = (category, text, price, in_stock)
         with CaptureQueriesContext(connection) as queries:
             facets = product_facets(tree=tree, category=category, search=text, price=price, in_stock=in_stock)
-        searching = 2 if text else 0  # the SKUs and categories named so, read once
-        assert len(queries) <= 3 + searching, case
-        if category is None and price is None:
-            assert len(queries) == searching + (1 if text == "nothing-like-it" else 2), case
+        searching = 3 if text else 0  # the SKUs and categories named so, then the matches per shelf
+        assert len(queries) == 1 + searching, case
         assert [count for _, _, count in facets.categories] == [
             alone(item, text, price, in_stock) for item, _ in tree
         ], case
@@ -187,6 +186,7 @@ def test_facets_sharing_queries_count_what_each_facet_counts_alone():
             alone(category, text, item, in_stock) for item in ranges
         ], case
         assert facets.in_stock == alone(category, text, price, True), case
+        assert facets.total == alone(category, text, price, in_stock), case
 
 
 def read_counting_queries(client, url: str):

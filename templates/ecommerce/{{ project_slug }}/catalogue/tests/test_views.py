@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from .. import listing
 from ..models import Product, ProductImage, Variant
 from ..selectors import product_list
 from .factories import CategoryFactory, ProductFactory, VariantFactory
@@ -82,6 +83,7 @@ def add_products(count: int) -> None:
         ProductImage(product=product, image="products/bulk.png", alt_text="A bulk product")
         for product in products
     )
+    listing.refresh(product.pk for product in products)  # bulk_create sends no signals
 
 
 def count_queries(client, url: str) -> int:
