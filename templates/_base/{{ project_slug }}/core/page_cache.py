@@ -10,6 +10,9 @@ ever reaches another. Every answer says ``Vary: Cookie``, so a shared cache in f
 ``invalidate_pages("blog")`` (the kind's signals call it when the data a page shows changes) starts a new
 version of the group: no page stored under an older one is served again, and those expire on their own.
 
+``forget(*keys)`` does the same for single cache entries (a sidebar, counts): deleted now and again once
+the transaction commits.
+
 ``@signed_in_page_cache("blog", ...)`` keeps whole pages of signed-in users, each for one session only:
 keyed by the session, its CSRF secret (so every CSRF token in the kept page is still valid for it), the
 user's row (a new name or password is a new key) and the versions of the groups, which may name the user's
@@ -64,6 +67,15 @@ def invalidate_pages(*groups: str) -> None:
     """
     _renew(groups)
     transaction.on_commit(partial(_renew, groups))
+
+
+def forget(*keys: str) -> None:
+    """Delete these cache entries (a sidebar, counts: values computed from the database) now, and again once
+    the transaction commits: a value another request computes from the old rows before the change is
+    committed does not outlive it. A cache that cannot be reached after the commit is logged, not raised:
+    the change is saved."""
+    cache.delete_many(keys)
+    transaction.on_commit(partial(cache.delete_many, keys), robust=True)
 
 
 def _versions(groups: tuple[str, ...]) -> list[int]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import cache
 from django.utils import timezone
 
+from ..core.page_cache import forget
 from .models import Category, Post, Tag
 
 CACHE_KEY = "blog:sidebar"
@@ -51,4 +52,4 @@ def get_sidebar() -> dict[str, Any]:
 
 
 def invalidate_sidebar() -> None:
-    cache.delete(CACHE_KEY)
+    forget(CACHE_KEY)

@@ -25,13 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ..core.page_cache import invalidate_pages
+from ..core.page_cache import forget, invalidate_pages
 from .scoping import org_cache_key
 
 #: The models whose rows the dashboard counts or lists (seats, plan usage, projects, open tasks).
@@ -51,7 +50,7 @@ def renew(organization_ids: Iterable[int | None]) -> None:
     """The dashboards of these organisations are stale: a new version, and their project counts recounted."""
     ids = sorted({pk for pk in organization_ids if pk is not None})
     if ids:
-        cache.delete_many([org_cache_key("project-stats", organization_id=pk) for pk in ids])
+        forget(*(org_cache_key("project-stats", organization_id=pk) for pk in ids))
         invalidate_pages(*(group(pk) for pk in ids))
 
 

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from ..core.page_cache import forget
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -54,10 +55,4 @@ def profile_counts(user: AbstractBaseUser) -> dict[str, int]:
 
 def invalidate_counts(*users: AbstractBaseUser) -> None:
     """Forget the cached counts now, and again after the commit (a read in between cached old ones)."""
-    keys = [_key(user.pk) for user in users]
-    cache.delete_many(keys)
-
-    def forget() -> None:
-        cache.delete_many(keys)
-
-    transaction.on_commit(forget, robust=True)
+    forget(*(_key(user.pk) for user in users))

@@ -4,11 +4,12 @@ keeps."""
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from ..page_cache import anonymous_page_cache, invalidate_pages
+from ..page_cache import anonymous_page_cache, forget, invalidate_pages
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +50,28 @@ def test_the_page_is_kept_per_address_until_its_group_changes(settings):
     invalidate_pages("news")
     assert cached(get()).content == b"page 4"
     assert cached(get()).content == b"page 4"
+
+
+@pytest.mark.django_db
+def test_a_page_rendered_from_the_old_rows_before_the_commit_is_not_served_after_it(
+    django_capture_on_commit_callbacks,
+):
+    view = Counter()
+    cached = anonymous_page_cache("news")(view)
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate_pages("news")  # a writer changed the news, not committed yet
+        assert cached(get()).content == b"page 1"  # another request still reads the old rows: kept
+    assert cached(get()).content == b"page 2"
+
+
+@pytest.mark.django_db
+def test_forgotten_entries_are_deleted_again_once_the_writer_commits(django_capture_on_commit_callbacks):
+    cache.set_many({"forget-test:sidebar": "old", "forget-test:counts": "old"})
+    with django_capture_on_commit_callbacks(execute=True):
+        forget("forget-test:sidebar", "forget-test:counts")
+        assert cache.get_many(["forget-test:sidebar", "forget-test:counts"]) == {}
+        cache.set("forget-test:sidebar", "computed by another request from the old rows")
+    assert cache.get_many(["forget-test:sidebar", "forget-test:counts"]) == {}
 
 
 def test_every_answer_varies_on_cookies():
