@@ -14,7 +14,8 @@ shelf and each shelf's count is its products. The variant writers lock the produ
 (``lock_products``), so a checkout and an edit of the same product wait for each other in one order.
 
 ``QuerySet.update()`` and ``bulk_create()`` send no signals: after writing products or variants that way
-(an import), call ``refresh`` with their products, or ``rebuild()`` for the whole catalogue. Changing
+(an import), call ``refresh`` with their products, or ``rebuild()`` for the whole catalogue (``manage.py
+rebuild_listing``). Changing
 ``SHOP_PRICE_FACETS`` makes every shelf stale; the list rebuilds them on its next read.
 """
 

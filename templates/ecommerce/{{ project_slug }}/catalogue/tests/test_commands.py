@@ -67,3 +67,23 @@ def test_demo_data_shows_an_address_book_and_a_guest_order(client, django_user_m
     page = client.get(link)
     assert page.status_code == 200
     assert f"Order {guest.number}" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_rebuild_listing_lists_products_written_in_bulk():
+    category = Category.objects.create(name="Imported")
+    products = Product.objects.bulk_create(
+        Product(category=category, name=f"Imported {n}", slug=f"imported-{n}") for n in range(3)
+    )
+    Variant.objects.bulk_create(
+        Variant(product=product, sku=f"IMP-{n}", name="One", price=Decimal("12.00"), in_stock=n)
+        for n, product in enumerate(products)
+    )
+    assert not Product.objects.exclude(shelf=None).exists()  # bulk_create sends no signals
+    out = StringIO()
+    call_command("rebuild_listing", stdout=out)
+    assert out.getvalue().strip() == "3 product(s) listed, on 2 shelf(s)."  # 1 sold out, 2 in stock
+    assert set(Product.objects.values_list("has_stock", "price_from")) == {
+        (False, Decimal("12.00")),
+        (True, Decimal("12.00")),
+    }
