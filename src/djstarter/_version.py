@@ -6,7 +6,7 @@ When the next release is cut, this release's commit joins ``EARLIER``: every whe
 of the releases listed there, so a template store rebuilt from scratch can still update their projects.
 """
 
-RELEASE = "0.14.0"
+RELEASE = "0.15.0"
 
 #: Earlier releases -> the full hash of the commit each was built from (oldest first).
 EARLIER = {
@@ -23,4 +23,5 @@ EARLIER = {
     "0.11.0": "a00181c3caa4525844f216b3c34823ab36ea3ecf",
     "0.12.0": "4f4e27d81845045cf3a140702aaf93a7ee780722",
     "0.13.0": "14d1d910fd8304361eabfdfb525c6c40843755eb",
+    "0.14.0": "909eedccd95910b3dd54299b652e393fe6aa546f",
 }
