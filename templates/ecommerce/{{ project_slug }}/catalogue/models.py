@@ -45,6 +45,21 @@ class Category(models.Model):
         return f"{reverse('catalogue:product_list')}?category={self.slug}"
 
 
+def _leave_out(instance: models.Model, fields: frozenset[str], kwargs: dict[str, Any]) -> None:
+    """Make ``save()`` of a stored row write every field but ``fields``: those are written only by their own
+    module, and the values loaded with the row may be stale by now."""
+    if not instance._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+        kwargs["update_fields"] = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if not field.primary_key and field.name not in fields
+        ]
+
+
+#: Fields of ``Product`` written only by ``listing.py``, never by ``save()``.
+LISTING_FIELDS = frozenset({"shelf", "price_from", "has_stock"})
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True)
@@ -88,20 +103,11 @@ class Product(models.Model):
         ``listing.py`` writes them."""
         if not self.slug:
             self.slug = unique_slug(self, self.name)
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in LISTING_FIELDS
-            ]
+        _leave_out(self, LISTING_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:product_detail", kwargs={"slug": self.slug})
-
-
-#: Fields of ``Product`` written only by ``listing.py``, never by ``save()``.
-LISTING_FIELDS = frozenset({"shelf", "price_from", "has_stock"})
 
 
 class Shelf(models.Model):
@@ -177,12 +183,7 @@ class Variant(models.Model):
         """Saving a stored variant never writes ``allocated`` (nor ``low_stock_alerted``) back: the value
         loaded with it is stale as soon as an order is placed, and both change only through ``stock.py``'s
         conditional updates."""
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in STOCK_RULE_FIELDS
-            ]
+        _leave_out(self, STOCK_RULE_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     @property
