@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from django.core import signing
 from django.urls import reverse
 
+from . import badge
 from .models import Notification, NotificationPreference
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ def save(user: AbstractBaseUser, changes: dict[str, dict[Channel, bool]]) -> Non
         NotificationPreference.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["user", "kind"], update_fields=[*fields, "updated_at"]
         )
+    badge.changed(user.pk)  # what the app shows, so what the badge counts (bulk_create sends no signal)
 
 
 def unsubscribe(user: AbstractBaseUser, kind: str) -> None:

@@ -19,7 +19,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..core.in_place import answer
+from ..core.page_cache import anonymous_page_cache, signed_in_page_cache
 from ..graph.selectors import find_people
+from ..notifications import badge
 from . import managers, media, services, timeline_cache
 from .forms import MediaForm, PostForm, ReplyForm
 from .limits import RateLimited
@@ -65,11 +67,26 @@ def _cards(request: HttpRequest) -> PostQuerySet:
     return cards
 
 
+def _own_badge(request: HttpRequest) -> str:
+    return badge.group(request.user.pk)
+
+
+def _first_page_only(request: HttpRequest) -> int:
+    """How long a home page is kept whole: the first page, as long as its timeline; older pages (a cursor
+    in the query) not at all (one copy per cursor would let anyone fill the cache)."""
+    return 0 if request.GET else settings.SOCIAL_PUBLIC_CACHE_SECONDS
+
+
 @require_safe
+@anonymous_page_cache(timeline_cache.GROUP, timeout=_first_page_only)
+@signed_in_page_cache(timeline_cache.GROUP, _own_badge, timeout=_first_page_only)
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed (own and followed people's posts, and their boosts, at the time of the boost).
     Otherwise: the public timeline. The first page's content (the compose form and the cards) comes from the
-    cache (``timeline_cache.first_page``)."""
+    cache (``timeline_cache.first_page``). The whole first page is kept too (``core/page_cache.py``): one copy
+    for every signed-out visitor, and one per signed-in session, while neither the timelines nor (signed in)
+    the person's unread badge change (``notifications/badge.py``); a visit then reads no post and renders
+    nothing."""
     before, size = request.GET.get("before"), settings.SOCIAL_FEED_PAGE_SIZE
     is_feed = request.user.is_authenticated
 

@@ -3,6 +3,7 @@ import importlib.util
 import re
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
@@ -70,13 +71,36 @@ def test_an_unchanged_answer_is_a_304_without_a_body(client, db):
     assert not client.get("/healthz/").has_header("ETag")
 
 
-def test_with_redis_the_cache_and_the_sessions_use_it(monkeypatch):
+def _settings_with_redis(monkeypatch):
+    """``config.settings.base`` as loaded with ``REDIS_URL`` set (not the settings this run uses)."""
     monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/3")
     spec = importlib.util.find_spec("config.settings.base")
     base = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(base)
+    return base
+
+
+def test_with_redis_the_cache_and_the_sessions_use_it(monkeypatch):
+    base = _settings_with_redis(monkeypatch)
     assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert base.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_with_redis_every_cache_object_of_the_process_shares_one_pool(monkeypatch):
+    """One pool of connections per process: each thread's cache object (one per request under ASGI) reuses
+    it (core/redis_pool.py)."""
+    pytest.importorskip("redis", reason="REDIS_URL needs the redis package (with Celery or Docker)")
+    from ..redis_pool import SharedConnectionPool
+
+    base = _settings_with_redis(monkeypatch)
+    options = base.CACHES["default"]["OPTIONS"]
+    first, second = (RedisCache(base.CACHES["default"]["LOCATION"], {"OPTIONS": options}) for _ in range(2))
+    assert first is not second
+    pool = first._cache._get_connection_pool(write=True)
+    assert isinstance(pool, SharedConnectionPool)
+    assert second._cache._get_connection_pool(write=True) is pool
+    other = RedisCache("redis://cache.example:6379/4", {"OPTIONS": options})
+    assert other._cache._get_connection_pool(write=True) is not pool
 
 
 def test_every_response_has_a_permissions_policy(client, db):

@@ -54,6 +54,20 @@ def test_production_settings_take_their_values_from_the_environment(production_e
     assert production.DEBUG is False
 
 
+def test_production_keeps_postgresql_connections_the_way_its_server_runs_requests(production_environment):
+    """WSGI workers keep their connection between requests (CONN_MAX_AGE). An ASGI server (Channels) runs
+    each request in a thread of its own, so its connections are pooled instead of kept per thread."""
+    production_environment.setenv("DATABASE_URL", "postgres://site:secret@db.example:5432/site")
+    production_environment.delenv("CONN_MAX_AGE", raising=False)  # .env.example's development value
+    database = load_production_settings().DATABASES["default"]
+    if apps.is_installed("channels"):
+        assert database["CONN_MAX_AGE"] == 0
+        assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10}
+    else:
+        assert database["CONN_MAX_AGE"] == 60
+        assert "pool" not in database.get("OPTIONS", {})
+
+
 def test_production_settings_load_with_every_required_variable(production_report):
     assert production_report["settings"] == {"DEBUG": False, "SESSION_COOKIE_SECURE": True}
 
