@@ -9,8 +9,9 @@ one read's values, each a ``Slot`` in the queryset (``filter(user_id=Slot("user"
 never rows: every read asks the database, so nothing it returns is ever stale. A slot only compiles inside a
 statement (anywhere else it is a ``TypeError``, never a query with a missing value).
 
-Used by: saas (``organizations.tenancy``: a member's organisations, on every organisation page and API call),
-social (``posts.statements``: the feed, cards, replies and the privacy rule they carry).
+Used by: every kind (``users.backends``: who is signed in, on every signed-in request), saas
+(``organizations.tenancy``: a member's organisations, on every organisation page and API call), social
+(``posts.statements``: the feed, cards, replies and the privacy rule they carry).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from ...core import in_place
+from ...users.backends import MODEL_BACKEND
 
 calls: list[str] = []
 
@@ -31,7 +32,7 @@ def signed_in(request):
     """A sign-in form: ``login()`` gives the browser a new session (its key is cycled)."""
     calls.append("signed in")
     user = get_user_model().objects.get(username=request.POST["title"])
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=MODEL_BACKEND)
     return HttpResponseRedirect("/done/")
 
 
