@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from django.utils.crypto import get_random_string
 from django.utils.functional import SimpleLazyObject, empty
 
+from ...users.backends import MODEL_BACKEND
 from ...users.tests.factories import UserFactory
 from ..middleware import SignedInUserMiddleware
 from ..page_cache import invalidate_pages, signed_in_page_cache
@@ -53,7 +54,7 @@ class Visitor:
         self.user = user
         self.session = SessionStore()
         self.session[SESSION_KEY] = str(user.pk)
-        self.session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        self.session[BACKEND_SESSION_KEY] = MODEL_BACKEND
         self.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         self.session.save()
         self.secret = get_random_string(32)
