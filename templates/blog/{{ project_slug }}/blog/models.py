@@ -129,6 +129,23 @@ class Post(UniqueSlugModel):
         return max(1, round(len(self.body.split()) / WORDS_PER_MINUTE))
 
 
+class PostTotal(models.Model):
+    """The blog's one row of totals: how many posts are published, scheduled ones included. Kept by
+    counts.py like the categories' and tags' counts, so that the home page and the API list count no
+    posts (``counts.published_total``)."""
+
+    published_posts = models.PositiveIntegerField(default=0, editable=False)
+
+    #: The primary key of the one row.
+    ROW = 1
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="blog_posttotal_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.published_posts} published posts"
+
+
 class Comment(models.Model):
     """A reader's comment; only signed-in users comment and comments wait for approval."""
 

@@ -35,14 +35,16 @@ def remember_counted_state(sender: type[Post], instance: Post, **kwargs: Any) ->
 @receiver(post_save, sender=Post)
 def recount_after_save(sender: type[Post], instance: Post, created: bool, **kwargs: Any) -> None:
     """A post published, unpublished or moved: recount its old and new category, and (its status changed)
-    its tags."""
+    its tags and the blog's total."""
     before = instance.__dict__.pop("_counted_before", None) or (None, None)
     if before == (instance.status, instance.category_id):
         return
+    published = Post.Status.PUBLISHED
     tags: Iterable[int] = ()
     if not created and before[0] != instance.status:
         tags = instance.tags.values_list("pk", flat=True)
-    counts.recount(categories=(before[1], instance.category_id), tags=tags)
+    total = (before[0] == published) != (instance.status == published)
+    counts.recount(categories=(before[1], instance.category_id), tags=tags, total=total)
 
 
 @receiver(pre_delete, sender=Post)
@@ -54,8 +56,9 @@ def remember_counted_archives(sender: type[Post], instance: Post, **kwargs: Any)
 
 @receiver(post_delete, sender=Post)
 def recount_after_delete(sender: type[Post], instance: Post, **kwargs: Any) -> None:
-    category, tags = instance.__dict__.pop("_counted_archives", (None, []))
-    counts.recount(categories=[category], tags=tags)
+    if "_counted_archives" in instance.__dict__:
+        category, tags = instance.__dict__.pop("_counted_archives")
+        counts.recount(categories=[category], tags=tags, total=True)
 
 
 @receiver(m2m_changed, sender=Post.tags.through)

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
 from ..core.page_cache import anonymous_page_cache, signed_in_page_cache
+from ..core.pagination import CountedPaginator
+from . import counts
 from .cards import CACHE_TIMEOUT as CARDS_TIMEOUT
 from .cards import PAGES, cards_key, seconds_until_next_post
 from .forms import CommentForm, PostForm
@@ -40,6 +42,17 @@ class PostListView(ListView):
     def get_queryset(self) -> Any:
         return Post.published.with_related().with_comment_count().newest_first()
 
+    def known_count(self) -> int | None:
+        """How many posts the list holds, if known without counting them: the home page's is the blog's
+        kept total (counts.py); an archive counts its own posts."""
+        return counts.published_total()
+
+    def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:
+        count = self.known_count()
+        if count is None:
+            return super().get_paginator(queryset, per_page, *args, **kwargs)
+        return CountedPaginator(queryset, per_page, *args, count=count, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
@@ -58,6 +71,9 @@ class CategoryPostListView(PostListView):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return super().get_queryset().filter(category=self.category)
 
+    def known_count(self) -> None:
+        return None
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             category=self.category,
@@ -73,6 +89,9 @@ class TagPostListView(PostListView):
     def get_queryset(self) -> Any:
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
+
+    def known_count(self) -> None:
+        return None
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(tag=self.tag, heading=f"Tagged “{self.tag.name}”", **kwargs)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Aggregate, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from .listing import PriceRange, price_ranges, shelves
@@ -174,14 +172,6 @@ def product_facets(
         in_stock=available,
         total=total,
     )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many objects its list holds (``Facets.total``): it does not count them again."""
-
-    def __init__(self, object_list: Any, per_page: int, *args: Any, count: int, **kwargs: Any) -> None:
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.__dict__["count"] = count  # what the cached property would hold
 
 
 def product_detail_queryset() -> QuerySet[Product]:

@@ -17,12 +17,12 @@ from django.views.generic import DetailView, ListView
 from ..cart.forms import AddToCartForm
 from ..core.in_place import answer
 from ..core.page_cache import anonymous_page_cache
+from ..core.pagination import CountedPaginator
 from . import alerts
 from .forms import BackInStockForm, ProductFilterForm
 from .models import Category, Product, Variant
 from .selectors import (
     ORDERINGS,
-    CountedPaginator,
     category_tree,
     product_detail_queryset,
     product_facets,

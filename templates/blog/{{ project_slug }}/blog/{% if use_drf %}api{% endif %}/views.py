@@ -2,18 +2,24 @@
 
 from typing import Any
 
+from django.utils.timezone import now
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ...core.api.mixins import FreshWriteResponseMixin
+from ...core.api.pagination import KnownCountPagination
 from ...core.page_cache import cached_list
+from .. import counts
 from ..cards import PAGES, seconds_until_next_post
 from ..models import Category, Comment, Post, Tag
 from ..services import comment_posted
 from .filters import CommentFilter, PostFilter
 from .permissions import IsAuthorOrReadOnly
 from .serializers import CategorySerializer, CommentSerializer, PostSerializer, TagSerializer
+
+#: Query parameters that leave the post list whole: its length is the kept total.
+UNFILTERED = {"page", "ordering", "format"}
 
 
 class PostViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
@@ -27,9 +33,22 @@ class PostViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
     search_fields = ("title", "excerpt", "body")
     ordering_fields = ("published_at", "created_at", "title")
     ordering = ("-published_at", "-created_at")
+    pagination_class = KnownCountPagination
 
     def get_queryset(self) -> Any:
         return Post.objects.visible_to(self.request.user).with_related().with_comment_count()
+
+    def known_count(self) -> int | None:
+        """Unfiltered, the list is the blog's kept total of published posts (counts.py), plus the reader's
+        own posts that are not out (drafts, scheduled); with a filter or a search it is counted."""
+        if set(self.request.query_params) - UNFILTERED:
+            return None
+        total = counts.published_total()
+        user = self.request.user
+        if total is None or not user.is_authenticated:
+            return total
+        own = Post.objects.filter(author=user)
+        return total + own.exclude(status=Post.Status.PUBLISHED, published_at__lte=now()).count()
 
     # Kept per reader (their own drafts are in it) until a post, comment or author changes (cards.py).
     @cached_list(PAGES, scope=lambda view: view.request.user.pk, timeout=seconds_until_next_post)
