@@ -6,7 +6,7 @@ When the next release is cut, this release's commit joins ``EARLIER``: every whe
 of the releases listed there, so a template store rebuilt from scratch can still update their projects.
 """
 
-RELEASE = "0.17.0"
+RELEASE = "0.18.0"
 
 #: Earlier releases -> the full hash of the commit each was built from (oldest first).
 EARLIER = {
@@ -26,4 +26,5 @@ EARLIER = {
     "0.14.0": "909eedccd95910b3dd54299b652e393fe6aa546f",
     "0.15.0": "b96fc8d9d63ee01492fffe510c677f30745d7dd6",
     "0.16.0": "f1609cd6eda8e82cdbc40511e602ca85de62a16f",
+    "0.17.0": "76ec2518219e0c7501688c8f5738754b59379676",
 }
