@@ -74,7 +74,8 @@ def published_total() -> int | None:
     counts the posts)."""
     scheduled = _published().filter(published_at__gt=timezone.now()).values("status")
     out = F("published_posts") - Coalesce(Subquery(scheduled.annotate(n=Count("pk")).values("n")), 0)
-    return PostTotal.objects.filter(pk=PostTotal.ROW).values_list(out, flat=True).first()
+    total = PostTotal.objects.filter(pk=PostTotal.ROW).values_list(out, flat=True).first()
+    return None if total is None else max(total, 0)  # a total left stale by writes that sent no signal
 
 
 def _published() -> models.QuerySet:
