@@ -36,7 +36,5 @@ def seconds_until_next_post(request: HttpRequest) -> int | None:
     """How long a cached list page stays right: until the next scheduled post falls due (no save says so)."""
     from .models import Post
 
-    due = Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now()).aggregate(
-        next=Min("published_at")
-    )["next"]
+    due = Post.objects.scheduled().aggregate(next=Min("published_at"))["next"]
     return None if due is None else max(0, int((due - timezone.now()).total_seconds()))

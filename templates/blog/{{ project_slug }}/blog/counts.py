@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from .models import Category, Post, PostTotal, Tag
 
@@ -72,7 +71,7 @@ def published_total() -> int | None:
     """How many posts readers see now: the kept total less the scheduled posts not out yet, in one
     statement (an index range of the scheduled posts). None when there is no total row yet (the caller
     counts the posts)."""
-    scheduled = _published().filter(published_at__gt=timezone.now()).values("status")
+    scheduled = Post.objects.scheduled().order_by().values("status")
     out = F("published_posts") - Coalesce(Subquery(scheduled.annotate(n=Count("pk")).values("n")), 0)
     total = PostTotal.objects.filter(pk=PostTotal.ROW).values_list(out, flat=True).first()
     return None if total is None else max(total, 0)  # a total left stale by writes that sent no signal

@@ -19,6 +19,14 @@ class PostQuerySet(models.QuerySet):
         """Posts marked published whose publication date has come (future dates are scheduled)."""
         return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self) -> PostQuerySet:
+        """Posts marked published whose publication date is still to come."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def not_out(self) -> PostQuerySet:
+        """What ``published()`` leaves out: drafts and scheduled posts."""
+        return self.exclude(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def drafts(self) -> PostQuerySet:
         return self.filter(status=self.model.Status.DRAFT)
 

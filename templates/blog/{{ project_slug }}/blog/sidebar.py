@@ -10,7 +10,6 @@ from collections import Counter
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import timezone
 
 from ..core.page_cache import forget
 from .models import Category, Post, Tag
@@ -25,7 +24,7 @@ TAGS_SHOWN = 20
 def _build() -> dict[str, Any]:
     # Scheduled posts are in the kept counts but not out yet: found through the (status, published_at)
     # index, one row per scheduled post and tag.
-    scheduled = Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+    scheduled = Post.objects.scheduled()
     rows = list(scheduled.order_by().values_list("pk", "category", "tags"))
     category_of = {pk: category for pk, category, _ in rows}  # a row per tag: one entry per post
     not_out_by_category = Counter(category_of.values())

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.utils.timezone import now
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,8 +46,7 @@ class PostViewSet(FreshWriteResponseMixin, viewsets.ModelViewSet):
         user = self.request.user
         if total is None or not user.is_authenticated:
             return total
-        own = Post.objects.filter(author=user)
-        return total + own.exclude(status=Post.Status.PUBLISHED, published_at__lte=now()).count()
+        return total + Post.objects.filter(author=user).not_out().count()
 
     # Kept per reader (their own drafts are in it) until a post, comment or author changes (cards.py).
     @cached_list(PAGES, scope=lambda view: view.request.user.pk, timeout=seconds_until_next_post)
